@@ -1,0 +1,164 @@
+/**
+ * The local object store: `s3://<bucket>/<key>` is the file `<root>/<bucket>/<key>`. It also reads
+ * `file://` paths (the client's self-hosted mode, client-contract.md §4) and `http(s)://` URLs
+ * (fetched on demand, never at start-up; downloads cached under `<root>/.cache`).
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Clock } from "../domain/clock.js";
+import { LaunchError } from "../domain/errors.js";
+import type { BlobStore, SignedUpload } from "../domain/ports.js";
+import { writeFileAtomic } from "./atomic-write.js";
+import { assertSafeBucket, blobFilePath, keySegment, parseS3Location } from "./blob-keys.js";
+import { type SignedMethod, signedBlobUrl, verifyBlobSignature } from "./signed-url.js";
+
+export interface LocalBlobStoreOptions {
+  root: string;
+  /** The bucket named in the s3:// locations this store hands out. */
+  bucket: string;
+  signingSecret: string;
+  /** Lifetime of signed URLs. */
+  ttlSeconds: number;
+  clock: Clock;
+  fetchImpl?: typeof fetch;
+}
+
+export interface LocalBlobStore extends BlobStore {
+  /** A URL that serves the object to an unauthenticated GET until it expires. */
+  createSignedDownload(location: string, baseUrl: string): string;
+  /** Throws FORBIDDEN unless `signature` is this store's, for this method and object, unexpired. */
+  verifySignedUrl(method: SignedMethod, bucket: string, key: string, expires: string | undefined, signature: string | undefined): void;
+}
+
+type Location = { kind: "s3"; bucket: string; key: string } | { kind: "file"; path: string } | { kind: "http"; url: string };
+
+const objectNotFound = (location: string): LaunchError => new LaunchError("NOT_FOUND", `Object not found: ${location}`);
+
+const MISSING_CODES = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+const isMissing = (error: unknown): boolean =>
+  error instanceof Error && "code" in error && typeof error.code === "string" && MISSING_CODES.has(error.code);
+
+export function createLocalBlobStore(options: LocalBlobStoreOptions): LocalBlobStore {
+  const root = resolve(options.root);
+  const { bucket, clock, signingSecret, ttlSeconds } = options;
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const downloads = new Map<string, Promise<string>>();
+  assertSafeBucket(bucket);
+
+  function classify(location: string): Location {
+    if (location.startsWith("s3://")) return { kind: "s3", ...parseS3Location(location) };
+    if (location.startsWith("http://") || location.startsWith("https://")) return { kind: "http", url: location };
+    if (location.startsWith("file://")) {
+      try {
+        return { kind: "file", path: fileURLToPath(location) };
+      } catch {
+        throw new LaunchError("BAD_REQUEST", `Invalid file location: ${location}`);
+      }
+    }
+    if (location.startsWith("/")) return { kind: "file", path: location };
+    throw new LaunchError("BAD_REQUEST", `Unsupported location: ${location}`);
+  }
+
+  const fileOf = (where: Exclude<Location, { kind: "http" }>): string =>
+    where.kind === "s3" ? blobFilePath(root, where.bucket, where.key) : where.path;
+
+  async function isFile(path: string): Promise<boolean> {
+    try {
+      return (await stat(path)).isFile();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  async function readLocal(path: string, location: string): Promise<Buffer> {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      if (isMissing(error)) throw objectNotFound(location);
+      throw error;
+    }
+  }
+
+  async function fetchBytes(url: string): Promise<Buffer> {
+    let response: Response;
+    try {
+      response = await fetchImpl(url);
+    } catch {
+      throw objectNotFound(url);
+    }
+    if (!response.ok) throw objectNotFound(url);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
+  const cachePath = (url: string): string => join(root, ".cache", createHash("sha256").update(url).digest("hex"));
+
+  /** One download per URL at a time; later calls reuse the cached file. */
+  function download(url: string): Promise<string> {
+    const path = cachePath(url);
+    let pending = downloads.get(url);
+    if (!pending) {
+      pending = (async () => {
+        if (!(await isFile(path))) await writeFileAtomic(path, await fetchBytes(url));
+        return path;
+      })().finally(() => downloads.delete(url));
+      downloads.set(url, pending);
+    }
+    return pending;
+  }
+
+  const expiry = (): number => Math.floor(clock.now() / 1000) + ttlSeconds;
+
+  return {
+    bucket,
+    root,
+
+    async put(location, data) {
+      const where = classify(location);
+      if (where.kind === "http") throw new LaunchError("BAD_REQUEST", `Cannot write to ${location}`);
+      await writeFileAtomic(fileOf(where), data);
+    },
+
+    async read(location) {
+      const where = classify(location);
+      return where.kind === "http" ? fetchBytes(where.url) : readLocal(fileOf(where), location);
+    },
+
+    async exists(location) {
+      const where = classify(location);
+      if (where.kind !== "http") return isFile(fileOf(where));
+      if (await isFile(cachePath(where.url))) return true;
+      try {
+        return (await fetchImpl(where.url, { method: "HEAD" })).ok;
+      } catch {
+        return false;
+      }
+    },
+
+    async localPath(location) {
+      const where = classify(location);
+      if (where.kind === "http") return download(where.url);
+      const path = fileOf(where);
+      if (!(await isFile(path))) throw objectNotFound(location);
+      return path;
+    },
+
+    createSignedUpload(prefix, baseUrl): SignedUpload {
+      // The prefix carries a user name: each segment is made safe rather than refused.
+      const key = [...prefix.split("/").filter((segment) => segment !== "").map(keySegment), randomUUID()].join("/");
+      const signedUrl = signedBlobUrl({ baseUrl, secret: signingSecret, method: "PUT", bucket, key, expires: expiry() });
+      return { bucket, key, location: `s3://${bucket}/${key}`, signedUrl };
+    },
+
+    createSignedDownload(location, baseUrl) {
+      const where = parseS3Location(location);
+      return signedBlobUrl({ baseUrl, secret: signingSecret, method: "GET", ...where, expires: expiry() });
+    },
+
+    verifySignedUrl(method, signedBucket, key, expires, signature) {
+      verifyBlobSignature({ secret: signingSecret, method, bucket: signedBucket, key, expires, signature, nowMs: clock.now() });
+    },
+  };
+}

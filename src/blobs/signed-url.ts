@@ -1,0 +1,57 @@
+/**
+ * Signed blob URLs: the stand-in for S3 presigned URLs that the client PUTs bundle bytes to without
+ * credentials (client-contract.md §4). The signature is an HMAC-SHA256 over method, bucket/key and
+ * the expiry, so a URL is good for one object, one method, until it expires.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { LaunchError } from "../domain/errors.js";
+
+export type SignedMethod = "PUT" | "GET";
+
+export const SIGNED_BLOBS_PATH = "/_launch_local/signed-blobs";
+
+export const INVALID_SIGNATURE = "Invalid or expired signature";
+
+export function blobSignature(secret: string, method: SignedMethod, bucket: string, key: string, expires: number): string {
+  return createHmac("sha256", secret).update(`${method}\n${bucket}/${key}\n${expires}`).digest("hex");
+}
+
+export interface SignedUrlRequest {
+  baseUrl: string;
+  secret: string;
+  method: SignedMethod;
+  bucket: string;
+  key: string;
+  /** Unix seconds. */
+  expires: number;
+}
+
+export function signedBlobUrl(request: SignedUrlRequest): string {
+  const { baseUrl, secret, method, bucket, key, expires } = request;
+  const path = [bucket, ...key.split("/")].map(encodeURIComponent).join("/");
+  const signature = blobSignature(secret, method, bucket, key, expires);
+  return `${baseUrl.replace(/\/+$/, "")}${SIGNED_BLOBS_PATH}/${path}?expires=${expires}&signature=${signature}`;
+}
+
+export interface SignatureCheck {
+  secret: string;
+  method: SignedMethod;
+  bucket: string;
+  key: string;
+  /** The query values as received (absent → undefined). */
+  expires: string | undefined;
+  signature: string | undefined;
+  nowMs: number;
+}
+
+/** Throws FORBIDDEN (403 `{"detail":"Invalid or expired signature"}`) unless the URL is genuine and unexpired. */
+export function verifyBlobSignature(check: SignatureCheck): void {
+  const { expires, signature } = check;
+  const forbidden = new LaunchError("FORBIDDEN", INVALID_SIGNATURE);
+  if (expires === undefined || !/^\d{1,12}$/.test(expires)) throw forbidden;
+  if (signature === undefined || !/^[0-9a-fA-F]{64}$/.test(signature)) throw forbidden;
+  const expiresAt = Number(expires);
+  if (Math.floor(check.nowMs / 1000) > expiresAt) throw forbidden;
+  const expected = Buffer.from(blobSignature(check.secret, check.method, check.bucket, check.key, expiresAt), "hex");
+  if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) throw forbidden;
+}

@@ -1,0 +1,98 @@
+import { ConfigError, type LaunchLocalOptions } from "./config/options.js";
+
+export interface CliArgs {
+  options: LaunchLocalOptions;
+  portFile: string | null;
+  help: boolean;
+  version: boolean;
+}
+
+interface FlagSpec {
+  key: keyof LaunchLocalOptions | "portFile";
+  kind: "string" | "number" | "boolean";
+  help: string;
+}
+
+/** Every flag, with its option key; README's options table mirrors this list. */
+export const FLAGS: Record<string, FlagSpec> = {
+  "--port": { key: "port", kind: "number", help: "TCP port (0 = a free one). Default 5001; a busy port is an error." },
+  "--host": { key: "host", kind: "string", help: "Listen address. Default 127.0.0.1." },
+  "--data-dir": { key: "dataDir", kind: "string", help: "State folder (SQLite, blobs, environments). Default ./.launch-local" },
+  "--ephemeral": { key: "ephemeral", kind: "boolean", help: "Keep all state in a temporary folder removed on exit." },
+  "--runtime": { key: "runtime", kind: "string", help: "Worker runtime: auto | process | docker. Default auto." },
+  "--python": { key: "python", kind: "string", help: "Python used to build worker environments. Default python3." },
+  "--port-file": { key: "portFile", kind: "string", help: "Write the listening port to this file once ready." },
+  "--max-body-bytes": { key: "maxBodyBytes", kind: "number", help: "Largest request body (413 beyond). Default 104857600." },
+  "--scale-down-cooldown-ms": { key: "scaleDownCooldownMs", kind: "number", help: "Scale-down cool-down. Default 30000." },
+  "--autoscale-interval-ms": { key: "autoscaleIntervalMs", kind: "number", help: "Autoscaler tick. Default 250." },
+  "--sync-timeout-seconds": { key: "syncTimeoutSeconds", kind: "number", help: "Default wait of a sync request on a cold endpoint. Default 10." },
+  "--worker-start-timeout-ms": { key: "workerStartTimeoutMs", kind: "number", help: "Time a worker may take to become ready. Default 120000." },
+  "--signed-url-ttl-seconds": { key: "signedUrlTtlSeconds", kind: "number", help: "Lifetime of signed upload URLs. Default 3600." },
+  "--bucket": { key: "bucket", kind: "string", help: "Bucket name used in s3:// locations. Default launch-local." },
+  "--log-level": { key: "logLevel", kind: "string", help: "debug | info | warn | error | silent. Default info." },
+};
+
+export function parseArgs(argv: string[]): CliArgs {
+  const options: Record<string, unknown> = {};
+  let portFile: string | null = null;
+  let help = false;
+  let version = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--help" || arg === "-h") {
+      help = true;
+      continue;
+    }
+    if (arg === "--version" || arg === "-v") {
+      version = true;
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const spec = FLAGS[name];
+    if (!spec) throw new ConfigError(`Unknown option ${name}. Run launch-local --help for the list.`);
+    let raw: string;
+    if (spec.kind === "boolean") {
+      raw = eq >= 0 ? arg.slice(eq + 1) : "true";
+    } else if (eq >= 0) {
+      raw = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined) throw new ConfigError(`Option ${name} needs a value.`);
+      raw = next;
+      i++;
+    }
+    const value = convert(name, spec.kind, raw);
+    if (spec.key === "portFile") portFile = String(value);
+    else options[spec.key] = value;
+  }
+  return { options: options as LaunchLocalOptions, portFile, help, version };
+}
+
+function convert(name: string, kind: FlagSpec["kind"], raw: string): string | number | boolean {
+  if (kind === "number") {
+    const value = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(value)) throw new ConfigError(`Option ${name} needs a number, got "${raw}".`);
+    return value;
+  }
+  if (kind === "boolean") {
+    if (raw === "true" || raw === "1") return true;
+    if (raw === "false" || raw === "0") return false;
+    throw new ConfigError(`Option ${name} is true or false, got "${raw}".`);
+  }
+  return raw;
+}
+
+export function helpText(): string {
+  const rows = Object.entries(FLAGS).map(([flag, spec]) => `  ${flag.padEnd(28)} ${spec.help}`);
+  return [
+    "launch-local: the Scale Launch API on your machine, with real Python workers.",
+    "",
+    "Usage: launch-local [options]",
+    "",
+    ...rows,
+    "  --help, --version",
+    "",
+    "Every option can also come from the environment as LAUNCH_LOCAL_<NAME> (e.g. LAUNCH_LOCAL_PORT).",
+  ].join("\n");
+}

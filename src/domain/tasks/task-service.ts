@@ -1,0 +1,119 @@
+import type { Clock } from "../clock.js";
+import type { EndpointRecord } from "../endpoint.js";
+import { badRequest, notFound } from "../errors.js";
+import type { User } from "../identity.js";
+import type { IdGenerator } from "../ids.js";
+import type { EndpointRepository, EndpointScheduler, TaskRepository } from "../ports.js";
+import type { AsyncTaskRecord, PredictRequest, PredictResponse, TaskStatus } from "../task.js";
+
+/** GetAsyncTaskV1Response: every key always present, in this order (§2.3). */
+export interface GetAsyncTaskV1Response {
+  task_id: string;
+  status: TaskStatus;
+  result: unknown;
+  traceback: string | null;
+  status_code: number | null;
+}
+
+export interface CreateAsyncTaskV1Response {
+  task_id: string;
+}
+
+export interface TaskServiceDeps {
+  endpoints: EndpointRepository;
+  tasks: TaskRepository;
+  scheduler: EndpointScheduler;
+  ids: IdGenerator;
+  clock: Clock;
+}
+
+const ENDPOINT_NOT_FOUND = "The specified endpoint could not be found.";
+
+/**
+ * Which caller may run inference on an endpoint (§0.4): its owner, or anyone when the endpoint has
+ * `public_inference` — except on the streaming route, which is owner-only even then.
+ */
+type Audience = "owner-or-public" | "owner-only";
+
+/**
+ * The three inference routes and the async task lookup (server-contract.md §2.3, §3.2). The endpoint's
+ * `status` is deliberately not checked: the real server accepts tasks for an endpoint that is still
+ * building (async ones wait in the queue, sync ones fail after their retries).
+ */
+export class TaskService {
+  constructor(private readonly deps: TaskServiceDeps) {}
+
+  /** POST /v1/async-tasks: the PENDING row is committed before the id is returned (DESIGN.md principle 4). */
+  createAsync(user: User, endpointId: string, request: PredictRequest): CreateAsyncTaskV1Response {
+    const endpoint = this.endpointFor(user, endpointId, "owner-or-public");
+    if (endpoint.endpointType !== "async") {
+      throw badRequest(`Unsupported inference type: Endpoint ${endpointId} is not an async endpoint.`);
+    }
+    const task: AsyncTaskRecord = {
+      id: this.deps.ids.uuid(),
+      endpointId: endpoint.id,
+      owner: user.teamId,
+      status: "PENDING",
+      request,
+      result: null,
+      traceback: null,
+      statusCode: null,
+      createdAt: this.deps.clock.now(),
+      startedAt: null,
+      completedAt: null,
+      attempts: 0,
+    };
+    this.deps.tasks.insert(task);
+    this.deps.scheduler.enqueueAsync(task);
+    return { task_id: task.id };
+  }
+
+  /**
+   * GET /v1/async-tasks/{task_id}: no ownership check, and an unknown id reads as PENDING with nulls
+   * (Celery semantics, §2.3 and §9 item 2). Result fields are only shown once the task finished.
+   */
+  getAsync(taskId: string): GetAsyncTaskV1Response {
+    const task = this.deps.tasks.get(taskId);
+    if (!task || (task.status !== "SUCCESS" && task.status !== "FAILURE")) {
+      return { task_id: taskId, status: task?.status ?? "PENDING", result: null, traceback: null, status_code: null };
+    }
+    return {
+      task_id: taskId,
+      status: task.status,
+      result: task.result,
+      traceback: task.traceback,
+      status_code: task.statusCode,
+    };
+  }
+
+  /** POST /v1/sync-tasks: sync and streaming endpoints both serve it (§2.3 table). */
+  async predictSync(user: User, endpointId: string, request: PredictRequest, raw: Record<string, unknown>): Promise<PredictResponse> {
+    const endpoint = this.endpointFor(user, endpointId, "owner-or-public");
+    if (endpoint.endpointType !== "sync" && endpoint.endpointType !== "streaming") {
+      throw badRequest(`Unsupported inference type: Endpoint ${endpointId} does not serve sync tasks.`);
+    }
+    return this.deps.scheduler.predictSync(endpoint, request, raw);
+  }
+
+  /**
+   * POST /v1/streaming-tasks. Synchronous on purpose: lookup and type errors are thrown before the
+   * caller starts the event stream, so they become ordinary JSON errors (§2.3).
+   */
+  predictStream(user: User, endpointId: string, request: PredictRequest, raw: Record<string, unknown>): AsyncIterable<PredictResponse> {
+    const endpoint = this.endpointFor(user, endpointId, "owner-only");
+    if (endpoint.endpointType !== "streaming") {
+      throw badRequest(`Unsupported inference type: Endpoint ${endpointId} is not a streaming endpoint.`);
+    }
+    return this.deps.scheduler.predictStream(endpoint, request, raw);
+  }
+
+  /** Another team's endpoint is indistinguishable from a missing one (§0.4). */
+  private endpointFor(user: User, endpointId: string, audience: Audience): EndpointRecord {
+    const endpoint = this.deps.endpoints.get(endpointId);
+    if (!endpoint) throw notFound(ENDPOINT_NOT_FOUND);
+    const isOwner = endpoint.owner === user.teamId;
+    const isPublic = audience === "owner-or-public" && endpoint.publicInference;
+    if (!isOwner && !isPublic) throw notFound(ENDPOINT_NOT_FOUND);
+    return endpoint;
+  }
+}

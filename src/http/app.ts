@@ -1,0 +1,83 @@
+import { Hono } from "hono";
+import { matchedRoutes } from "hono/route";
+import { isLaunchError } from "../domain/errors.js";
+import { authMiddleware } from "./auth.js";
+import { jsonBodyMiddleware } from "./body.js";
+import type { HttpEnv } from "./context.js";
+import { internalErrorBody, responseForLaunchError } from "./error-table.js";
+import { controlRoutes } from "./routes/control.js";
+import { healthRoutes } from "./routes/health.js";
+import { hostedInferenceRoutes } from "./routes/hosted-inference.js";
+import { modelBundleRoutes } from "./routes/model-bundles.js";
+import { modelEndpointDocsRoutes } from "./routes/model-endpoint-docs.js";
+import { modelEndpointRoutes } from "./routes/model-endpoints.js";
+import { notImplementedRoutes } from "./routes/not-implemented.js";
+import { routedPath } from "./routed-path.js";
+import { signedBlobRoutes } from "./routes/signed-blobs.js";
+import { taskRoutes } from "./routes/tasks.js";
+import type { Services } from "./services.js";
+
+/** True when some route (not just middleware) matched, so auth should run before it. */
+const hasRoute = (c: Parameters<Parameters<Hono<HttpEnv>["use"]>[1]>[0]): boolean =>
+  matchedRoutes(c).some((route) => route.method !== "ALL");
+
+/**
+ * The HTTP pipeline, in order:
+ *   1. path normalisation (routedPath)
+ *   2. health routes and signed-URL blob routes (no credentials: the URL's signature is the check)
+ *   3. JSON body parsing (422 json_invalid comes before 401, §0.2) and the body size limit (413)
+ *   4. authentication (Basic/Bearer, §0.3)
+ *   5. the API routes, one module per resource; unbuilt ones answer 501
+ *   6. 404 / 405 for anything else, and one error handler mapping coded errors (error-table.ts)
+ */
+export function createApp(services: Services): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>({ getPath: (request) => routedPath(request.url) });
+
+  app.onError((error, c) => {
+    if (isLaunchError(error)) {
+      const { status, body, headers } = responseForLaunchError(error);
+      return c.json(body, status as 400, headers);
+    }
+    const requestId = services.uuid();
+    services.logger.error(`unhandled error ${c.req.method} ${c.req.path}`, {
+      requestId,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    return c.json(internalErrorBody(requestId, services.now()), 500);
+  });
+
+  app.notFound((c) => {
+    const path = routedPath(c.req.url);
+    const otherMethod = app.routes.some((route) => route.method !== "ALL" && route.method !== c.req.method && pathMatches(route.path, path));
+    return otherMethod ? c.json({ detail: "Method Not Allowed" }, 405) : c.json({ detail: "Not Found" }, 404);
+  });
+
+  app.route("/", healthRoutes());
+  app.route("/", signedBlobRoutes(services));
+
+  const bodyMiddleware = jsonBodyMiddleware(services.maxBodyBytes);
+  const auth = authMiddleware(services.allowedKeys);
+  app.use("*", async (c, next) => (hasRoute(c) ? bodyMiddleware(c, next) : next()));
+  app.use("*", async (c, next) => (hasRoute(c) ? auth(c, next) : next()));
+
+  app.route("/", modelBundleRoutes(services));
+  app.route("/", modelEndpointDocsRoutes(services));
+  app.route("/", modelEndpointRoutes(services));
+  app.route("/", taskRoutes(services));
+  app.route("/", hostedInferenceRoutes(services));
+  app.route("/", controlRoutes(services));
+  app.route("/", notImplementedRoutes());
+  return app;
+}
+
+const patternCache = new Map<string, RegExp>();
+
+function pathMatches(pattern: string, path: string): boolean {
+  if (pattern.includes("*")) return false;
+  let regex = patternCache.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:\w+/g, "[^/]+")}/?$`);
+    patternCache.set(pattern, regex);
+  }
+  return regex.test(path);
+}

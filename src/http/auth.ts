@@ -1,0 +1,46 @@
+import type { MiddlewareHandler } from "hono";
+import { LaunchError } from "../domain/errors.js";
+import { userFromName } from "../domain/identity.js";
+import type { HttpEnv } from "./context.js";
+
+/**
+ * Basic (username = identity, password ignored) or Bearer (token = username), §0.3.
+ * `allowedKeys`, when set, is an allow-list of usernames; others get the contract's 401.
+ */
+export function parseAuthorization(header: string | undefined, allowedKeys: ReadonlySet<string> | null): string {
+  if (!header) throw new LaunchError("UNAUTHENTICATED", "No authentication was passed in", "Bearer");
+  const space = header.indexOf(" ");
+  const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+  const credentials = space < 0 ? "" : header.slice(space + 1).trim();
+  let username: string;
+  if (scheme === "basic") {
+    const decoded = decodeBase64(credentials);
+    const colon = decoded === null ? -1 : decoded.indexOf(":");
+    if (decoded === null || colon < 0) throw new LaunchError("UNAUTHENTICATED", "Invalid authentication credentials", "Basic");
+    username = decoded.slice(0, colon);
+  } else if (scheme === "bearer" && credentials !== "") {
+    username = credentials;
+  } else {
+    throw new LaunchError("UNAUTHENTICATED", "No authentication was passed in", "Bearer");
+  }
+  if (allowedKeys && !allowedKeys.has(username)) {
+    throw new LaunchError("UNAUTHENTICATED", "Invalid authentication credentials", "Basic");
+  }
+  return username;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function decodeBase64(text: string): string | null {
+  if (!BASE64.test(text) || text.length % 4 === 1) return null;
+  const bytes = Buffer.from(text, "base64");
+  const decoded = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  return decoded;
+}
+
+export function authMiddleware(allowedKeys: ReadonlySet<string> | null): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    c.set("user", userFromName(parseAuthorization(c.req.header("authorization"), allowedKeys)));
+    await next();
+  };
+}

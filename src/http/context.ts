@@ -1,0 +1,11 @@
+import type { User } from "../domain/identity.js";
+
+/** Per-request values set by the pipeline in app.ts. */
+export interface HttpEnv {
+  Variables: {
+    /** The authenticated caller (set by auth.ts). */
+    user: User;
+    /** The parsed JSON body (set by body.ts); undefined when the request had none. */
+    body: unknown;
+  };
+}

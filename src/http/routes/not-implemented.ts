@@ -1,0 +1,61 @@
+import { Hono } from "hono";
+import { notImplemented } from "../../domain/errors.js";
+import type { HttpEnv } from "../context.js";
+
+/**
+ * Operations of the real API that later issues build. They answer 501 with a clear message rather
+ * than pretending (README "Parity"). Each entry: method, path, what it is.
+ */
+const PENDING: [string, string, string][] = [
+  ["POST", "/v1/batch-jobs", "Batch jobs"],
+  ["GET", "/v1/batch-jobs/:id", "Batch jobs"],
+  ["PUT", "/v1/batch-jobs/:id", "Batch jobs"],
+  ["POST", "/v1/docker-image-batch-job-bundles", "Docker-image batch job bundles"],
+  ["GET", "/v1/docker-image-batch-job-bundles", "Docker-image batch job bundles"],
+  ["GET", "/v1/docker-image-batch-job-bundles/latest", "Docker-image batch job bundles"],
+  ["GET", "/v1/docker-image-batch-job-bundles/:id", "Docker-image batch job bundles"],
+  ["POST", "/v1/docker-image-batch-jobs", "Docker-image batch jobs"],
+  ["GET", "/v1/docker-image-batch-jobs", "Docker-image batch jobs"],
+  ["GET", "/v1/docker-image-batch-jobs/:id", "Docker-image batch jobs"],
+  ["PUT", "/v1/docker-image-batch-jobs/:id", "Docker-image batch jobs"],
+  ["POST", "/v1/triggers", "Triggers"],
+  ["GET", "/v1/triggers", "Triggers"],
+  ["GET", "/v1/triggers/:id", "Triggers"],
+  ["PUT", "/v1/triggers/:id", "Triggers"],
+  ["DELETE", "/v1/triggers/:id", "Triggers"],
+  ["POST", "/v1/files", "Files"],
+  ["GET", "/v1/files", "Files"],
+  ["GET", "/v1/files/:id", "Files"],
+  ["DELETE", "/v1/files/:id", "Files"],
+  ["GET", "/v1/files/:id/content", "Files"],
+  ["POST", "/v1/llm/model-endpoints", "LLM endpoints"],
+  ["GET", "/v1/llm/model-endpoints", "LLM endpoints"],
+  ["POST", "/v1/llm/model-endpoints/download", "LLM model download"],
+  ["GET", "/v1/llm/model-endpoints/:name", "LLM endpoints"],
+  ["PUT", "/v1/llm/model-endpoints/:name", "LLM endpoints"],
+  ["DELETE", "/v1/llm/model-endpoints/:name", "LLM endpoints"],
+  ["POST", "/v1/llm/completions-sync", "LLM completions"],
+  ["POST", "/v1/llm/completions-stream", "LLM completions"],
+  ["GET", "/v1/llm/fine-tunes", "Fine-tunes"],
+  ["POST", "/v1/llm/fine-tunes", "Fine-tunes"],
+  ["GET", "/v1/llm/fine-tunes/:id", "Fine-tunes"],
+  ["PUT", "/v1/llm/fine-tunes/:id/cancel", "Fine-tunes"],
+  ["GET", "/v1/llm/fine-tunes/:id/events", "Fine-tunes"],
+  ["POST", "/v1/llm/batch-completions", "LLM batch completions"],
+  ["POST", "/v2/batch-completions", "Batch completions v2"],
+  ["GET", "/v2/batch-completions/:id", "Batch completions v2"],
+  ["POST", "/v2/batch-completions/:id", "Batch completions v2"],
+  ["POST", "/v2/batch-completions/:id/actions/cancel", "Batch completions v2"],
+  ["POST", "/v2/chat/completions", "OpenAI-compatible chat completions"],
+  ["POST", "/v2/completions", "OpenAI-compatible completions"],
+];
+
+export function notImplementedRoutes(): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  for (const [method, path, what] of PENDING) {
+    app.on(method, path, () => {
+      throw notImplemented(`${what} (${method} ${path.replace(/:(\w+)/g, "{$1}")})`);
+    });
+  }
+  return app;
+}

@@ -1,0 +1,62 @@
+import { Hono } from "hono";
+import type { PredictResponse } from "../../domain/task.js";
+import type { HttpEnv } from "../context.js";
+import { parsePredictInput } from "../schemas/tasks.js";
+import type { Services } from "../services.js";
+import { eventStreamResponse, nodeConnectionAbort } from "../sse-response.js";
+
+/** What these routes use of Services; narrower so tests can mount them without the whole app. */
+export type TaskRouteServices = Pick<Services, "tasks" | "now" | "logger">;
+
+export interface TaskRouteOptions {
+  /** Period of the SSE comment pings (sse-starlette: 15 s, §2.3). */
+  pingIntervalMs?: number;
+}
+
+const DEFAULT_PING_INTERVAL_MS = 15_000;
+
+/** SyncEndpointPredictV1Response, rebuilt so the key order is the contract's whatever the source (§4.6). */
+const predictResponseBody = (response: PredictResponse): PredictResponse => ({
+  status: response.status,
+  result: response.result,
+  traceback: response.traceback,
+  status_code: response.status_code,
+});
+
+/** Inference task routes (server-contract.md §1 rows 22-25, §2.3). */
+export function taskRoutes(services: TaskRouteServices, options: TaskRouteOptions = {}): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+
+  app.post("/v1/async-tasks", (c) => {
+    const input = parsePredictInput("async", c.req.query("model_endpoint_id"), c.get("body"));
+    return c.json(services.tasks.createAsync(c.get("user"), input.endpointId, input.request));
+  });
+
+  app.get("/v1/async-tasks/:task_id", (c) => c.json(services.tasks.getAsync(c.req.param("task_id"))));
+
+  // Upstream failures are HTTP 200 FAILURE bodies; only coded errors (400/404/408) change the status.
+  app.post("/v1/sync-tasks", async (c) => {
+    const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"));
+    const response = await services.tasks.predictSync(c.get("user"), input.endpointId, input.request, input.raw);
+    return c.json(predictResponseBody(response));
+  });
+
+  // predictStream throws lookup/type errors synchronously, so they answer as JSON before any SSE byte.
+  app.post("/v1/streaming-tasks", (c) => {
+    const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"));
+    const events = services.tasks.predictStream(c.get("user"), input.endpointId, input.request, input.raw);
+    return eventStreamResponse(events, (event) => JSON.stringify(predictResponseBody(event)), {
+      pingIntervalMs,
+      now: () => services.now(),
+      abortConnection: nodeConnectionAbort(c.env),
+      onError: (error) =>
+        services.logger.warn("streaming task aborted mid-stream", {
+          endpointId: input.endpointId,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
+  });
+
+  return app;
+}

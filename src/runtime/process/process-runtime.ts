@@ -1,0 +1,195 @@
+/**
+ * The process runtime (DESIGN.md "Workers" → Process runtime): one host process per worker.
+ * Artifact bundles run the project's Python worker server in a per-requirements virtualenv;
+ * runnable-image bundles run their own command. GPUs are handed out with CUDA_VISIBLE_DEVICES.
+ */
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type ArtifactFlavor, type BundleRecord, isArtifactFlavor } from "../../domain/bundle.js";
+import { type Clock, systemClock } from "../../domain/clock.js";
+import { LaunchError, SystemError, badRequest } from "../../domain/errors.js";
+import type { Logger } from "../../domain/logger.js";
+import type { WorkerHandle, WorkerLaunchSpec, WorkerRuntime } from "../../domain/ports.js";
+import { GpuAllocator, type GpuPolicy, detectGpus, gpuEnv, tooManyGpusReason } from "../gpu-inventory.js";
+import { ProcessWorker, WORKER_HOST, type WorkerPlan } from "./process-worker.js";
+import type { Env } from "./run-command.js";
+import { type RunnableBundleFlavor, rewritePortArgs, runnableArgv, runnableCommandProblem } from "./runnable-command.js";
+import { createVenvBuilder } from "./venv-builder.js";
+
+export interface ProcessRuntimeOptions {
+  dataDir: string;
+  /** Host interpreter used to build virtualenvs (and to run bundles without requirements). */
+  python: string;
+  logger: Logger;
+  clock?: Clock;
+  /** Absolute path of src/worker/server.py. */
+  workerScript: string;
+  blobRoot: string;
+  resultsBucket: string;
+  startTimeoutMs: number;
+  /** Declared GPU ids; else detected with `nvidia-smi -L` when present, else none. */
+  gpus?: string[];
+  /** `strict`: asking for more GPUs than the host has fails the build; `ignore`: run without GPUs. */
+  gpuPolicy?: GpuPolicy;
+  /** Base environment of every child. Default: this process's environment. */
+  env?: Env;
+}
+
+export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRuntime {
+  const clock = options.clock ?? systemClock;
+  const baseEnv: Env = options.env ?? process.env;
+  const policy: GpuPolicy = options.gpuPolicy ?? "strict";
+  const logger = options.logger;
+  const venvs = createVenvBuilder({ dataDir: options.dataDir, python: options.python, env: baseEnv, logger, clock });
+  const live = new Set<ProcessWorker>();
+  const portsInUse = new Set<number>();
+  let inventory: Promise<GpuAllocator> | null = null;
+  let disposePromise: Promise<void> | null = null;
+  // Runnable commands resolve relative paths against launch-local's working directory.
+  const runnableCwd = process.cwd();
+
+  const gpuAllocator = (): Promise<GpuAllocator> => {
+    inventory ??= (async () => {
+      const ids = options.gpus ?? (await detectGpus(baseEnv));
+      logger.debug("GPU inventory", { gpus: ids });
+      return new GpuAllocator(ids);
+    })();
+    return inventory;
+  };
+
+  const assertOpen = (): void => {
+    if (disposePromise) throw new SystemError("The process runtime has been disposed.");
+  };
+
+  /** True when the request fits the host; under `ignore` an oversized request runs without GPUs. */
+  const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void): boolean => {
+    if (requested <= allocator.size) return true;
+    if (policy === "strict") throw badRequest(tooManyGpusReason(requested, allocator.size));
+    log(`${tooManyGpusReason(requested, allocator.size)}; gpu policy "ignore": running without GPUs.`);
+    return false;
+  };
+
+  const runnableEnv = (flavor: RunnableBundleFlavor): Env => ({ ...baseEnv, PYTHONUNBUFFERED: "1", ...(flavor.env ?? {}) });
+
+  const artifactPlan = async (spec: WorkerLaunchSpec, flavor: ArtifactFlavor, log: (line: string) => void) => {
+    if (spec.artifactPath === null) throw new SystemError(`Worker ${spec.workerId}: an artifact bundle needs artifactPath.`);
+    const artifactPath = spec.artifactPath;
+    const python = await venvs.pythonFor(flavor.requirements, log);
+    const workDir = join(options.dataDir, "workers", spec.workerId);
+    await rm(workDir, { recursive: true, force: true });
+    await mkdir(workDir, { recursive: true });
+    const fixed: Env = {
+      ...baseEnv,
+      LAUNCH_WORKER_HOST: WORKER_HOST,
+      LAUNCH_BUNDLE_FLAVOR: flavor.flavor,
+      LAUNCH_BUNDLE_PATH: artifactPath,
+      LAUNCH_APP_CONFIG: JSON.stringify(flavor.app_config ?? null),
+      LAUNCH_WORK_DIR: workDir,
+      LAUNCH_BLOB_ROOT: options.blobRoot,
+      LAUNCH_RESULTS_BUCKET: options.resultsBucket,
+      LAUNCH_WORKER_CONCURRENCY: String(spec.concurrency),
+      // The worker exits when this process dies, even by SIGKILL: no orphan keeps a port or a GPU.
+      LAUNCH_WORKER_PARENT_PID: String(process.pid),
+      PYTHONUNBUFFERED: "1",
+    };
+    if (flavor.flavor === "zip_artifact") {
+      fixed.LAUNCH_LOAD_PREDICT_FN_MODULE_PATH = flavor.load_predict_fn_module_path;
+      fixed.LAUNCH_LOAD_MODEL_FN_MODULE_PATH = flavor.load_model_fn_module_path;
+    }
+    return {
+      argv: () => [python, options.workerScript],
+      env: (port: number): Env => ({ ...fixed, LAUNCH_WORKER_PORT: String(port) }),
+      cwd: workDir,
+      healthRoute: "/readyz",
+      workDir,
+    };
+  };
+
+  const runnablePlan = async (flavor: RunnableBundleFlavor) => {
+    const env = runnableEnv(flavor);
+    const problem = await runnableCommandProblem(flavor, env, runnableCwd);
+    if (problem !== null) throw badRequest(problem);
+    const argv = runnableArgv(flavor);
+    return {
+      argv: (port: number) => rewritePortArgs(argv, port),
+      env: (port: number): Env => ({ ...env, PORT: String(port), LAUNCH_WORKER_PORT: String(port) }),
+      cwd: undefined,
+      healthRoute: flavor.healthcheck_route,
+      workDir: null,
+    };
+  };
+
+  return {
+    name: "process",
+
+    async prepare(bundle: BundleRecord, gpus: number, log: (line: string) => void): Promise<void> {
+      assertOpen();
+      checkGpuCount(gpus, await gpuAllocator(), log);
+      const flavor = bundle.flavor;
+      if (isArtifactFlavor(flavor)) {
+        await venvs.pythonFor(flavor.requirements, log);
+        return;
+      }
+      const problem = await runnableCommandProblem(flavor, runnableEnv(flavor), runnableCwd);
+      if (problem !== null) throw badRequest(problem);
+    },
+
+    async start(spec: WorkerLaunchSpec, log: (line: string) => void): Promise<WorkerHandle> {
+      assertOpen();
+      const allocator = await gpuAllocator();
+      const wantsGpus = checkGpuCount(spec.gpus, allocator, log);
+      const gpuIds = allocator.allocate(wantsGpus ? spec.gpus : 0);
+      if (gpuIds === null) {
+        throw badRequest(`Requested gpus=${spec.gpus} but only ${allocator.freeCount} of this host's ${allocator.size} GPU(s) are free`);
+      }
+      let workDir: string | null = null;
+      try {
+        const flavor = spec.bundle.flavor;
+        const base = isArtifactFlavor(flavor) ? await artifactPlan(spec, flavor, log) : await runnablePlan(flavor);
+        workDir = base.workDir;
+        assertOpen();
+        const devices = gpuEnv(gpuIds);
+        const plan: WorkerPlan = {
+          workerId: spec.workerId,
+          argv: base.argv,
+          env: (port) => ({ ...base.env(port), ...devices }),
+          cwd: base.cwd,
+          healthRoute: base.healthRoute,
+          startTimeoutMs: options.startTimeoutMs,
+        };
+        const dirToRemove = workDir;
+        const worker = await ProcessWorker.launch(plan, {
+          portsInUse,
+          clock,
+          log,
+          onGone: async (exit) => {
+            live.delete(worker);
+            allocator.release(gpuIds);
+            if (dirToRemove !== null) await rm(dirToRemove, { recursive: true, force: true });
+            logger.debug("worker exited", { workerId: spec.workerId, ...exit });
+          },
+        });
+        live.add(worker);
+        if (disposePromise) {
+          // dispose() ran while this worker was being set up and did not see it.
+          await worker.stop();
+          throw new SystemError("The process runtime has been disposed.");
+        }
+        logger.debug("worker started", { workerId: spec.workerId, pid: worker.pid, baseUrl: worker.baseUrl, gpus: gpuIds });
+        return worker;
+      } catch (error) {
+        allocator.release(gpuIds);
+        if (workDir !== null) await rm(workDir, { recursive: true, force: true });
+        if (error instanceof LaunchError || error instanceof SystemError) throw error;
+        throw new SystemError(`Worker ${spec.workerId} could not be started: ${String(error)}`, { cause: error });
+      }
+    },
+
+    dispose(): Promise<void> {
+      disposePromise ??= (async () => {
+        await Promise.all([...live].map((worker) => worker.stop()));
+      })();
+      return disposePromise;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * What the scheduler's parts share: the injected dependencies, the per-endpoint states, and the few
+ * operations one part triggers in another (bound once in scheduler.ts, so no part imports a sibling's
+ * instance and nothing is module-level).
+ */
+import type { Clock } from "../domain/clock.js";
+import type { IdGenerator } from "../domain/ids.js";
+import type { Logger } from "../domain/logger.js";
+import type {
+  BlobStore,
+  BundleRepository,
+  EndpointLogRepository,
+  EndpointRepository,
+  TaskRepository,
+  WorkerRuntime,
+} from "../domain/ports.js";
+import type { AsyncItem, EndpointState, WorkerEntry } from "./endpoint-state.js";
+
+export interface SchedulerConfig {
+  scaleDownCooldownMs: number;
+  autoscaleIntervalMs: number;
+  /** Default sync/streaming wait (the real gateway's 10 s, §2.3). */
+  syncTimeoutSeconds: number;
+  /** Deliveries of one async task lost to dying workers before it fails (default 5). */
+  maxTaskAttempts?: number;
+}
+
+export interface SchedulerDeps {
+  endpoints: EndpointRepository;
+  bundles: BundleRepository;
+  tasks: TaskRepository;
+  logs: EndpointLogRepository;
+  blobs: BlobStore;
+  runtime: WorkerRuntime;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  config: SchedulerConfig;
+}
+
+export interface SchedulerContext {
+  readonly deps: SchedulerDeps;
+  readonly maxTaskAttempts: number;
+  readonly states: Map<string, EndpointState>;
+  isDisposed: boolean;
+  /** Hands free slots to queued work. */
+  pump(state: EndpointState): void;
+  /** Runs the autoscaler for one endpoint now. */
+  evaluate(state: EndpointState): void;
+  /** Stops one worker (scale-down, drain, undeploy). */
+  stopWorker(state: EndpointState, worker: WorkerEntry): void;
+  /** Treats a worker that dropped a connection as dead: kills it so it is replaced. */
+  condemnWorker(state: EndpointState, worker: WorkerEntry, reason: string): void;
+  /** Executes one async task on a worker slot that the dispatcher has taken for it. */
+  runAsync(state: EndpointState, item: AsyncItem, worker: WorkerEntry): void;
+}

@@ -1,0 +1,146 @@
+/**
+ * The per-endpoint FIFO and the worker slots (DESIGN.md "The flow of one request"): every worker has
+ * `concurrent_requests_per_worker` slots; a free slot takes the next queued item, async task or
+ * waiting sync/streaming request alike, in arrival order.
+ */
+import type { AsyncItem, EndpointState, WaiterItem, WorkerEntry } from "./endpoint-state.js";
+import type { SchedulerContext } from "./context.js";
+
+export interface Dispatcher {
+  /** Queues an async task (a redelivered one goes back to the front, §4.4) and wakes the endpoint. */
+  enqueueAsync(state: EndpointState, item: AsyncItem, isRedelivery: boolean): void;
+  /**
+   * A worker slot for a sync/streaming request: at once when one is free and nobody is queued, else
+   * after waiting in the queue until `until` (clock ms); null when none came (or the endpoint went away).
+   */
+  acquire(state: EndpointState, until: number): Promise<WorkerEntry | null>;
+  /** Gives a slot back (the work on it finished, whatever the outcome). */
+  release(state: EndpointState, worker: WorkerEntry): void;
+  pump(state: EndpointState): void;
+  /** Answers every waiter with "no worker" and forgets the queue (undeploy, dispose). */
+  abandonQueue(state: EndpointState): void;
+}
+
+/** A ready worker with a free slot: the least loaded one, the current deployment first on a tie. */
+function pickWorker(state: EndpointState): WorkerEntry | null {
+  let best: WorkerEntry | null = null;
+  for (const worker of state.workers.values()) {
+    if (worker.state !== "ready" || worker.inflight >= worker.slots) continue;
+    if (
+      best === null ||
+      worker.inflight < best.inflight ||
+      (worker.inflight === best.inflight && worker.generation === state.current && best.generation !== state.current)
+    ) {
+      best = worker;
+    }
+  }
+  return best;
+}
+
+function take(state: EndpointState, worker: WorkerEntry): void {
+  worker.inflight++;
+  state.active++;
+}
+
+export function createDispatcher(ctx: SchedulerContext): Dispatcher {
+  const { clock } = ctx.deps;
+
+  /** Settled waiters stay in the deque until shifted; drop them once nothing live is queued. */
+  const compact = (state: EndpointState): void => {
+    if (state.waiting === 0 && state.queuedAsync === 0 && state.queue.length > 0) state.queue.drain();
+  };
+
+  const pump = (state: EndpointState): void => {
+    if (state.isPumping) {
+      state.pumpAgain = true;
+      return;
+    }
+    state.isPumping = true;
+    try {
+      do {
+        state.pumpAgain = false;
+        compact(state);
+        while (state.queue.length > 0) {
+          const worker = pickWorker(state);
+          if (worker === null) break;
+          const item = state.queue.shift();
+          if (item === undefined) break;
+          if (item.kind === "waiter") {
+            if (item.isSettled) continue;
+            state.waiting--;
+            take(state, worker);
+            item.grant(worker);
+          } else {
+            state.queuedAsync--;
+            take(state, worker);
+            ctx.runAsync(state, item, worker);
+          }
+        }
+      } while (state.pumpAgain);
+    } finally {
+      state.isPumping = false;
+    }
+  };
+
+  return {
+    pump,
+    enqueueAsync(state, item, isRedelivery) {
+      if (isRedelivery) state.queue.unshift(item);
+      else state.queue.push(item);
+      state.queuedAsync++;
+      ctx.evaluate(state);
+      pump(state);
+    },
+    acquire(state, until) {
+      if (state.queue.length === 0) {
+        const worker = pickWorker(state);
+        if (worker !== null) {
+          take(state, worker);
+          return Promise.resolve(worker);
+        }
+      }
+      const now = clock.now();
+      if (until <= now || state.isClosed) return Promise.resolve(null);
+      return new Promise<WorkerEntry | null>((resolve) => {
+        let cancelTimer: (() => void) | null = null;
+        const settle = (worker: WorkerEntry | null): void => {
+          item.isSettled = true;
+          cancelTimer?.();
+          resolve(worker);
+        };
+        const item: WaiterItem = {
+          kind: "waiter",
+          isSettled: false,
+          grant: (worker) => settle(worker),
+          abandon: () => {
+            if (item.isSettled) return;
+            state.waiting--;
+            settle(null);
+          },
+        };
+        state.queue.push(item);
+        state.waiting++;
+        cancelTimer = clock.setTimeout(() => {
+          if (item.isSettled) return;
+          state.waiting--;
+          settle(null);
+          compact(state);
+        }, until - now);
+        // Scale-from-zero: a waiting request wakes the endpoint at once (§5.2).
+        ctx.evaluate(state);
+        pump(state);
+      });
+    },
+    release(state, worker) {
+      worker.inflight--;
+      state.active--;
+      if (worker.state === "stopping" && worker.inflight === 0) ctx.stopWorker(state, worker);
+      if (!state.isClosed) pump(state);
+    },
+    abandonQueue(state) {
+      for (const item of state.queue.drain()) if (item.kind === "waiter") item.abandon();
+      state.queuedAsync = 0;
+      state.waiting = 0;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The scheduler's in-memory picture of one endpoint: its deployment (generation), workers, queue and
+ * scaling history. One object per endpoint, owned by the scheduler instance (no module state).
+ */
+import type { BundleRecord } from "../domain/bundle.js";
+import type { EndpointRecord } from "../domain/endpoint.js";
+import type { WorkerHandle } from "../domain/ports.js";
+import type { AsyncTaskRecord } from "../domain/task.js";
+import { Deque } from "./deque.js";
+import { SlidingMax } from "./sliding-max.js";
+import type { WorkerClient } from "./worker-client.js";
+
+/** One rolled-out deployment: what its workers run. Replaced as a whole by deploy/restart. */
+export interface Generation {
+  seq: number;
+  endpoint: EndpointRecord;
+  bundle: BundleRecord;
+  artifactPath: string | null;
+}
+
+export interface WorkerEntry {
+  readonly id: string;
+  readonly generation: Generation;
+  readonly slots: number;
+  state: "starting" | "ready" | "stopping";
+  inflight: number;
+  handle: WorkerHandle | null;
+  client: WorkerClient | null;
+  /** We asked it to stop (scale-down, drain, undeploy): its exit is expected. */
+  isStopRequested: boolean;
+  /** Its process is gone; it is no longer in the endpoint's worker map. */
+  isGone: boolean;
+}
+
+/** An async task waiting for a slot; `attempts` = deliveries lost so far (the row's counter). */
+export interface AsyncItem {
+  kind: "async";
+  task: AsyncTaskRecord;
+  attempts: number;
+}
+
+/** A sync or streaming request waiting for a slot. */
+export interface WaiterItem {
+  kind: "waiter";
+  isSettled: boolean;
+  grant(worker: WorkerEntry): void;
+  /** Called when the endpoint goes away under the waiter (undeploy, dispose). */
+  abandon(): void;
+}
+
+export type QueueItem = AsyncItem | WaiterItem;
+
+export interface EndpointState {
+  readonly id: string;
+  /** The rolled-out deployment; null until the first successful deploy in this process. */
+  current: Generation | null;
+  /** deploy() has been called since the last undeploy: worker counts are reported. */
+  hasDeployment: boolean;
+  workers: Map<string, WorkerEntry>;
+  queue: Deque<QueueItem>;
+  /** Live async items in the queue (num_queued_items). */
+  queuedAsync: number;
+  /** Live waiters in the queue. */
+  waiting: number;
+  /** Items holding a worker slot. */
+  active: number;
+  history: SlidingMax;
+  workerSeq: number;
+  /** Consecutive worker start failures; reset when a worker becomes ready or on deploy. */
+  startFailures: number;
+  /** Set after too many start failures: no new workers until the next deploy. */
+  isStartBlocked: boolean;
+  /** No worker start before this time (back-off after a failure). */
+  nextStartAt: number;
+  cancelBackoffTimer: (() => void) | null;
+  /** Bumped by deploy/undeploy: a running deploy job whose token is stale stops writing. */
+  deployToken: number;
+  /** Per-endpoint serialisation of deploy jobs (STYLE.md §12). */
+  chain: Promise<void>;
+  /** Set by undeploy/dispose: late callbacks for this object do nothing. */
+  isClosed: boolean;
+  /** Re-entrancy guard of the dispatcher's pump. */
+  isPumping: boolean;
+  pumpAgain: boolean;
+}
+
+export function createEndpointState(id: string, cooldownMs: number): EndpointState {
+  return {
+    id,
+    current: null,
+    hasDeployment: false,
+    workers: new Map(),
+    queue: new Deque(),
+    queuedAsync: 0,
+    waiting: 0,
+    active: 0,
+    history: new SlidingMax(cooldownMs),
+    workerSeq: 0,
+    startFailures: 0,
+    isStartBlocked: false,
+    nextStartAt: 0,
+    cancelBackoffTimer: null,
+    deployToken: 0,
+    chain: Promise.resolve(),
+    isClosed: false,
+    isPumping: false,
+    pumpAgain: false,
+  };
+}
+
+/** Queued + active work (§5.1 inflight = queued + active + reserved). */
+export const inflightOf = (state: EndpointState): number => state.queuedAsync + state.waiting + state.active;

@@ -1,0 +1,188 @@
+/**
+ * Worker lifecycles: start through the runtime, "starting" until ready, "ready" while serving,
+ * "stopping" while draining; an unexpected exit removes the worker (its in-flight calls fail over
+ * through their connection errors) and the autoscaler replaces it. Start failures back off (1 s, 2 s…)
+ * and after three in a row the endpoint is UPDATE_FAILED until the next deploy: no silent crash loop.
+ */
+import { isLaunchError } from "../domain/errors.js";
+import type { WorkerExit, WorkerHandle, WorkerLaunchSpec } from "../domain/ports.js";
+import type { SchedulerContext } from "./context.js";
+import type { EndpointState, WorkerEntry } from "./endpoint-state.js";
+import { statusReason, writeStatus } from "./status-writer.js";
+import { createWorkerClient } from "./worker-client.js";
+
+export const MAX_START_FAILURES = 3;
+const FIRST_BACKOFF_MS = 1000;
+
+export interface WorkerPool {
+  /** Starts one worker of the endpoint's current deployment. */
+  start(state: EndpointState): void;
+  /** Graceful stop (scale-down, end of a drain). Idempotent. */
+  stop(state: EndpointState, worker: WorkerEntry): void;
+  /** Takes the worker out of rotation; it stops once its in-flight work is done. */
+  drain(state: EndpointState, worker: WorkerEntry): void;
+  /** A worker that dropped a connection is treated as dead: hard kill, then it is replaced. */
+  condemn(state: EndpointState, worker: WorkerEntry, reason: string): void;
+  /** Fault injection: hard-kills one worker; false when there is no such (started) worker. */
+  kill(state: EndpointState, workerId: string): boolean;
+  /** Stops every worker of the endpoint and waits for them. */
+  stopAll(state: EndpointState): Promise<void>;
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
+  const { runtime, logs, logger, clock, endpoints } = ctx.deps;
+
+  const workerLog = (state: EndpointState, worker: WorkerEntry, line: string): void => {
+    logs.append(state.id, "worker", `[${worker.id}] ${line}`);
+  };
+
+  function specOf(state: EndpointState, worker: WorkerEntry): WorkerLaunchSpec {
+    const { endpoint, bundle, artifactPath } = worker.generation;
+    return {
+      endpointId: state.id,
+      endpointName: endpoint.name,
+      workerId: worker.id,
+      bundle,
+      artifactPath,
+      concurrency: worker.slots,
+      cpus: endpoint.resources.cpus,
+      memory: endpoint.resources.memory,
+      gpus: endpoint.resources.gpus,
+      endpointType: endpoint.endpointType,
+    };
+  }
+
+  async function launch(state: EndpointState, worker: WorkerEntry): Promise<void> {
+    let handle: WorkerHandle;
+    try {
+      handle = await runtime.start(specOf(state, worker), (line) => workerLog(state, worker, line));
+    } catch (error) {
+      startFailed(state, worker, error);
+      return;
+    }
+    worker.handle = handle;
+    void handle.exited.then(
+      (exit) => onExit(state, worker, exit),
+      (error: unknown) => onExit(state, worker, { code: null, signal: describe(error) }),
+    );
+    if (worker.isStopRequested) {
+      await handle.stop();
+      return;
+    }
+    try {
+      await handle.ready;
+    } catch (error) {
+      startFailed(state, worker, error);
+      return;
+    }
+    if (worker.isStopRequested || worker.isGone) return;
+    worker.client = createWorkerClient(handle.baseUrl, worker.slots, clock);
+    worker.state = "ready";
+    if (worker.generation === state.current) state.startFailures = 0;
+    workerLog(state, worker, `ready at ${handle.baseUrl}`);
+    // A new worker may let the autoscaler drain an old deployment's worker; queued work can start.
+    ctx.evaluate(state);
+    ctx.pump(state);
+  }
+
+  function startFailed(state: EndpointState, worker: WorkerEntry, error: unknown): void {
+    if (worker.isStopRequested || worker.isGone) return;
+    worker.isStopRequested = true;
+    if (state.workers.get(worker.id) === worker) state.workers.delete(worker.id);
+    void worker.handle?.stop().catch(() => undefined);
+    const reason = describe(error);
+    workerLog(state, worker, `failed to start: ${reason}`);
+    if (state.isClosed || worker.generation !== state.current) return;
+    state.startFailures++;
+    if (state.startFailures >= MAX_START_FAILURES) {
+      state.isStartBlocked = true;
+      logger.warn("worker crash loop; endpoint marked UPDATE_FAILED", { endpointId: state.id, reason });
+      writeStatus(endpoints, state.id, {
+        status: "UPDATE_FAILED",
+        statusReason: statusReason(`Worker failed to start: ${isLaunchError(error) ? error.message : reason}`),
+      });
+      return;
+    }
+    const delay = FIRST_BACKOFF_MS * 2 ** (state.startFailures - 1);
+    state.nextStartAt = clock.now() + delay;
+    state.cancelBackoffTimer?.();
+    state.cancelBackoffTimer = clock.setTimeout(() => {
+      state.cancelBackoffTimer = null;
+      if (!state.isClosed) ctx.evaluate(state);
+    }, delay);
+  }
+
+  function onExit(state: EndpointState, worker: WorkerEntry, exit: WorkerExit): void {
+    if (worker.isGone) return;
+    worker.isGone = true;
+    // In-flight calls on this worker now fail with connection errors; their owners requeue or retry.
+    worker.client?.destroy();
+    if (state.workers.get(worker.id) === worker) state.workers.delete(worker.id);
+    if (!worker.isStopRequested && worker.state !== "starting") {
+      workerLog(state, worker, `exited unexpectedly (code ${String(exit.code)}, signal ${String(exit.signal)})`);
+      logger.warn("worker exited unexpectedly", { endpointId: state.id, workerId: worker.id, code: exit.code, signal: exit.signal });
+    }
+    if (state.isClosed) return;
+    ctx.evaluate(state);
+    ctx.pump(state);
+  }
+
+  function stop(state: EndpointState, worker: WorkerEntry): void {
+    if (worker.isStopRequested) return;
+    worker.isStopRequested = true;
+    worker.state = "stopping";
+    workerLog(state, worker, "stopping");
+    // A worker still inside runtime.start() is stopped by launch() once its handle exists.
+    worker.handle?.stop().catch((error: unknown) => logger.warn("worker stop failed", { workerId: worker.id, error: describe(error) }));
+  }
+
+  return {
+    start(state) {
+      const generation = state.current;
+      if (generation === null) return;
+      const worker: WorkerEntry = {
+        id: `${state.id}-w${++state.workerSeq}`,
+        generation,
+        slots: Math.max(1, generation.endpoint.scaling.concurrentRequestsPerWorker),
+        state: "starting",
+        inflight: 0,
+        handle: null,
+        client: null,
+        isStopRequested: false,
+        isGone: false,
+      };
+      state.workers.set(worker.id, worker);
+      launch(state, worker).catch((error: unknown) => {
+        logger.error("worker launch failed", { workerId: worker.id, error: describe(error) });
+      });
+    },
+    stop,
+    drain(state, worker) {
+      worker.state = "stopping";
+      if (worker.inflight === 0) stop(state, worker);
+    },
+    condemn(state, worker, reason) {
+      if (worker.isGone || worker.isStopRequested) return;
+      workerLog(state, worker, `lost a connection (${reason}); replacing it`);
+      worker.state = "stopping";
+      worker.handle?.kill();
+    },
+    kill(state, workerId) {
+      const worker = state.workers.get(workerId);
+      if (worker === undefined || worker.handle === null) return false;
+      worker.handle.kill();
+      return true;
+    },
+    async stopAll(state) {
+      const stopping: Promise<void>[] = [];
+      for (const worker of state.workers.values()) {
+        worker.isStopRequested = true;
+        worker.state = "stopping";
+        if (worker.handle !== null) stopping.push(worker.handle.stop());
+      }
+      await Promise.allSettled(stopping);
+    },
+  };
+}

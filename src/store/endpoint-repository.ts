@@ -1,0 +1,64 @@
+import type { EndpointRecord } from "../domain/endpoint.js";
+import type { EndpointRepository, OrderBy } from "../domain/ports.js";
+import { type Db, parseStored } from "./database.js";
+
+interface EndpointRow {
+  data: string;
+}
+
+interface ListParams {
+  owner: string;
+  name: string | null;
+}
+
+/**
+ * Model endpoints, one JSON document per row plus the columns queries filter on (owner, name).
+ * Statements are prepared once (STYLE.md §10). Without `order_by` a list comes back in insertion
+ * order, as the real server's DB query does (§2.2).
+ */
+export function createEndpointRepository(db: Db): EndpointRepository {
+  const insert = db.prepare<[string, string, string, number, string]>(
+    "INSERT INTO endpoints (id, owner, name, created_at, data) VALUES (?, ?, ?, ?, ?)",
+  );
+  const update = db.prepare<[string, string, string, string]>("UPDATE endpoints SET owner = ?, name = ?, data = ? WHERE id = ?");
+  const remove = db.prepare<[string]>("DELETE FROM endpoints WHERE id = ?");
+  const byId = db.prepare<[string], EndpointRow>("SELECT data FROM endpoints WHERE id = ?");
+  const byName = db.prepare<[string, string], EndpointRow>("SELECT data FROM endpoints WHERE owner = ? AND name = ?");
+  const all = db.prepare<[], EndpointRow>("SELECT data FROM endpoints ORDER BY seq");
+  // `@name IS NULL` lets one statement serve both the filtered and the unfiltered list.
+  const filter = "WHERE owner = @owner AND (@name IS NULL OR name = @name)";
+  const listStatement = (order: string) => db.prepare<[ListParams], EndpointRow>(`SELECT data FROM endpoints ${filter} ORDER BY ${order}`);
+  const lists: Record<OrderBy | "insertion", ReturnType<typeof listStatement>> = {
+    insertion: listStatement("seq"),
+    newest: listStatement("created_at DESC, seq DESC"),
+    oldest: listStatement("created_at ASC, seq ASC"),
+  };
+
+  const toRecord = (row: EndpointRow): EndpointRecord => parseStored<EndpointRecord>(row.data);
+
+  return {
+    insert(endpoint) {
+      insert.run(endpoint.id, endpoint.owner, endpoint.name, endpoint.createdAt, JSON.stringify(endpoint));
+    },
+    update(endpoint) {
+      update.run(endpoint.owner, endpoint.name, JSON.stringify(endpoint), endpoint.id);
+    },
+    delete(id) {
+      remove.run(id);
+    },
+    get(id) {
+      const row = byId.get(id);
+      return row ? toRecord(row) : null;
+    },
+    findByName(owner, name) {
+      const row = byName.get(owner, name);
+      return row ? toRecord(row) : null;
+    },
+    list(owner, name, orderBy) {
+      return lists[orderBy ?? "insertion"].all({ owner, name }).map(toRecord);
+    },
+    all() {
+      return all.all().map(toRecord);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Numbered migrations (STYLE.md §10). Never edit a shipped migration: add the next number.
+ * Entities are stored as one JSON document per row (`data`), with the columns queries filter on.
+ */
+export const MIGRATIONS: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE bundles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX bundles_by_owner_name ON bundles (owner, name, created_at);
+
+      CREATE TABLE endpoints (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (owner, name)
+      );
+
+      CREATE TABLE async_tasks (
+        id TEXT PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        status TEXT NOT NULL,
+        request TEXT NOT NULL,
+        result TEXT,
+        traceback TEXT,
+        status_code INTEGER,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        completed_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX async_tasks_unfinished ON async_tasks (endpoint_id, created_at)
+        WHERE status IN ('PENDING', 'STARTED');
+
+      CREATE TABLE endpoint_logs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint_id TEXT NOT NULL,
+        stream TEXT NOT NULL,
+        line TEXT NOT NULL
+      );
+      CREATE INDEX endpoint_logs_by_endpoint ON endpoint_logs (endpoint_id, stream, seq);
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];

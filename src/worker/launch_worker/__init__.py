@@ -1,0 +1,1 @@
+"""launch-local's Python worker server (stdlib + cloudpickle only; Python 3.7+ syntax)."""
