@@ -71,7 +71,9 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
 
   try {
     const db = openDatabase(join(config.dataDir, "launch-local.sqlite"));
-    disposers.push(() => db.close());
+    disposers.push(() => {
+      db.close();
+    });
     const endpoints = createEndpointRepository(db);
     const bundles = createBundleRepository(db);
     const tasks = createTaskRepository(db);
@@ -106,7 +108,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     let publicUrl = "";
     const services: Services = {
       bundles: new BundleService({ bundles, blobs, ids, clock }),
-      endpoints: new EndpointService({ endpoints, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true }),
+      endpoints: new EndpointService({ endpoints, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true, resultsBucket: config.bucket }),
       tasks: new TaskService({ endpoints, tasks, scheduler, ids, clock }),
       blobs,
       logs,

@@ -5,12 +5,9 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { LaunchError } from "../domain/errors.js";
+import { INVALID_SIGNATURE, SIGNED_BLOBS_PATH, type SignedMethod } from "../domain/signed-urls.js";
 
-export type SignedMethod = "PUT" | "GET";
-
-export const SIGNED_BLOBS_PATH = "/_launch_local/signed-blobs";
-
-export const INVALID_SIGNATURE = "Invalid or expired signature";
+export { INVALID_SIGNATURE, SIGNED_BLOBS_PATH, type SignedMethod };
 
 export function blobSignature(secret: string, method: SignedMethod, bucket: string, key: string, expires: number): string {
   return createHmac("sha256", secret).update(`${method}\n${bucket}/${key}\n${expires}`).digest("hex");

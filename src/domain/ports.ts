@@ -5,6 +5,7 @@
  */
 import type { BundleRecord } from "./bundle.js";
 import type { EndpointRecord } from "./endpoint.js";
+import type { SignedMethod } from "./signed-urls.js";
 import type { AsyncTaskRecord, PredictRequest, PredictResponse, TaskStatus } from "./task.js";
 
 export type OrderBy = "newest" | "oldest";
@@ -77,6 +78,10 @@ export interface BlobStore {
   localPath(location: string): Promise<string>;
   /** A fresh upload slot under `prefix` (e.g. "model-bundles/<owner>"). `baseUrl` = this server's URL. */
   createSignedUpload(prefix: string, baseUrl: string): SignedUpload;
+  /** A signed GET URL for a stored `s3://` object. */
+  createSignedDownload(location: string, baseUrl: string): string;
+  /** Throws LaunchError FORBIDDEN unless the signature matches the object and method and has not expired. */
+  verifySignedUrl(method: SignedMethod, bucket: string, key: string, expires: string | undefined, signature: string | undefined): void;
 }
 
 // ---------------------------------------------------------------------------------------------- scheduler

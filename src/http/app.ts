@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { matchedRoutes } from "hono/route";
+import type { Context } from "hono";
 import { isLaunchError } from "../domain/errors.js";
 import { authMiddleware } from "./auth.js";
 import { jsonBodyMiddleware } from "./body.js";
@@ -18,8 +18,7 @@ import { taskRoutes } from "./routes/tasks.js";
 import type { Services } from "./services.js";
 
 /** True when some route (not just middleware) matched, so auth should run before it. */
-const hasRoute = (c: Parameters<Parameters<Hono<HttpEnv>["use"]>[1]>[0]): boolean =>
-  matchedRoutes(c).some((route) => route.method !== "ALL");
+const hasRoute = (c: Context<HttpEnv>): boolean => c.req.matchedRoutes.some((route) => route.method !== "ALL");
 
 /**
  * The HTTP pipeline, in order:

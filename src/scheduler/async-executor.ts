@@ -4,7 +4,14 @@
  * task back to the front of the queue (Celery's late acks: at-least-once) until it has been lost
  * `maxTaskAttempts` times.
  */
-import { forwardModeOf, predictRouteOf, requestPayload, runnableBody, serializeResultsAsString, asyncOutcome } from "../domain/tasks/forwarding.js";
+import {
+  asyncOutcome,
+  forwardModeOf,
+  predictRouteOf,
+  requestPayload,
+  runnableBody,
+  serializeResultsAsString,
+} from "../domain/tasks/forwarding.js";
 import type { SchedulerContext } from "./context.js";
 import type { Dispatcher } from "./dispatcher.js";
 import type { AsyncItem, EndpointState, WorkerEntry } from "./endpoint-state.js";
@@ -42,11 +49,10 @@ export function createAsyncExecutor(
       const request = task.request;
       // Artifact workers get the whole request; runnable images only `args` (§4.2).
       const body = mode === "artifact" ? JSON.stringify(requestPayload(request)) : runnableBody(request.hasArgs ? request.args : null);
-      const client = worker.client;
-      if (client === null) throw new WorkerConnectionError(`worker ${worker.id} is not serving`);
       let reply;
       try {
-        reply = await client.post(predictRouteOf(flavor, null), body, null);
+        if (worker.client === null) throw new WorkerConnectionError(`worker ${worker.id} is not serving`);
+        reply = await worker.client.post(predictRouteOf(flavor, null), body, null);
       } catch (error) {
         if (error instanceof WorkerConnectionError) {
           lost(state, item, worker, error);

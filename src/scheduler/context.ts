@@ -43,6 +43,8 @@ export interface SchedulerContext {
   readonly maxTaskAttempts: number;
   readonly states: Map<string, EndpointState>;
   isDisposed: boolean;
+  /** The endpoint's state, created on first use (a task may arrive before the first deploy). */
+  stateFor(endpointId: string): EndpointState;
   /** Hands free slots to queued work. */
   pump(state: EndpointState): void;
   /** Runs the autoscaler for one endpoint now. */

@@ -34,8 +34,9 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
   const { runtime, logs, logger, clock, endpoints } = ctx.deps;
 
+  // Worker output may still arrive while the scheduler is disposed (the store may be closed by then).
   const workerLog = (state: EndpointState, worker: WorkerEntry, line: string): void => {
-    logs.append(state.id, "worker", `[${worker.id}] ${line}`);
+    if (!ctx.isDisposed) logs.append(state.id, "worker", `[${worker.id}] ${line}`);
   };
 
   function specOf(state: EndpointState, worker: WorkerEntry): WorkerLaunchSpec {

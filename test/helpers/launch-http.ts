@@ -31,7 +31,7 @@ export class LaunchHttp {
   /** The official client's upload: signed URL slot, unauthenticated PUT, s3:// location. */
   async upload(bytes: Uint8Array): Promise<string> {
     const slot = await this.ok<{ signedUrl: string; bucket: string; key: string }>("POST", "/v1/hosted_inference/model_bundle_upload", {});
-    const put = await fetch(slot.signedUrl, { method: "PUT", body: bytes });
+    const put = await fetch(slot.signedUrl, { method: "PUT", body: Buffer.from(bytes) });
     if (!put.ok) throw new Error(`signed PUT failed: ${put.status}`);
     return `s3://${slot.bucket}/${slot.key}`;
   }

@@ -67,7 +67,10 @@ const stringOrNull = (value: unknown): string | null => (typeof value === "strin
 const isFrameworkType = (value: unknown): value is FrameworkType =>
   typeof value === "string" && (FRAMEWORK_TYPES as readonly string[]).includes(value);
 
-/** ModelBundleEnvironmentParams with all five keys, in declaration order. */
+/**
+ * ModelBundleEnvironmentParams with all five keys, in declaration order. Recorded env_params were
+ * validated on create, so the framework_type fallback only guards against a hand-edited database.
+ */
 export function envParamsView(env: Record<string, unknown>): EnvironmentParams {
   const frameworkType = env["framework_type"];
   return {

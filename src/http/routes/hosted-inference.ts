@@ -10,8 +10,8 @@ const UPLOAD_FOLDERS = [
 
 /**
  * The client's legacy Connection routes under /v1/hosted_inference (client-contract.md §2, §4,
- * §6.3). The client sends a JSON `{}` body even on GET; the body middleware parses it and nothing
- * reads it.
+ * §6.3). The client sends a JSON `{}` body even on GET; it is ignored. Upload keys are
+ * `<folder>/<owner>/<uuid>`; the store turns the owner into a safe path segment.
  */
 export function hostedInferenceRoutes(services: Services): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
@@ -24,8 +24,8 @@ export function hostedInferenceRoutes(services: Services): Hono<HttpEnv> {
     });
   }
 
-  app.get("/v1/hosted_inference/endpoints/creation_logs/:endpoint_name", async (c) => {
-    const endpoint = await services.endpoints.findOwnedByName(c.get("user"), c.req.param("endpoint_name"));
+  app.get("/v1/hosted_inference/endpoints/creation_logs/:endpoint_name", (c) => {
+    const endpoint = services.endpoints.findOwnedByName(c.get("user"), c.req.param("endpoint_name"));
     if (!endpoint) throw notFound("The specified endpoint could not be found.");
     const lines = services.logs.read(endpoint.id, "build");
     return c.json({ content: lines.length === 0 ? "" : `${lines.join("\n")}\n` });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Hono } from "hono";
-import { INVALID_SIGNATURE, type SignedMethod, SIGNED_BLOBS_PATH, verifyBlobSignature } from "../../blobs/signed-url.js";
 import { LaunchError } from "../../domain/errors.js";
+import { INVALID_SIGNATURE, SIGNED_BLOBS_PATH, type SignedMethod } from "../../domain/signed-urls.js";
 import { readLimited } from "../body.js";
 import type { HttpEnv } from "../context.js";
 import type { Services } from "../services.js";
@@ -40,7 +40,7 @@ export function signedBlobRoutes(services: Services): Hono<HttpEnv> {
 
   const authorize = (method: SignedMethod, url: string, expires: string | undefined, signature: string | undefined) => {
     const object = signedObject(url);
-    verifyBlobSignature({ secret: services.signingSecret, method, ...object, expires, signature, nowMs: services.now() });
+    services.blobs.verifySignedUrl(method, object.bucket, object.key, expires, signature);
     return `s3://${object.bucket}/${object.key}`;
   };
 

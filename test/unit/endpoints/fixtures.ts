@@ -1,4 +1,4 @@
-import type { BundleFlavor, BundleRecord } from "../../../src/domain/bundle.js";
+import type { BundleFlavor, BundleRecord, RunnableFields } from "../../../src/domain/bundle.js";
 import { FakeClock } from "../../../src/domain/clock.js";
 import type { EndpointRecord } from "../../../src/domain/endpoint.js";
 import type { CreateEndpointRequest, UpdateEndpointRequest } from "../../../src/domain/endpoints/endpoint-requests.js";
@@ -71,14 +71,14 @@ export const cloudpickleFlavor: BundleFlavor = {
   load_model_fn: "",
 };
 
-const runnableFields = {
+export const runnableFields: RunnableFields = {
   repository: "repo",
   tag: "tag",
   command: ["python", "serve.py"],
   predict_route: "/predict",
   healthcheck_route: "/readyz",
   env: null,
-  protocol: "http" as const,
+  protocol: "http",
   readiness_initial_delay_seconds: 120,
   extra_routes: [],
   routes: [],
@@ -86,8 +86,6 @@ const runnableFields = {
   worker_command: null,
   worker_env: null,
 };
-
-export const runnableFlavor: BundleFlavor = { flavor: "runnable_image", ...runnableFields };
 
 export const streamingFlavor = (command: string[] = ["python", "serve.py"]): BundleFlavor => ({
   flavor: "streaming_enhanced_runnable_image",

@@ -84,7 +84,7 @@ describe("pydantic-style validation", () => {
   });
 
   it("validates tagged unions like pydantic discriminators", () => {
-    const flavor = discriminated("flavor", {
+    const flavor = discriminated<{ flavor: string }>("flavor", {
       a: object({ flavor: literal("a"), x: int() }),
       b: object({ flavor: literal("b"), y: str() }),
     });

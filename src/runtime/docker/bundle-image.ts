@@ -1,0 +1,139 @@
+/**
+ * One image per artifact bundle environment (DESIGN.md "Workers" → Docker runtime): base image +
+ * requirements + cloudpickle + worker server, tagged `launch-local/bundle:<content hash>` and reused
+ * while present. Two endpoints of the same bundle share one build (in-flight builds are joined).
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type Dockerode from "dockerode";
+import type { ArtifactFlavor } from "../../domain/bundle.js";
+import type { Clock } from "../../domain/clock.js";
+import { LaunchError, badRequest } from "../../domain/errors.js";
+import type { Logger } from "../../domain/logger.js";
+import type { Env } from "../process/run-command.js";
+import {
+  type ContextFile,
+  collectTree,
+  contentHash,
+  diskEntries,
+  downloadRequirements,
+  findCloudpickleDir,
+  requirementsText,
+} from "./build-context.js";
+import { renderDockerfile } from "./dockerfile.js";
+import { type ImageMap, frameworkImage } from "./image-map.js";
+import { BUNDLE_IMAGE_LABEL, BUNDLE_IMAGE_REPOSITORY } from "./labels.js";
+import { engineMessage, ensureLocalImage, localImageId } from "./local-image.js";
+import { createLineSplitter, followProgress } from "./progress-stream.js";
+import { type TarEntry, tarStream } from "./tar-writer.js";
+
+/** Bump when the image layout changes, so older images are not reused. */
+const LAYOUT_VERSION = "launch-local-bundle-image/1";
+
+export interface BundleImageOptions {
+  docker: Dockerode;
+  imageMap: ImageMap;
+  /** Absolute path of src/worker. */
+  workerDir: string;
+  /** Host interpreter: its cloudpickle is copied in and its pip downloads the requirements. */
+  python: string;
+  env: Env;
+  logger: Logger;
+  clock: Clock;
+}
+
+export interface BundleImages {
+  /** The image tag for the bundle, built when missing. Throws BAD_REQUEST with a status_reason on failure. */
+  ensure(flavor: ArtifactFlavor, log: (line: string) => void): Promise<string>;
+}
+
+const asContextEntries = (files: readonly ContextFile[]): TarEntry[] =>
+  files.map((file) => ({ name: file.name, mode: file.mode, source: { data: file.data } }));
+
+export function createBundleImages(options: BundleImageOptions): BundleImages {
+  const { docker } = options;
+  const inFlight = new Map<string, Promise<string>>();
+  let cloudpickle: Promise<ContextFile[]> | null = null;
+
+  const cloudpickleFiles = (): Promise<ContextFile[]> => {
+    cloudpickle ??= findCloudpickleDir(options.python, options.env).then((dir) => collectTree(dir, "launch/python/cloudpickle"));
+    // A failed lookup (no cloudpickle yet) is retried by the next prepare.
+    cloudpickle.catch(() => (cloudpickle = null));
+    return cloudpickle;
+  };
+
+  const build = async (tag: string, dockerfile: string, requirements: readonly string[], files: ContextFile[], log: (line: string) => void) => {
+    const scratch = await mkdtemp(join(tmpdir(), "launch-local-image-"));
+    try {
+      const entries: TarEntry[] = [{ name: "Dockerfile", mode: 0o644, source: { data: Buffer.from(dockerfile) } }, ...asContextEntries(files)];
+      if (requirements.length > 0) {
+        const wheels = join(scratch, "wheels");
+        await mkdir(wheels);
+        const failure = await downloadRequirements(options.python, requirements, wheels, options.env, log);
+        if (failure !== null) throw badRequest(`Could not download the bundle's requirements with the host's pip: ${failure}`);
+        entries.push(...(await diskEntries(wheels, "launch/wheels")));
+      }
+      log(`Building image ${tag}`);
+      const startedAt = options.clock.now();
+      const stream = await docker.buildImage(tarStream(entries), { t: tag, rm: true, forcerm: true, labels: { [BUNDLE_IMAGE_LABEL]: "1" } });
+      const lines = createLineSplitter(log);
+      const error = await followProgress(stream, (message) => {
+        if (message.stream !== null) lines.push(message.stream);
+        if (message.error !== null) lines.push(`${message.error}\n`);
+      });
+      lines.flush();
+      if (error !== null) throw badRequest(`Image build failed: ${error.trim()}`);
+      if ((await localImageId(docker, tag)) === null) throw badRequest(`Image build of ${tag} finished without producing the image.`);
+      log(`Built image ${tag} in ${((options.clock.now() - startedAt) / 1000).toFixed(1)} s`);
+      options.logger.info("bundle image built", { tag, ms: options.clock.now() - startedAt });
+    } catch (error) {
+      if (error instanceof LaunchError) throw error;
+      throw badRequest(`Image build failed: ${engineMessage(error)}`);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  };
+
+  return {
+    async ensure(flavor, log) {
+      const base = await ensureLocalImage(docker, frameworkImage(flavor.framework), options.imageMap, "Base image", options.clock, log);
+      const dockerfile = renderDockerfile({ baseImage: base.image, hasRequirements: flavor.requirements.length > 0 });
+      let files: ContextFile[];
+      try {
+        files = [...(await collectTree(options.workerDir, "launch/worker")), ...(await cloudpickleFiles())];
+      } catch (error) {
+        throw badRequest(`Cannot assemble the image build context: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (flavor.requirements.length > 0) {
+        files.push({ name: "launch/requirements.txt", mode: 0o644, data: Buffer.from(requirementsText(flavor.requirements)) });
+      }
+      // The base image's id (not its name) is hashed, so re-importing or remapping the base rebuilds.
+      const hash = contentHash(
+        [
+          { label: "layout", value: LAYOUT_VERSION },
+          { label: "base", value: base.id },
+          { label: "dockerfile", value: dockerfile },
+        ],
+        files,
+      );
+      const tag = `${BUNDLE_IMAGE_REPOSITORY}:${hash.slice(0, 24)}`;
+      const running = inFlight.get(tag);
+      if (running) {
+        log(`Waiting for the build of ${tag} already under way`);
+        return running;
+      }
+      if ((await localImageId(docker, tag)) !== null) {
+        log(`Reusing image ${tag}`);
+        return tag;
+      }
+      const job = build(tag, dockerfile, flavor.requirements, files, log).then(() => tag);
+      inFlight.set(tag, job);
+      try {
+        return await job;
+      } finally {
+        inFlight.delete(tag);
+      }
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * What a worker container is, as data: the engine's create options built by pure functions, so the
+ * exact HostConfig (limits, GPUs, mounts, loopback port) is unit-tested without a daemon.
+ */
+import { basename } from "node:path";
+import type Dockerode from "dockerode";
+import type { ArtifactFlavor } from "../../domain/bundle.js";
+import type { WorkerLaunchSpec } from "../../domain/ports.js";
+import type { RunnableBundleFlavor } from "../process/runnable-command.js";
+import { runnableArgv } from "../process/runnable-command.js";
+import { CONTAINER_PORT, IMAGE_PATHS } from "./dockerfile.js";
+
+/** Readiness probing starts after the bundle's initial delay, capped: a local start takes about a second. */
+export const MAX_INITIAL_DELAY_MS = 5_000;
+
+/** Everything that differs between an artifact worker and a runnable-image worker. */
+export interface ContainerPlan {
+  image: string;
+  /** null: the image's own CMD. */
+  cmd: string[] | null;
+  env: Record<string, string>;
+  mounts: Dockerode.MountSettings[];
+  /** `uid:gid` to run as, or null for the image's user. */
+  user: string | null;
+  healthRoute: string;
+  initialDelayMs: number;
+}
+
+export interface ArtifactPlanInput {
+  spec: WorkerLaunchSpec;
+  flavor: ArtifactFlavor;
+  image: string;
+  artifactPath: string;
+  blobRoot: string;
+  resultsBucket: string;
+  user: string | null;
+}
+
+/** The worker server's configuration (src/worker/launch_worker/settings.py), container paths. */
+export function artifactPlan(input: ArtifactPlanInput): ContainerPlan {
+  const { spec, flavor } = input;
+  const bundlePath = `${IMAGE_PATHS.bundleDir}/${basename(input.artifactPath)}`;
+  const env: Record<string, string> = {
+    // Inside the container the server must accept connections from the published port.
+    LAUNCH_WORKER_HOST: "0.0.0.0",
+    LAUNCH_WORKER_PORT: String(CONTAINER_PORT),
+    LAUNCH_BUNDLE_FLAVOR: flavor.flavor,
+    LAUNCH_BUNDLE_PATH: bundlePath,
+    LAUNCH_APP_CONFIG: JSON.stringify(flavor.app_config ?? null),
+    LAUNCH_WORK_DIR: IMAGE_PATHS.workDir,
+    LAUNCH_BLOB_ROOT: IMAGE_PATHS.blobRoot,
+    LAUNCH_RESULTS_BUCKET: input.resultsBucket,
+    LAUNCH_WORKER_CONCURRENCY: String(spec.concurrency),
+  };
+  if (flavor.flavor === "zip_artifact") {
+    env.LAUNCH_LOAD_PREDICT_FN_MODULE_PATH = flavor.load_predict_fn_module_path;
+    env.LAUNCH_LOAD_MODEL_FN_MODULE_PATH = flavor.load_model_fn_module_path;
+  }
+  // A uid without a passwd entry gets HOME=/, which it cannot write; libraries cache under HOME.
+  if (input.user !== null) env.HOME = IMAGE_PATHS.workDir;
+  return {
+    image: input.image,
+    cmd: null,
+    env,
+    mounts: [
+      { Type: "bind", Source: input.artifactPath, Target: bundlePath, ReadOnly: true },
+      // return_pickled results and url inputs: s3://b/k lives at <root>/b/k on both sides.
+      { Type: "bind", Source: input.blobRoot, Target: IMAGE_PATHS.blobRoot, ReadOnly: false },
+    ],
+    user: input.user,
+    healthRoute: "/readyz",
+    initialDelayMs: 0,
+  };
+}
+
+/**
+ * A runnable image as the real pod runs it (server-contract.md §4.1): its command (for a streaming
+ * bundle with an empty command, `streaming_command`; with neither, the image's own CMD), its env,
+ * its server on port 5005, readiness from `healthcheck_route`. No mounts: the real pod has none.
+ */
+export function runnablePlan(flavor: RunnableBundleFlavor, image: string): ContainerPlan {
+  const argv = runnableArgv(flavor);
+  return {
+    image,
+    cmd: argv.length > 0 ? argv : null,
+    env: { ...(flavor.env ?? {}) },
+    mounts: [],
+    user: null,
+    healthRoute: flavor.healthcheck_route,
+    initialDelayMs: Math.min(Math.max(0, flavor.readiness_initial_delay_seconds) * 1000, MAX_INITIAL_DELAY_MS),
+  };
+}
+
+export interface ContainerLimits {
+  nanoCpus: number | null;
+  memoryBytes: number | null;
+  /** Host device ids for HostConfig.DeviceRequests; empty: no GPU. */
+  gpuIds: readonly string[];
+}
+
+/** The API form of `docker run --gpus '"device=0,1"'`. */
+export function deviceRequests(gpuIds: readonly string[]): Dockerode.DeviceRequest[] {
+  if (gpuIds.length === 0) return [];
+  return [{ Driver: "nvidia", Count: 0, DeviceIDs: [...gpuIds], Capabilities: [["gpu"]] }];
+}
+
+const portKey = `${CONTAINER_PORT}/tcp`;
+
+export function createOptions(
+  plan: ContainerPlan,
+  limits: ContainerLimits,
+  labels: Record<string, string>,
+  name: string | null,
+): Dockerode.ContainerCreateOptions {
+  const env = { ...plan.env };
+  // Images such as pytorch/pytorch set NVIDIA_VISIBLE_DEVICES=all; on an engine whose default
+  // runtime is nvidia that would expose every GPU to a worker that asked for none.
+  if (limits.gpuIds.length === 0) env.NVIDIA_VISIBLE_DEVICES = "void";
+  const hostConfig: Dockerode.HostConfig = {
+    // Loopback only, random host port (read back from inspect): workers are never on the network.
+    PortBindings: { [portKey]: [{ HostIp: "127.0.0.1", HostPort: "" }] },
+    Mounts: plan.mounts,
+  };
+  if (limits.nanoCpus !== null) hostConfig.NanoCpus = limits.nanoCpus;
+  if (limits.memoryBytes !== null) {
+    hostConfig.Memory = limits.memoryBytes;
+    // Kubernetes pods have no swap: the limit is the limit.
+    hostConfig.MemorySwap = limits.memoryBytes;
+  }
+  const devices = deviceRequests(limits.gpuIds);
+  if (devices.length > 0) hostConfig.DeviceRequests = devices;
+  const options: Dockerode.ContainerCreateOptions = {
+    Image: plan.image,
+    Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+    Labels: labels,
+    ExposedPorts: { [portKey]: {} },
+    HostConfig: hostConfig,
+  };
+  if (plan.cmd !== null) options.Cmd = plan.cmd;
+  if (plan.user !== null) options.User = plan.user;
+  if (name !== null) options.name = name;
+  return options;
+}

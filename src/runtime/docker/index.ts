@@ -1,0 +1,4 @@
+/** The Docker runtime's public surface, for the composition root (src/instance.ts). */
+export { createDockerRuntime, type DockerRuntime, type DockerRuntimeOptions } from "./docker-runtime.js";
+export { isDockerAvailable } from "./engine-info.js";
+export { parseImageMap } from "./image-map.js";

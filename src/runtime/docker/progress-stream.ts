@@ -1,0 +1,111 @@
+/**
+ * The newline-delimited JSON that the Docker engine streams back from a build or a pull. Each
+ * message is parsed, not cast: `stream` carries build output, `status` pull progress, and `error`
+ * a failure that arrives with HTTP 200 (the status line was sent before the step failed).
+ */
+import { StringDecoder } from "node:string_decoder";
+import type { Clock } from "../../domain/clock.js";
+
+export interface ProgressMessage {
+  stream: string | null;
+  status: string | null;
+  error: string | null;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const stringField = (record: Record<string, unknown>, key: string): string | null => {
+  const value = record[key];
+  return typeof value === "string" ? value : null;
+};
+
+/** One line of the stream; a line that is not a JSON object is treated as raw output. */
+export function parseProgressLine(line: string): ProgressMessage | null {
+  const text = line.trim();
+  if (text.length === 0) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { stream: `${text}\n`, status: null, error: null };
+  }
+  if (!isRecord(parsed)) return { stream: `${text}\n`, status: null, error: null };
+  const detail = parsed["errorDetail"];
+  const error = stringField(parsed, "error") ?? (isRecord(detail) ? stringField(detail, "message") : null);
+  return { stream: stringField(parsed, "stream"), status: stringField(parsed, "status"), error };
+}
+
+export interface IdleLimit {
+  /** Abort when the engine sends nothing for this long (a registry that never answers). */
+  ms: number;
+  clock: Clock;
+}
+
+/**
+ * Reads messages until the stream ends; resolves with the first `error` message, or null. Output
+ * and progress go to `onMessage` as they arrive.
+ */
+export function followProgress(
+  stream: NodeJS.ReadableStream,
+  onMessage: (message: ProgressMessage) => void,
+  idle: IdleLimit | null = null,
+): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const decoder = new StringDecoder("utf8");
+    let pending = "";
+    let firstError: string | null = null;
+    let cancelIdle: () => void = () => undefined;
+    const armIdle = () => {
+      if (idle === null) return;
+      cancelIdle();
+      cancelIdle = idle.clock.setTimeout(() => {
+        const error = new Error(`no answer from the Docker engine for ${idle.ms} ms`);
+        // Destroying the response closes the request, so the engine gives up too.
+        if ("destroy" in stream && typeof stream.destroy === "function") stream.destroy(error);
+        finish(error);
+      }, idle.ms);
+    };
+    const handle = (line: string) => {
+      const message = parseProgressLine(line);
+      if (message === null) return;
+      if (message.error !== null) firstError ??= message.error;
+      onMessage(message);
+    };
+    const finish = (error: Error | null) => {
+      cancelIdle();
+      if (error) reject(error);
+      else resolve(firstError);
+    };
+    armIdle();
+    stream.on("data", (chunk: Buffer | string) => {
+      armIdle();
+      pending += typeof chunk === "string" ? chunk : decoder.write(chunk);
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) handle(line);
+    });
+    stream.once("end", () => {
+      handle(pending + decoder.end());
+      finish(null);
+    });
+    stream.once("error", (error) => finish(error));
+  });
+}
+
+/** Splits build output (`stream` text, which may hold several lines or part of one) into log lines. */
+export function createLineSplitter(onLine: (line: string) => void): { push(text: string): void; flush(): void } {
+  let pending = "";
+  return {
+    push(text) {
+      pending += text;
+      const lines = pending.split(/\r?\n/);
+      pending = lines.pop() ?? "";
+      for (const line of lines) if (line.trim().length > 0) onLine(line.trimEnd());
+    },
+    flush() {
+      if (pending.trim().length > 0) onLine(pending.trimEnd());
+      pending = "";
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The endpoint build and roll-out (server-contract.md §3.1): UPDATE_PENDING while the environment is
+ * built, UPDATE_IN_PROGRESS just before the roll-out, then READY with the destination; any error →
+ * UPDATE_FAILED with a status_reason. Jobs run one at a time per endpoint; a newer deploy (or an
+ * undeploy) makes an older job stop at its next step. The previous deployment keeps serving until the
+ * new build succeeded; a failed build leaves it serving.
+ */
+import { isArtifactFlavor } from "../domain/bundle.js";
+import { destinationFor } from "../domain/endpoint.js";
+import { LaunchError, SystemError, isLaunchError } from "../domain/errors.js";
+import type { SchedulerContext } from "./context.js";
+import type { EndpointState, Generation } from "./endpoint-state.js";
+import { statusReason, writeStatus } from "./status-writer.js";
+
+const INTERNAL_FAILURE = "Endpoint deployment failed due to an internal error.";
+
+export interface Deployer {
+  /** Queues a deploy job. `isRecovery`: a READY endpoint stays READY while it is rebuilt after a restart. */
+  deploy(state: EndpointState, isRecovery: boolean): void;
+  /** Replaces every worker with a fresh one of the same deployment (rolling). */
+  restart(state: EndpointState): void;
+}
+
+/** Whether workers of `a` can keep serving for `b` (only scaling settings changed). */
+function runsSameWorkers(a: Generation, b: Omit<Generation, "seq">): boolean {
+  return (
+    a.bundle.id === b.bundle.id &&
+    a.artifactPath === b.artifactPath &&
+    a.endpoint.endpointType === b.endpoint.endpointType &&
+    a.endpoint.scaling.concurrentRequestsPerWorker === b.endpoint.scaling.concurrentRequestsPerWorker &&
+    JSON.stringify(a.endpoint.resources) === JSON.stringify(b.endpoint.resources)
+  );
+}
+
+export function createDeployer(ctx: SchedulerContext, track: (work: Promise<void>) => void): Deployer {
+  const { endpoints, bundles, blobs, runtime, logs, logger } = ctx.deps;
+  let generationSeq = 0;
+
+  function resetStartFailures(state: EndpointState): void {
+    state.startFailures = 0;
+    state.isStartBlocked = false;
+    state.nextStartAt = 0;
+    state.cancelBackoffTimer?.();
+    state.cancelBackoffTimer = null;
+  }
+
+  function install(state: EndpointState, next: Omit<Generation, "seq">): void {
+    resetStartFailures(state);
+    const previous = state.current;
+    if (previous !== null && runsSameWorkers(previous, next)) {
+      previous.endpoint = next.endpoint;
+      return;
+    }
+    // Workers of the previous generation keep serving; the autoscaler drains them as new ones come up.
+    state.current = { ...next, seq: ++generationSeq };
+  }
+
+  async function run(state: EndpointState, token: number, isRecovery: boolean): Promise<void> {
+    const isStale = (): boolean => token !== state.deployToken || state.isClosed || ctx.isDisposed;
+    // Build output may still arrive after dispose (the store may be closed by then).
+    const build = (line: string): void => {
+      if (!ctx.isDisposed) logs.append(state.id, "build", line);
+    };
+    if (isStale()) return;
+    const record = endpoints.get(state.id);
+    if (record === null || record.status === "DELETE_IN_PROGRESS") return;
+    const keepsStatus = isRecovery && record.status === "READY";
+    try {
+      const bundle = bundles.get(record.bundleId);
+      if (bundle === null) throw new SystemError(`bundle ${record.bundleId} of endpoint ${record.id} not found`);
+      build(`Building environment for bundle ${bundle.name} (${bundle.id})`);
+      let artifactPath: string | null = null;
+      if (isArtifactFlavor(bundle.flavor)) {
+        const location = bundle.flavor.location;
+        artifactPath = await blobs.localPath(location).catch((error: unknown) => {
+          throw new LaunchError("BAD_REQUEST", isLaunchError(error) ? error.message : `Could not read the bundle artifact at ${location}.`);
+        });
+        if (isStale()) return;
+      }
+      await runtime.prepare(bundle, record.resources.gpus, build);
+      if (isStale()) return;
+      build("Build succeeded");
+      if (!keepsStatus && !writeStatus(endpoints, state.id, { status: "UPDATE_IN_PROGRESS" })) return;
+      // The freshest record: scaling settings may have been edited while the build ran.
+      const endpoint = endpoints.get(state.id);
+      if (endpoint === null) return;
+      install(state, { endpoint, bundle, artifactPath });
+      writeStatus(endpoints, state.id, { status: "READY", statusReason: null, destination: destinationFor(endpoint), hasInfraState: true });
+      ctx.evaluate(state);
+    } catch (error) {
+      if (isStale()) return;
+      const reason = isLaunchError(error) ? statusReason(error.message) : INTERNAL_FAILURE;
+      if (!isLaunchError(error)) logger.error("endpoint deployment failed", { endpointId: state.id, error: String(error) });
+      build(`Build failed: ${reason}`);
+      writeStatus(endpoints, state.id, { status: "UPDATE_FAILED", statusReason: reason });
+    }
+  }
+
+  return {
+    deploy(state, isRecovery) {
+      state.hasDeployment = true;
+      const token = ++state.deployToken;
+      state.chain = state.chain
+        .then(() => run(state, token, isRecovery))
+        .catch((error: unknown) => logger.error("deploy job failed", { endpointId: state.id, error: String(error) }));
+      track(state.chain);
+    },
+    restart(state) {
+      const current = state.current;
+      if (current === null) return;
+      resetStartFailures(state);
+      state.current = { ...current, seq: ++generationSeq };
+      ctx.evaluate(state);
+    },
+  };
+}

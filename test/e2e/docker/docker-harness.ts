@@ -1,0 +1,156 @@
+/**
+ * Shared set-up of the Docker end-to-end tests. They run when an engine answers and the test base
+ * image (scripts/ci/build-test-image.sh) exists; with CI=true they never skip: a missing engine or
+ * image fails the suite instead.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import Dockerode from "dockerode";
+import type { BundleFlavor, BundleRecord, RunnableFlavor } from "../../../src/domain/bundle.js";
+import { silentLogger } from "../../../src/domain/logger.js";
+import type { WorkerLaunchSpec } from "../../../src/domain/ports.js";
+import { createDockerRuntime, type DockerRuntime, type DockerRuntimeOptions } from "../../../src/runtime/docker/docker-runtime.js";
+import { isDockerAvailable } from "../../../src/runtime/docker/engine-info.js";
+import { LABELS } from "../../../src/runtime/docker/labels.js";
+import { localImageId } from "../../../src/runtime/docker/local-image.js";
+import { followProgress } from "../../../src/runtime/docker/progress-stream.js";
+import { type TarEntry, tarStream } from "../../../src/runtime/docker/tar-writer.js";
+import { findPython } from "../../helpers/python.js";
+
+export const TEST_BASE_IMAGE = process.env["LAUNCH_TEST_IMAGE"] ?? "launch-local/test-python:bookworm";
+const isCI = process.env["CI"] === "true";
+
+const probe = new Dockerode();
+const hasEngine = await isDockerAvailable(probe, 3000);
+const hasBaseImage = hasEngine && (await localImageId(probe, TEST_BASE_IMAGE)) !== null;
+
+/** Whether the suite runs here; in CI it always runs (and fails in `requireDocker` when it cannot). */
+export const shouldRunDockerTests = isCI || (hasEngine && hasBaseImage);
+
+export function requireDocker(): void {
+  if (!hasEngine) throw new Error("CI=true but no Docker engine answers: run scripts/ci/install-docker.sh first");
+  if (!hasBaseImage) throw new Error(`CI=true but ${TEST_BASE_IMAGE} is missing: run scripts/ci/build-test-image.sh first`);
+}
+
+/** A fresh client per test file (no shared module state between files). */
+export const newDocker = (): Dockerode => new Dockerode();
+
+export interface Sandbox {
+  dir: string;
+  dataDir: string;
+  blobRoot: string;
+  instanceId: string;
+}
+
+export async function createSandbox(): Promise<Sandbox> {
+  const dir = await mkdtemp(join(tmpdir(), "launch-docker-e2e-"));
+  return { dir, dataDir: join(dir, "data"), blobRoot: join(dir, "blobs"), instanceId: `test-${randomBytes(4).toString("hex")}` };
+}
+
+export async function removeSandbox(sandbox: Sandbox): Promise<void> {
+  await rm(sandbox.dir, { recursive: true, force: true });
+}
+
+export function createTestRuntime(docker: Dockerode, sandbox: Sandbox, overrides: Partial<DockerRuntimeOptions> = {}): DockerRuntime {
+  return createDockerRuntime({
+    docker,
+    instanceId: sandbox.instanceId,
+    dataDir: sandbox.dataDir,
+    blobRoot: sandbox.blobRoot,
+    resultsBucket: "launch-local",
+    workerDir: resolve("src/worker"),
+    logger: silentLogger,
+    startTimeoutMs: 30_000,
+    imageMap: { pytorch: TEST_BASE_IMAGE },
+    gpus: [],
+    python: findPython(),
+    ...overrides,
+  });
+}
+
+/** Containers of one instance still known to the engine (running or not). */
+export async function instanceContainers(docker: Dockerode, instanceId: string): Promise<Dockerode.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${LABELS.instance}=${instanceId}`] } });
+}
+
+export async function containerOfWorker(docker: Dockerode, workerId: string): Promise<Dockerode.Container> {
+  const [found] = await docker.listContainers({ all: true, filters: { label: [`${LABELS.worker}=${workerId}`] } });
+  if (!found) throw new Error(`no container for worker ${workerId}`);
+  return docker.getContainer(found.Id);
+}
+
+/** Builds an image from in-memory files with the project's own tar writer; throws on a failed build. */
+export async function buildTestImage(docker: Dockerode, tag: string, files: Record<string, string>): Promise<void> {
+  const entries: TarEntry[] = Object.entries(files).map(([name, text]) => ({ name, mode: 0o644, source: { data: Buffer.from(text) } }));
+  const stream = await docker.buildImage(tarStream(entries), { t: tag, rm: true, forcerm: true });
+  const error = await followProgress(stream, () => undefined);
+  if (error !== null) throw new Error(`building ${tag} failed: ${error}`);
+}
+
+export async function removeImages(docker: Dockerode, tags: Iterable<string>): Promise<void> {
+  for (const tag of new Set(tags)) {
+    await docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
+}
+
+/** The bundle image tags a prepare log mentions (to remove them afterwards). */
+export const bundleImageTags = (lines: readonly string[]): string[] =>
+  lines.flatMap((line) => /(?:Building|Reusing) image (launch-local\/bundle:[0-9a-f]+)/.exec(line)?.[1] ?? []);
+
+let counter = 0;
+
+export const bundleOf = (flavor: BundleFlavor): BundleRecord => ({
+  id: `bun_${++counter}`,
+  name: "b",
+  owner: "u",
+  createdBy: "u",
+  createdAt: 0,
+  metadata: {},
+  schemaLocation: null,
+  modelArtifactIds: [],
+  flavor,
+  legacy: null,
+});
+
+export const specOf = (bundle: BundleRecord, overrides: Partial<WorkerLaunchSpec> = {}): WorkerLaunchSpec => ({
+  endpointId: "end_e2e",
+  endpointName: "e2e",
+  workerId: `end_e2e-w${++counter}`,
+  bundle,
+  artifactPath: null,
+  concurrency: 1,
+  cpus: 1,
+  memory: "256Mi",
+  gpus: 0,
+  endpointType: "sync",
+  ...overrides,
+});
+
+export const runnableFlavor = (repository: string, tag: string, command: string[], overrides: Partial<RunnableFlavor> = {}): RunnableFlavor => ({
+  flavor: "runnable_image",
+  repository,
+  tag,
+  command,
+  predict_route: "/predict",
+  healthcheck_route: "/readyz",
+  env: null,
+  protocol: "http",
+  readiness_initial_delay_seconds: 0,
+  extra_routes: [],
+  routes: [],
+  forwarder_type: null,
+  worker_command: null,
+  worker_env: null,
+  ...overrides,
+});
+
+export async function postJson(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, json: text.length > 0 ? (JSON.parse(text) as unknown) : null };
+}

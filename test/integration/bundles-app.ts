@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAdaptorServer } from "@hono/node-server";
+import { createLocalBlobStore, type LocalBlobStore } from "../../src/blobs/local-blob-store.js";
+import { BundleService } from "../../src/domain/bundles/bundle-service.js";
+import { FakeClock } from "../../src/domain/clock.js";
+import { EndpointService } from "../../src/domain/endpoints/endpoint-service.js";
+import { createIdGenerator } from "../../src/domain/ids.js";
+import { silentLogger } from "../../src/domain/logger.js";
+import type { EndpointLogRepository, EndpointRepository, EndpointScheduler } from "../../src/domain/ports.js";
+import { TaskService } from "../../src/domain/tasks/task-service.js";
+import { createApp } from "../../src/http/app.js";
+import type { Services } from "../../src/http/services.js";
+import { createBundleRepository } from "../../src/store/bundle-repository.js";
+import { type Db, openDatabase } from "../../src/store/database.js";
+import { createEndpointLogRepository } from "../../src/store/endpoint-log-repository.js";
+import { createEndpointRepository } from "../../src/store/endpoint-repository.js";
+import { createTaskRepository } from "../../src/store/task-repository.js";
+
+/** Bundle and blob tests never run inference: a scheduler that deploys nothing. */
+const idleScheduler: EndpointScheduler = {
+  deploy: () => undefined,
+  undeploy: async () => undefined,
+  restart: async () => undefined,
+  workerCounts: () => null,
+  queueDepth: () => 0,
+  enqueueAsync: () => undefined,
+  predictSync: () => Promise.reject(new Error("no workers in the bundles test app")),
+  predictStream: () => {
+    throw new Error("no workers in the bundles test app");
+  },
+};
+
+export interface BundlesTestApp {
+  server: Server;
+  url: string;
+  clock: FakeClock;
+  blobs: LocalBlobStore;
+  endpoints: EndpointRepository;
+  logs: EndpointLogRepository;
+  close(): Promise<void>;
+}
+
+export const auth = (user = "me"): string => `Basic ${Buffer.from(`${user}:`).toString("base64")}`;
+
+export const SIGNING_SECRET = "bundles-test-secret";
+
+/**
+ * The full HTTP pipeline of app.ts (paths, signed blobs, JSON body, auth, routes, error table) over
+ * real SQLite and a real blob folder, with a fake clock and an idle scheduler. Listens on an
+ * ephemeral loopback port because signed URLs must name a reachable base URL.
+ */
+export async function createBundlesTestApp(options: { maxBodyBytes?: number } = {}): Promise<BundlesTestApp> {
+  const dir = mkdtempSync(join(tmpdir(), "launch-local-bundles-"));
+  const db: Db = openDatabase(join(dir, "db.sqlite"));
+  const clock = new FakeClock(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+  const ids = createIdGenerator(() => clock.now());
+  const bundles = createBundleRepository(db);
+  const endpoints = createEndpointRepository(db);
+  const logs = createEndpointLogRepository(db);
+  const blobs = createLocalBlobStore({ root: join(dir, "blobs"), bucket: "launch-local", signingSecret: SIGNING_SECRET, ttlSeconds: 300, clock });
+  let url = "";
+  const services: Services = {
+    bundles: new BundleService({ bundles, blobs, ids, clock }),
+    endpoints: new EndpointService({ endpoints, bundles, scheduler: idleScheduler, logs, ids, clock, allowSyncScaleFromZero: true }),
+    tasks: new TaskService({ endpoints, tasks: createTaskRepository(db), scheduler: idleScheduler, ids, clock }),
+    blobs,
+    logs,
+    logger: silentLogger,
+    now: () => clock.now(),
+    uuid: () => ids.uuid(),
+    publicUrl: () => url,
+    signingSecret: SIGNING_SECRET,
+    signedUrlTtlSeconds: 300,
+    maxBodyBytes: options.maxBodyBytes ?? 1 << 20,
+    allowedKeys: null,
+    info: () => ({}),
+  };
+  const server = createAdaptorServer({ fetch: createApp(services).fetch }) as Server;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  return {
+    server,
+    url,
+    clock,
+    blobs,
+    endpoints,
+    logs,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * A scheduler over real in-memory SQLite repositories, a FakeClock and the fake runtime (workers are
+ * loopback HTTP servers), plus record factories. Waits on real I/O are short polls with a hard bound.
+ */
+import type { BundleFlavor, BundleRecord } from "../../../src/domain/bundle.js";
+import { FakeClock } from "../../../src/domain/clock.js";
+import type { EndpointRecord } from "../../../src/domain/endpoint.js";
+import { createIdGenerator } from "../../../src/domain/ids.js";
+import { silentLogger } from "../../../src/domain/logger.js";
+import type { BlobStore, EndpointRepository, WorkerRuntime } from "../../../src/domain/ports.js";
+import type { AsyncTaskRecord, PredictRequest } from "../../../src/domain/task.js";
+import { createScheduler, type Scheduler } from "../../../src/scheduler/index.js";
+import { createBundleRepository } from "../../../src/store/bundle-repository.js";
+import { openDatabase, type Db } from "../../../src/store/database.js";
+import { createEndpointLogRepository } from "../../../src/store/endpoint-log-repository.js";
+import { createEndpointRepository } from "../../../src/store/endpoint-repository.js";
+import { createTaskRepository } from "../../../src/store/task-repository.js";
+import { createFakeRuntime, type FakeRuntime } from "../../helpers/fake-runtime.js";
+
+const RUNNABLE_FIELDS = {
+  repository: "echo",
+  tag: "latest",
+  command: ["python", "server.py"],
+  predict_route: "/predict",
+  healthcheck_route: "/readyz",
+  env: null,
+  protocol: "http",
+  readiness_initial_delay_seconds: 0,
+  extra_routes: [],
+  routes: [],
+  forwarder_type: null,
+  worker_command: null,
+  worker_env: null,
+} as const;
+
+export const FLAVORS = {
+  artifact: {
+    flavor: "cloudpickle_artifact",
+    requirements: [],
+    framework: { framework_type: "pytorch", pytorch_image_tag: "2.1" },
+    app_config: null,
+    location: "s3://bucket/model.pkl",
+    load_predict_fn: "f",
+    load_model_fn: "g",
+  },
+  runnable: { flavor: "runnable_image", ...RUNNABLE_FIELDS, extra_routes: [], routes: [] },
+  streaming: {
+    flavor: "streaming_enhanced_runnable_image",
+    ...RUNNABLE_FIELDS,
+    extra_routes: [],
+    routes: [],
+    streaming_command: ["python", "stream.py"],
+    streaming_predict_route: "/stream",
+  },
+} satisfies Record<string, BundleFlavor>;
+
+export function makeBundle(id: string, flavor: BundleFlavor = FLAVORS.artifact): BundleRecord {
+  return { id, name: `bundle-${id}`, owner: "me", createdBy: "me", createdAt: 0, metadata: {}, schemaLocation: null, modelArtifactIds: [], flavor, legacy: null };
+}
+
+export function makeEndpoint(id: string, bundleId: string, overrides: Partial<EndpointRecord> = {}): EndpointRecord {
+  return {
+    id,
+    name: `name-${id}`,
+    owner: "me",
+    createdBy: "me",
+    createdAt: 0,
+    lastUpdatedAt: 0,
+    endpointType: "async",
+    bundleId,
+    status: "UPDATE_PENDING",
+    statusReason: null,
+    destination: "UNKNOWN",
+    hasInfraState: false,
+    metadata: {},
+    postInferenceHooks: null,
+    defaultCallbackUrl: null,
+    defaultCallbackAuth: null,
+    labels: {},
+    resources: { cpus: 1, memory: "1Gi", storage: "1Gi", gpus: 0, gpuType: null, nodesPerWorker: 1, optimizeCosts: false },
+    scaling: { minWorkers: 0, maxWorkers: 3, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null },
+    publicInference: false,
+    highPriority: false,
+    prewarm: true,
+    billingTags: null,
+    taskExpiresSeconds: null,
+    queueMessageTimeoutSeconds: null,
+    ...overrides,
+  };
+}
+
+export function makeRequest(args: unknown, overrides: Partial<PredictRequest> = {}): PredictRequest {
+  return {
+    url: null,
+    args,
+    hasArgs: args !== undefined,
+    cloudpickle: null,
+    callbackUrl: null,
+    callbackAuth: null,
+    returnPickled: false,
+    destinationPath: null,
+    timeoutSeconds: null,
+    numRetries: null,
+    ...overrides,
+  };
+}
+
+/** Records every status the scheduler writes, in order. */
+function recordingEndpoints(inner: EndpointRepository, statuses: string[]): EndpointRepository {
+  return {
+    ...inner,
+    update(endpoint) {
+      statuses.push(endpoint.status);
+      inner.update(endpoint);
+    },
+  };
+}
+
+const fakeBlobs: BlobStore = {
+  bucket: "bucket",
+  root: "/nonexistent",
+  put: async () => undefined,
+  read: async () => Buffer.alloc(0),
+  exists: async () => true,
+  localPath: async (location) => {
+    if (location.includes("missing")) throw new Error("no such object");
+    return `/blobs/${location.replace("s3://", "")}`;
+  },
+  createSignedUpload: () => ({ bucket: "bucket", key: "k", location: "s3://bucket/k", signedUrl: "http://x" }),
+};
+
+export interface Harness {
+  db: Db;
+  clock: FakeClock;
+  runtime: FakeRuntime;
+  scheduler: Scheduler;
+  repos: {
+    endpoints: EndpointRepository;
+    bundles: ReturnType<typeof createBundleRepository>;
+    tasks: ReturnType<typeof createTaskRepository>;
+    logs: ReturnType<typeof createEndpointLogRepository>;
+  };
+  /** Every status written through the repository, in order. */
+  statuses: string[];
+  /** Inserts the bundle and endpoint rows. */
+  add(endpoint: EndpointRecord, bundle: BundleRecord): void;
+  /** Inserts a PENDING async task row and hands it to the scheduler. */
+  submit(endpointId: string, args: unknown, id?: string): AsyncTaskRecord;
+  /** A second scheduler on the same database (a restart). */
+  restart(runtime?: WorkerRuntime): Promise<Scheduler>;
+  dispose(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  runtime?: FakeRuntime;
+  db?: Db;
+  cooldownMs?: number;
+  syncTimeoutSeconds?: number;
+  maxTaskAttempts?: number;
+}
+
+export function createHarness(options: HarnessOptions = {}): Harness {
+  const db = options.db ?? openDatabase(":memory:");
+  const clock = new FakeClock();
+  const statuses: string[] = [];
+  const repos = {
+    endpoints: recordingEndpoints(createEndpointRepository(db), statuses),
+    bundles: createBundleRepository(db),
+    tasks: createTaskRepository(db),
+    logs: createEndpointLogRepository(db),
+  };
+  const runtime = options.runtime ?? createFakeRuntime();
+  const schedulers: Scheduler[] = [];
+  const build = (workerRuntime: WorkerRuntime): Scheduler => {
+    const scheduler = createScheduler({
+      ...repos,
+      blobs: fakeBlobs,
+      runtime: workerRuntime,
+      clock,
+      ids: createIdGenerator(() => clock.now()),
+      logger: silentLogger,
+      config: {
+        scaleDownCooldownMs: options.cooldownMs ?? 10_000,
+        autoscaleIntervalMs: 1000,
+        syncTimeoutSeconds: options.syncTimeoutSeconds ?? 10,
+        maxTaskAttempts: options.maxTaskAttempts,
+      },
+    });
+    schedulers.push(scheduler);
+    return scheduler;
+  };
+  let taskSeq = 0;
+  return {
+    db,
+    clock,
+    runtime,
+    scheduler: build(runtime),
+    repos,
+    statuses,
+    add(endpoint, bundle) {
+      if (repos.bundles.get(bundle.id) === null) repos.bundles.insert(bundle);
+      repos.endpoints.insert(endpoint);
+    },
+    submit(endpointId, args, id = `task-${++taskSeq}`) {
+      const task: AsyncTaskRecord = {
+        id,
+        endpointId,
+        owner: "me",
+        status: "PENDING",
+        request: makeRequest(args),
+        result: null,
+        traceback: null,
+        statusCode: null,
+        createdAt: clock.now() + taskSeq,
+        startedAt: null,
+        completedAt: null,
+        attempts: 0,
+      };
+      repos.tasks.insert(task);
+      schedulers[schedulers.length - 1]?.enqueueAsync(task);
+      return task;
+    },
+    async restart(workerRuntime = createFakeRuntime()) {
+      const scheduler = build(workerRuntime);
+      await scheduler.start();
+      return scheduler;
+    },
+    async dispose() {
+      await Promise.all(schedulers.map((scheduler) => scheduler.dispose()));
+      db.close();
+    },
+  };
+}
+
+/** Polls `predicate` (real I/O in flight) every few ms; fails after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, timeoutMs = 3000, what = "condition"): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
