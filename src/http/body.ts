@@ -49,6 +49,7 @@ export function jsonBodyMiddleware(limit: number): MiddlewareHandler<HttpEnv> {
       if (type === undefined || type.includes("json")) {
         const bytes = await readLimited(c.req.raw, limit);
         c.set("body", bytes.byteLength === 0 ? undefined : parseJson(bytes));
+        c.set("rawBody", bytes.byteLength === 0 ? undefined : bytes);
       }
     }
     await next();

@@ -7,5 +7,7 @@ export interface HttpEnv {
     user: User;
     /** The parsed JSON body (set by body.ts); undefined when the request had none. */
     body: unknown;
+    /** The JSON body's bytes as received (set by body.ts), for forwarding without re-serialising. */
+    rawBody: Uint8Array | undefined;
   };
 }

@@ -30,7 +30,8 @@ export interface SchedulerDeps {
   bundles: BundleRepository;
   tasks: TaskRepository;
   logs: EndpointLogRepository;
-  blobs: BlobStore;
+  /** Only `localPath` is used (artifact files for workers); any BlobStore fits. */
+  blobs: Pick<BlobStore, "localPath">;
   runtime: WorkerRuntime;
   clock: Clock;
   ids: IdGenerator;

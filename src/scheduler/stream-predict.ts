@@ -80,6 +80,10 @@ export function createStreamPredict(ctx: SchedulerContext, dispatcher: Dispatche
         if (upstream !== null && !upstream.complete) upstream.destroy();
         dispatcher.release(state, worker);
       }
+      if (ctx.isDisposed || state.isClosed) {
+        yield exhaustedResponse(503);
+        return;
+      }
       const reason = retry ?? "other";
       const delay = budget.nextDelay(reason);
       if (delay === null) {

@@ -74,6 +74,8 @@ export function createSyncPredict(ctx: SchedulerContext, dispatcher: Dispatcher,
         dispatcher.release(state, worker);
       }
       if (typeof outcome === "object") return outcome;
+      // Workers stopped under the request by undeploy/dispose: nothing will come back.
+      if (ctx.isDisposed || state.isClosed) return exhaustedResponse(503);
       const delay = budget.nextDelay(outcome);
       if (delay === null) return exhaustedResponse(outcome);
       await clock.sleep(delay);

@@ -89,7 +89,7 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
   }
 
   function startFailed(state: EndpointState, worker: WorkerEntry, error: unknown): void {
-    if (worker.isStopRequested || worker.isGone) return;
+    if (worker.isStopRequested) return;
     worker.isStopRequested = true;
     if (state.workers.get(worker.id) === worker) state.workers.delete(worker.id);
     void worker.handle?.stop().catch(() => undefined);
@@ -117,6 +117,11 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
 
   function onExit(state: EndpointState, worker: WorkerEntry, exit: WorkerExit): void {
     if (worker.isGone) return;
+    if (worker.state === "starting") {
+      // Runtimes reject `ready` (with their own reason) before `exited` resolves, so this is usually a
+      // no-op; an exit that comes first still counts as a failed start (no silent restart loop).
+      startFailed(state, worker, new Error(`worker exited before it became ready (code ${String(exit.code)}, signal ${String(exit.signal)})`));
+    }
     worker.isGone = true;
     // In-flight calls on this worker now fail with connection errors; their owners requeue or retry.
     worker.client?.destroy();

@@ -57,4 +57,28 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // v1 batch jobs (server-contract.md §2.4, §6.1). A row link is written in the same transaction as
+    // its async task, so a restarted server knows exactly which input rows were already submitted.
+    version: 2,
+    sql: `
+      CREATE TABLE batch_jobs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        owner TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX batch_jobs_active ON batch_jobs (created_at) WHERE status IN ('PENDING', 'RUNNING');
+
+      CREATE TABLE batch_job_rows (
+        job_id TEXT NOT NULL,
+        row_index INTEGER NOT NULL,
+        reference_id TEXT,
+        task_id TEXT NOT NULL,
+        PRIMARY KEY (job_id, row_index)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

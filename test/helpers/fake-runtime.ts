@@ -124,7 +124,11 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
-        void answer(request.method ?? "GET", request.url ?? "/", Buffer.concat(chunks).toString("utf8"), response);
+        answer(request.method ?? "GET", request.url ?? "/", Buffer.concat(chunks).toString("utf8"), response).catch((error: unknown) => {
+          // A throwing custom handler behaves like a crashing user server: 500 with the message.
+          if (!response.headersSent) response.writeHead(500).end(String(error));
+          else response.destroy();
+        });
       });
     });
     const sockets = new Set<Socket>();

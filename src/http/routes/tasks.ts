@@ -38,7 +38,7 @@ export function taskRoutes(services: TaskRouteServices, options: TaskRouteOption
   // Upstream failures are HTTP 200 FAILURE bodies; only coded errors (400/404/408) change the status.
   app.post("/v1/sync-tasks", async (c) => {
     const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"));
-    const response = await services.tasks.predictSync(c.get("user"), input.endpointId, input.request, input.raw);
+    const response = await services.tasks.predictSync(c.get("user"), input.endpointId, input.request, input.raw, c.get("rawBody"));
     return c.json(predictResponseBody(response));
   });
 

@@ -11,7 +11,7 @@ import type { ArtifactFlavor } from "../../domain/bundle.js";
 import type { Clock } from "../../domain/clock.js";
 import { LaunchError, badRequest } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
-import type { Env } from "../process/run-command.js";
+import { type Env, LineTail } from "../process/run-command.js";
 import {
   type ContextFile,
   collectTree,
@@ -48,6 +48,25 @@ export interface BundleImages {
   ensure(flavor: ArtifactFlavor, log: (line: string) => void): Promise<string>;
 }
 
+/** The legacy builder reports each step's result as " ---> <short image id>". */
+const LAYER_LINE = /^ ---> ([0-9a-f]{12})$/;
+const BUILDER_CHATTER = /^(Step \d+\/\d+ :| ---> |Removing intermediate container|Successfully )/;
+
+/**
+ * A failed build leaves the layers of its successful steps behind as dangling images. Only
+ * untagged ones are removed: the first id reported is the (tagged) base image itself.
+ */
+async function removeUntaggedLayers(docker: Dockerode, ids: readonly string[]): Promise<void> {
+  for (const id of [...ids].reverse()) {
+    try {
+      const info = await docker.getImage(id).inspect();
+      if ((info.RepoTags ?? []).length === 0) await docker.getImage(id).remove();
+    } catch {
+      // Shared with another image, or already gone: leave it.
+    }
+  }
+}
+
 const asContextEntries = (files: readonly ContextFile[]): TarEntry[] =>
   files.map((file) => ({ name: file.name, mode: file.mode, source: { data: file.data } }));
 
@@ -77,13 +96,25 @@ export function createBundleImages(options: BundleImageOptions): BundleImages {
       log(`Building image ${tag}`);
       const startedAt = options.clock.now();
       const stream = await docker.buildImage(tarStream(entries), { t: tag, rm: true, forcerm: true, labels: { [BUNDLE_IMAGE_LABEL]: "1" } });
-      const lines = createLineSplitter(log);
+      const layers: string[] = [];
+      const tail = new LineTail(3);
+      const lines = createLineSplitter((line) => {
+        const layer = LAYER_LINE.exec(line)?.[1];
+        if (layer !== undefined) layers.push(layer);
+        else if (!BUILDER_CHATTER.test(line)) tail.push(line.trim());
+        log(line);
+      });
       const error = await followProgress(stream, (message) => {
         if (message.stream !== null) lines.push(message.stream);
         if (message.error !== null) lines.push(`${message.error}\n`);
       });
       lines.flush();
-      if (error !== null) throw badRequest(`Image build failed: ${error.trim()}`);
+      if (error !== null) {
+        await removeUntaggedLayers(docker, layers);
+        // The engine's error names only the failing command; the user's cause is in its output.
+        const output = tail.all.filter((line) => line !== error.trim());
+        throw badRequest(`Image build failed: ${error.trim()}${output.length > 0 ? ` (last output: ${output.join(" | ")})` : ""}`);
+      }
       if ((await localImageId(docker, tag)) === null) throw badRequest(`Image build of ${tag} finished without producing the image.`);
       log(`Built image ${tag} in ${((options.clock.now() - startedAt) / 1000).toFixed(1)} s`);
       options.logger.info("bundle image built", { tag, ms: options.clock.now() - startedAt });

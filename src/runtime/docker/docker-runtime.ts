@@ -4,6 +4,7 @@
  * run as the real pod runs them. Containers carry labels naming this instance, so a crashed
  * instance's leftovers are swept at start and dispose() leaves nothing behind.
  */
+import { mkdir } from "node:fs/promises";
 import type Dockerode from "dockerode";
 import { type BundleRecord, isArtifactFlavor } from "../../domain/bundle.js";
 import { type Clock, systemClock } from "../../domain/clock.js";
@@ -18,7 +19,7 @@ import { type ContainerPlan, artifactPlan, createOptions, runnablePlan } from ".
 import { DockerWorker } from "./docker-worker.js";
 import { type EngineInfo, readEngineInfo } from "./engine-info.js";
 import { type ImageMap, repositoryImage } from "./image-map.js";
-import { ensureLocalImage } from "./local-image.js";
+import { ensureLocalImage, localImageId } from "./local-image.js";
 import { containerName, workerLabels } from "./labels.js";
 import { listInstanceContainers, removeContainers, sweepOrphanContainers } from "./orphan-sweep.js";
 
@@ -115,10 +116,14 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
   };
 
   const planFor = async (spec: WorkerLaunchSpec, engineUser: string | null, log: (line: string) => void): Promise<ContainerPlan> => {
-    const image = preparedImages.get(spec.bundle.id) ?? (await imageFor(spec.bundle, log));
+    // An image removed since prepare (docker image prune) is built or looked up again, not a failed start.
+    const prepared = preparedImages.get(spec.bundle.id);
+    const image = prepared !== undefined && (await localImageId(docker, prepared)) !== null ? prepared : await imageFor(spec.bundle, log);
     const flavor = spec.bundle.flavor;
     if (!isArtifactFlavor(flavor)) return runnablePlan(flavor, image);
     if (spec.artifactPath === null) throw new SystemError(`Worker ${spec.workerId}: an artifact bundle needs artifactPath.`);
+    // A bind mount of a missing folder is refused by the engine; results land here on first use.
+    await mkdir(options.blobRoot, { recursive: true });
     const user = options.user === undefined ? engineUser : options.user;
     return artifactPlan({ spec, flavor, image, artifactPath: spec.artifactPath, blobRoot: options.blobRoot, resultsBucket: options.resultsBucket, user });
   };

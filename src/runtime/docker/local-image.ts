@@ -18,13 +18,16 @@ export function engineStatus(error: unknown): number | null {
   return typeof code === "number" ? code : null;
 }
 
-/** The engine's own message of a dockerode error ("(HTTP code 500) server error - <json>" → the json's message). */
+const MODEM_PREFIX = /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/;
+
+/** The engine's own message of a dockerode error ("(HTTP code 500) server error - <message>" → <message>). */
 export function engineMessage(error: unknown): string {
   if (typeof error === "object" && error !== null && "json" in error) {
     const json = error.json;
-    if (typeof json === "object" && json !== null && "message" in json && typeof json.message === "string") return json.message;
+    if (typeof json === "object" && json !== null && "message" in json && typeof json.message === "string") return json.message.trim();
   }
-  return error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  return (MODEM_PREFIX.exec(text)?.[1] ?? text).trim();
 }
 
 /** The image's id, or null when the engine does not have it. */

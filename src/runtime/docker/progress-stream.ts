@@ -93,12 +93,15 @@ export function followProgress(
   });
 }
 
+// The legacy builder colours a step's stderr red with ANSI escapes; logs and status_reasons are plain text.
+const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
+
 /** Splits build output (`stream` text, which may hold several lines or part of one) into log lines. */
 export function createLineSplitter(onLine: (line: string) => void): { push(text: string): void; flush(): void } {
   let pending = "";
   return {
     push(text) {
-      pending += text;
+      pending += text.replace(ANSI_ESCAPE, "");
       const lines = pending.split(/\r?\n/);
       pending = lines.pop() ?? "";
       for (const line of lines) if (line.trim().length > 0) onLine(line.trimEnd());

@@ -65,14 +65,11 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
   });
 
   it("builds the bundle image from the mapped base, streaming the build output", async () => {
-    const startedAt = Date.now();
     await runtime.prepare(bundle, 0, (line) => buildLog.push(line));
-    const builtIn = Date.now() - startedAt;
     expect(buildLog).toContain("Base image pytorch/pytorch:1.7.0 is mapped to launch-local/test-python:bookworm");
     expect(buildLog.some((line) => /^Step \d+\/\d+ : FROM launch-local\/test-python:bookworm/.test(line))).toBe(true);
     const [tag] = bundleImageTags(buildLog);
     expect(tag).toMatch(/^launch-local\/bundle:[0-9a-f]{24}$/);
-    console.log(`[figures] bundle image build (no requirements): ${builtIn} ms`);
 
     // Same environment → same tag, no second build.
     const again: string[] = [];
@@ -82,14 +79,12 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
   });
 
   it("starts two workers on distinct loopback ports that answer predict", async () => {
-    const startedAt = Date.now();
     workers = await Promise.all(
       [1, 2].map((n) =>
         runtime.start(specOf(bundle, { workerId: `end_e2e-echo${n}`, artifactPath: fixtures.echo, cpus: "500m", memory: "256Mi" }), (line) => workerLog.push(line)),
       ),
     );
     await Promise.all(workers.map((worker) => worker.ready));
-    console.log(`[figures] two artifact workers created, started and ready: ${Date.now() - startedAt} ms`);
     const [first, second] = workers;
     if (!first || !second) throw new Error("two workers expected");
     expect(first.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

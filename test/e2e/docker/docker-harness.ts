@@ -89,11 +89,12 @@ export async function buildTestImage(docker: Dockerode, tag: string, files: Reco
   if (error !== null) throw new Error(`building ${tag} failed: ${error}`);
 }
 
+/** Removes images this file created; one still in use elsewhere (another test file) is left alone. */
 export async function removeImages(docker: Dockerode, tags: Iterable<string>): Promise<void> {
   for (const tag of new Set(tags)) {
     await docker
       .getImage(tag)
-      .remove({ force: true })
+      .remove()
       .catch(() => undefined);
   }
 }

@@ -24,6 +24,7 @@ describe("engine info", () => {
     expect(engineMessage(error)).toBe("No such image: x:1");
     expect(engineStatus(new Error("x"))).toBeNull();
     expect(engineMessage("plain")).toBe("plain");
+    expect(engineMessage(new Error('(HTTP code 500) server error - Get "https://r/v2/": no such host '))).toBe('Get "https://r/v2/": no such host');
   });
 });
 

@@ -43,8 +43,9 @@ describe("engine progress stream", () => {
     const splitter = createLineSplitter((line) => lines.push(line));
     splitter.push("Step 1/2 : FROM x\n ---> abc");
     splitter.push("def\n\nSuccessfully built  \r\n");
+    splitter.push("\u001b[91m/usr/bin/python3: No module named pip\n\u001b[0m");
     splitter.push("tail");
     splitter.flush();
-    expect(lines).toEqual(["Step 1/2 : FROM x", " ---> abcdef", "Successfully built", "tail"]);
+    expect(lines).toEqual(["Step 1/2 : FROM x", " ---> abcdef", "Successfully built", "/usr/bin/python3: No module named pip", "tail"]);
   });
 });

@@ -162,4 +162,19 @@ describe("deploy: roll-out of an update (§3.1)", () => {
     expect(harness.scheduler.workerCounts("e1")).toEqual({ available: 1, unavailable: 0 });
     expect(harness.runtime.workers).toHaveLength(1);
   });
+
+  it("restart() replaces every worker, rolling", async () => {
+    harness = createHarness();
+    harness.add(makeEndpoint("e1", "b1", { scaling: { minWorkers: 2, maxWorkers: 2, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null } }), makeBundle("b1"));
+    harness.scheduler.deploy("e1");
+    await harness.scheduler.idle();
+    await waitFor(() => harness.scheduler.workerCounts("e1")?.available === 2, 3000, "two workers");
+    const before = harness.scheduler.listWorkers("e1").map((w) => w.id);
+    await harness.scheduler.restart("e1");
+    await waitFor(() => harness.runtime.live().length === 2 && harness.runtime.workers.length === 4, 3000, "replacements");
+    const after = harness.scheduler.listWorkers("e1");
+    expect(after.map((w) => w.state)).toEqual(["ready", "ready"]);
+    expect(after.some((w) => before.includes(w.id))).toBe(false);
+    expect(harness.runtime.prepared).toEqual(["b1"]);
+  });
 });

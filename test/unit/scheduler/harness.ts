@@ -2,7 +2,7 @@
  * A scheduler over real in-memory SQLite repositories, a FakeClock and the fake runtime (workers are
  * loopback HTTP servers), plus record factories. Waits on real I/O are short polls with a hard bound.
  */
-import type { BundleFlavor, BundleRecord } from "../../../src/domain/bundle.js";
+import type { BundleFlavor, BundleRecord, CloudpickleFlavor, RunnableFields, RunnableFlavor, StreamingFlavor } from "../../../src/domain/bundle.js";
 import { FakeClock } from "../../../src/domain/clock.js";
 import type { EndpointRecord } from "../../../src/domain/endpoint.js";
 import { createIdGenerator } from "../../../src/domain/ids.js";
@@ -17,7 +17,7 @@ import { createEndpointRepository } from "../../../src/store/endpoint-repository
 import { createTaskRepository } from "../../../src/store/task-repository.js";
 import { createFakeRuntime, type FakeRuntime } from "../../helpers/fake-runtime.js";
 
-const RUNNABLE_FIELDS = {
+const runnableFields = (): RunnableFields => ({
   repository: "echo",
   tag: "latest",
   command: ["python", "server.py"],
@@ -31,28 +31,26 @@ const RUNNABLE_FIELDS = {
   forwarder_type: null,
   worker_command: null,
   worker_env: null,
-} as const;
+});
 
-export const FLAVORS = {
-  artifact: {
-    flavor: "cloudpickle_artifact",
-    requirements: [],
-    framework: { framework_type: "pytorch", pytorch_image_tag: "2.1" },
-    app_config: null,
-    location: "s3://bucket/model.pkl",
-    load_predict_fn: "f",
-    load_model_fn: "g",
-  },
-  runnable: { flavor: "runnable_image", ...RUNNABLE_FIELDS, extra_routes: [], routes: [] },
-  streaming: {
-    flavor: "streaming_enhanced_runnable_image",
-    ...RUNNABLE_FIELDS,
-    extra_routes: [],
-    routes: [],
-    streaming_command: ["python", "stream.py"],
-    streaming_predict_route: "/stream",
-  },
-} satisfies Record<string, BundleFlavor>;
+const artifact: CloudpickleFlavor = {
+  flavor: "cloudpickle_artifact",
+  requirements: [],
+  framework: { framework_type: "pytorch", pytorch_image_tag: "2.1" },
+  app_config: null,
+  location: "s3://bucket/model.pkl",
+  load_predict_fn: "f",
+  load_model_fn: "g",
+};
+const runnable: RunnableFlavor = { flavor: "runnable_image", ...runnableFields() };
+const streaming: StreamingFlavor = {
+  flavor: "streaming_enhanced_runnable_image",
+  ...runnableFields(),
+  streaming_command: ["python", "stream.py"],
+  streaming_predict_route: "/stream",
+};
+
+export const FLAVORS = { artifact, runnable, streaming };
 
 export function makeBundle(id: string, flavor: BundleFlavor = FLAVORS.artifact): BundleRecord {
   return { id, name: `bundle-${id}`, owner: "me", createdBy: "me", createdAt: 0, metadata: {}, schemaLocation: null, modelArtifactIds: [], flavor, legacy: null };
@@ -116,17 +114,12 @@ function recordingEndpoints(inner: EndpointRepository, statuses: string[]): Endp
   };
 }
 
-const fakeBlobs: BlobStore = {
-  bucket: "bucket",
-  root: "/nonexistent",
-  put: async () => undefined,
-  read: async () => Buffer.alloc(0),
-  exists: async () => true,
+/** The scheduler only asks blobs for local artifact paths. */
+const fakeBlobs: Pick<BlobStore, "localPath"> = {
   localPath: async (location) => {
     if (location.includes("missing")) throw new Error("no such object");
     return `/blobs/${location.replace("s3://", "")}`;
   },
-  createSignedUpload: () => ({ bucket: "bucket", key: "k", location: "s3://bucket/k", signedUrl: "http://x" }),
 };
 
 export interface Harness {

@@ -41,7 +41,7 @@ describe("start(): recovery on an existing data dir", () => {
     expect(first).toMatchObject({ status: "SUCCESS", result: { result: '{"id": "was-started"}' } });
     expect(first?.completedAt ?? Infinity).toBeLessThanOrEqual(second?.completedAt ?? 0);
     expect(repos.tasks.get("orphan")?.status).toBe("PENDING");
-    expect(runtime.prepared.sort()).toEqual(["b1", "b1"]);
+    expect(runtime.prepared).toEqual(["b1", "b1"]);
   });
 
   it("is safe to dispose twice and ignores work after dispose", async () => {
