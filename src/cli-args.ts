@@ -9,7 +9,8 @@ export interface CliArgs {
 
 interface FlagSpec {
   key: keyof LaunchLocalOptions | "portFile";
-  kind: "string" | "number" | "boolean";
+  /** `list`: comma-separated values, e.g. --api-keys a,b. */
+  kind: "string" | "number" | "boolean" | "list";
   help: string;
 }
 
@@ -30,6 +31,10 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--signed-url-ttl-seconds": { key: "signedUrlTtlSeconds", kind: "number", help: "Lifetime of signed upload URLs. Default 3600." },
   "--bucket": { key: "bucket", kind: "string", help: "Bucket name used in s3:// locations. Default launch-local." },
   "--log-level": { key: "logLevel", kind: "string", help: "debug | info | warn | error | silent. Default info." },
+  "--api-keys": { key: "apiKeys", kind: "list", help: "Only accept these API keys (comma-separated); others get 401. Default: any." },
+  "--image-map": { key: "imageMap", kind: "string", help: "Docker: local images for base/runnable images, e.g. pytorch=my/python:3.11" },
+  "--gpus": { key: "gpus", kind: "string", help: "Declare GPUs: a count or device ids (0,1). Default: nvidia-smi." },
+  "--gpu-policy": { key: "gpuPolicy", kind: "string", help: "strict (fail endpoints asking too many GPUs) | ignore. Default strict." },
 };
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -69,7 +74,8 @@ export function parseArgs(argv: string[]): CliArgs {
   return { options: options as LaunchLocalOptions, portFile, help, version };
 }
 
-function convert(name: string, kind: FlagSpec["kind"], raw: string): string | number | boolean {
+function convert(name: string, kind: FlagSpec["kind"], raw: string): string | number | boolean | string[] {
+  if (kind === "list") return raw.split(",");
   if (kind === "number") {
     const value = Number(raw);
     if (raw.trim() === "" || !Number.isFinite(value)) throw new ConfigError(`Option ${name} needs a number, got "${raw}".`);

@@ -16,8 +16,11 @@ export interface LaunchLocal {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
-  /** Removes every bundle, endpoint, task and blob, and stops every worker. */
-  reset(): Promise<void>;
+  /**
+   * Removes every bundle, endpoint, task, blob, log and fault rule, and stops every worker;
+   * `keepBundles` keeps the bundles and the blobs they name.
+   */
+  reset(options?: { keepBundles?: boolean }): Promise<void>;
   /** Stops the server and every worker it started. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -28,7 +31,7 @@ export async function startLaunchLocal(options: LaunchLocalOptions = {}): Promis
     url: instance.url,
     port: instance.port,
     dataDir: instance.config.dataDir,
-    reset: () => instance.reset(),
+    reset: (resetOptions) => instance.reset(resetOptions),
     close: () => instance.close(),
   };
 }

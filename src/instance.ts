@@ -1,28 +1,52 @@
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { rmSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAdaptorServer } from "@hono/node-server";
+import { pruneBlobs } from "./blobs/blob-prune.js";
 import { createLocalBlobStore } from "./blobs/local-blob-store.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
+import { BatchJobService } from "./domain/batch/batch-job-service.js";
+import { BatchOrchestrator } from "./domain/batch/batch-orchestrator.js";
+import { createTaskCompletionFeed } from "./domain/batch/task-completion-feed.js";
 import { BundleService } from "./domain/bundles/bundle-service.js";
 import { type Clock, systemClock } from "./domain/clock.js";
+import type { ResetOptions } from "./domain/control/control-ports.js";
+import { ControlService } from "./domain/control/control-service.js";
+import { FaultRegistry } from "./domain/control/fault-rules.js";
 import { EndpointService } from "./domain/endpoints/endpoint-service.js";
 import { createIdGenerator } from "./domain/ids.js";
 import { createLogger, type Logger } from "./domain/logger.js";
 import type { WorkerRuntime } from "./domain/ports.js";
 import { TaskService } from "./domain/tasks/task-service.js";
 import { createApp } from "./http/app.js";
+import { chooseRuntime } from "./instance-runtime.js";
 import type { Services } from "./http/services.js";
-import { createProcessRuntime } from "./runtime/process/process-runtime.js";
+import { detectGpus } from "./runtime/gpu-inventory.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
+import { createBatchJobRepository } from "./store/batch-job-repository.js";
 import { createBundleRepository } from "./store/bundle-repository.js";
 import { type Db, openDatabase } from "./store/database.js";
 import { createEndpointLogRepository } from "./store/endpoint-log-repository.js";
 import { createEndpointRepository } from "./store/endpoint-repository.js";
+import { wipeState } from "./store/state-reset.js";
 import { createTaskRepository } from "./store/task-repository.js";
 import { VERSION } from "./version.js";
+import { DockerBatchBundleService } from "./domain/docker-batch/docker-batch-bundle-service.js";
+import { DockerBatchJobService } from "./domain/docker-batch/docker-batch-job-service.js";
+import { FileService } from "./domain/files/file-service.js";
+import { userFromName } from "./domain/identity.js";
+import { TriggerService, triggerJobRequest } from "./domain/triggers/trigger-service.js";
+import { createProcessJobRunner } from "./runtime/process/job-runner.js";
+import { createJobExecutor } from "./scheduler/jobs/job-executor.js";
+import { createTriggerClock } from "./scheduler/triggers/trigger-clock.js";
+import { createDockerBatchBundleRepository } from "./store/docker-batch-bundle-repository.js";
+import { createDockerBatchJobLogRepository } from "./store/docker-batch-job-log-repository.js";
+import { createDockerBatchJobRepository } from "./store/docker-batch-job-repository.js";
+import { createFileRepository } from "./store/file-repository.js";
+import { createTriggerRepository } from "./store/trigger-repository.js";
 
 /** Hooks for tests: replace the worker runtime or the clock. Not part of the public options. */
 export interface InstanceOverrides {
@@ -39,11 +63,11 @@ export interface Instance {
   readonly config: ResolvedConfig;
   readonly services: Services;
   readonly scheduler: Scheduler;
-  reset(): Promise<void>;
+  /** Stops every worker and drops all state (README "Control API"); `keepBundles` keeps the bundles. */
+  reset(options?: Partial<ResetOptions>): Promise<void>;
   close(): Promise<void>;
 }
 
-export const WORKER_SCRIPT = fileURLToPath(new URL("../src/worker/server.py", import.meta.url));
 
 /**
  * The composition root (DESIGN.md "Layout"): config → store → blobs → runtime → scheduler → http.
@@ -76,7 +100,10 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     });
     const endpoints = createEndpointRepository(db);
     const bundles = createBundleRepository(db);
-    const tasks = createTaskRepository(db);
+    // Batch jobs follow their rows through the completion events of the repository the scheduler writes.
+    const taskFeed = createTaskCompletionFeed(createTaskRepository(db), logger.child("tasks"));
+    const tasks = taskFeed.tasks;
+    const batchJobs = createBatchJobRepository(db, tasks);
     const logs = createEndpointLogRepository(db);
     const signingSecret = config.signingSecret ?? persistentSecret(db);
     const blobRoot = join(config.dataDir, "blobs");
@@ -84,9 +111,10 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
 
     const runtime = overrides.runtime
       ? overrides.runtime({ config, logger, blobRoot })
-      : chooseRuntime(config, logger, blobRoot, env);
+      : await chooseRuntime({ config, logger, blobRoot, env, clock });
     disposers.push(() => runtime.dispose());
 
+    const faults = new FaultRegistry();
     const scheduler = createScheduler({
       endpoints,
       bundles,
@@ -97,6 +125,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       clock,
       ids,
       logger: logger.child("scheduler"),
+      faults,
       config: {
         scaleDownCooldownMs: config.scaleDownCooldownMs,
         autoscaleIntervalMs: config.autoscaleIntervalMs,
@@ -105,11 +134,84 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     });
     disposers.push(() => scheduler.dispose());
 
+    // Docker-image batch jobs, triggers and files (§2.5, §2.6, §7.1). Jobs run as host processes; a
+    // Docker JobRunner plugs in here once the Docker runtime is wired (README "Parity").
+    const dockerBatchBundles = createDockerBatchBundleRepository(db);
+    const dockerBatchJobRows = createDockerBatchJobRepository(db);
+    const dockerBatchJobLogs = createDockerBatchJobLogRepository(db);
+    const triggerRows = createTriggerRepository(db);
+    const jobRunner = createProcessJobRunner({ dataDir: config.dataDir, env, logger: logger.child("jobs") });
+    disposers.push(() => jobRunner.dispose());
+    const jobExecutor = createJobExecutor({ jobs: dockerBatchJobRows, logs: dockerBatchJobLogs, runner: jobRunner, clock, logger: logger.child("jobs") });
+    disposers.push(() => jobExecutor.dispose());
+    const imageExists = jobRunner.imageExists?.bind(jobRunner);
+    const dockerBatchJobs = new DockerBatchJobService({
+      bundles: dockerBatchBundles,
+      jobs: dockerBatchJobRows,
+      logs: dockerBatchJobLogs,
+      triggers: triggerRows,
+      executor: jobExecutor,
+      imageExists,
+      ids,
+      clock,
+    });
+    const triggerClock = createTriggerClock({
+      triggers: triggerRows,
+      clock,
+      logger: logger.child("triggers"),
+      // What the real CronJob does on schedule: POST /v1/docker-image-batch-jobs as the owner (§2.6).
+      fire: (trigger) => dockerBatchJobs.create(userFromName(trigger.owner), triggerJobRequest(trigger)),
+    });
+    disposers.push(() => triggerClock.dispose());
+
+    const endpointService = new EndpointService({ endpoints, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true, resultsBucket: config.bucket });
+    const taskService = new TaskService({ endpoints, tasks, scheduler, ids, clock });
+    const batchOrchestrator = new BatchOrchestrator({
+      jobs: batchJobs,
+      endpoints,
+      deleteEndpoint: async (owner, endpointId) => {
+        await endpointService.delete(owner, endpointId);
+      },
+      readTask: (taskId) => taskService.getAsync(taskId),
+      completions: taskFeed,
+      scheduler,
+      blobs,
+      bucket: config.bucket,
+      clock,
+      ids,
+      logger: logger.child("batch"),
+    });
+    disposers.push(() => batchOrchestrator.dispose());
+    let hostGpuCount: Promise<number> | null = null;
+
+    // Workers stop first (nothing writes while rows go), then rows, blobs and fault rules.
+    const resetInstance = async (resetOptions: Partial<ResetOptions> = {}): Promise<void> => {
+      batchOrchestrator.stopAll();
+      triggerClock.clear();
+      await jobExecutor.stopAll("launch-local was reset.");
+      await Promise.all(endpoints.all().map((endpoint) => scheduler.undeploy(endpoint.id)));
+      await pruneBlobs(blobRoot, wipeState(db, resetOptions.keepBundles ?? false));
+      faults.clearAll();
+    };
+
     let publicUrl = "";
+    const instanceInfo = () => ({ version: VERSION, runtime: runtime.name, data_dir: config.dataDir, url: publicUrl });
     const services: Services = {
       bundles: new BundleService({ bundles, blobs, ids, clock }),
-      endpoints: new EndpointService({ endpoints, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true, resultsBucket: config.bucket }),
-      tasks: new TaskService({ endpoints, tasks, scheduler, ids, clock }),
+      endpoints: endpointService,
+      tasks: taskService,
+      batchJobs: new BatchJobService({
+        jobs: batchJobs,
+        bundles,
+        endpoints: endpointService,
+        orchestrator: batchOrchestrator,
+        ids,
+        clock,
+        logger: logger.child("batch"),
+        // One worker per core: the real default of 50 workers would swamp a laptop (README "Parity").
+        maxWorkersCap: Math.max(1, availableParallelism()),
+        hostGpuCount: () => (hostGpuCount ??= detectGpus(env).then((gpus) => gpus.length)),
+      }),
       blobs,
       logs,
       logger,
@@ -119,8 +221,13 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       signingSecret,
       signedUrlTtlSeconds: config.signedUrlTtlSeconds,
       maxBodyBytes: config.maxBodyBytes,
-      allowedKeys: null,
-      info: () => ({ version: VERSION, runtime: runtime.name, data_dir: config.dataDir, url: publicUrl }),
+      allowedKeys: config.apiKeys === null ? null : new Set(config.apiKeys),
+      info: instanceInfo,
+      dockerBatchBundles: new DockerBatchBundleService({ bundles: dockerBatchBundles, ids, clock }),
+      dockerBatchJobs,
+      triggers: new TriggerService({ triggers: triggerRows, bundles: dockerBatchBundles, scheduler: triggerClock, imageExists, ids, clock }),
+      files: new FileService({ files: createFileRepository(db), clock }),
+      control: new ControlService({ endpoints, logs, scheduler, faults, blobs, info: instanceInfo, reset: resetInstance }),
     };
 
     const app = createApp(services);
@@ -132,6 +239,9 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     publicUrl = `http://${hostForUrl === "0.0.0.0" ? "127.0.0.1" : hostForUrl}:${port}`;
 
     await scheduler.start();
+    await jobExecutor.start();
+    triggerClock.start();
+    batchOrchestrator.resume();
 
     let closing: Promise<void> | null = null;
     return {
@@ -140,7 +250,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       config,
       services,
       scheduler,
-      reset: () => resetState(db, scheduler, endpoints.all().map((e) => e.id), blobRoot),
+      reset: (resetOptions) => resetInstance(resetOptions),
       close: () => (closing ??= cleanUp()),
     };
   } catch (error) {
@@ -149,21 +259,6 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
   }
 }
 
-function chooseRuntime(config: ResolvedConfig, logger: Logger, blobRoot: string, env: Record<string, string | undefined>): WorkerRuntime {
-  if (config.runtime === "docker") {
-    throw new ConfigError("The docker runtime is not available in this version of launch-local yet; use --runtime process.");
-  }
-  return createProcessRuntime({
-    dataDir: config.dataDir,
-    python: config.python,
-    logger: logger.child("runtime"),
-    workerScript: WORKER_SCRIPT,
-    blobRoot,
-    resultsBucket: config.bucket,
-    startTimeoutMs: config.workerStartTimeoutMs,
-    env,
-  });
-}
 
 /** A random signing secret stored with the data, so signed URLs survive a restart. */
 function persistentSecret(db: Db): string {
@@ -172,12 +267,6 @@ function persistentSecret(db: Db): string {
   const secret = randomBytes(32).toString("hex");
   db.prepare("INSERT INTO settings (key, value) VALUES ('signing_secret', ?)").run(secret);
   return secret;
-}
-
-async function resetState(db: Db, scheduler: Scheduler, endpointIds: string[], blobRoot: string): Promise<void> {
-  await Promise.all(endpointIds.map((id) => scheduler.undeploy(id)));
-  db.exec("DELETE FROM async_tasks; DELETE FROM endpoint_logs; DELETE FROM endpoints; DELETE FROM bundles;");
-  rmSync(blobRoot, { recursive: true, force: true });
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -18,9 +18,10 @@ const STOP_GRACE_MS = 10_000;
 /**
  * Starts the CLI; resolves once the port file exists. `portFileMs` is spawn → port file, `readyLineMs`
  * spawn → the "ready at" line on stdout (both from the parent's clock, so they include Node's own
- * start-up). `nodeArgs` go before the script (e.g. --cpu-prof).
+ * start-up). `runtime`: the --runtime flag (null: none, i.e. the default `auto`, which picks Docker
+ * when an engine answers); `nodeArgs` go before the script (e.g. --cpu-prof).
  */
-export async function startServer({ args = [], nodeArgs = [], env = {} } = {}) {
+export async function startServer({ runtime = "process", args = [], nodeArgs = [], env = {} } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), "launch-bench-"));
   const portFile = join(scratch, "port");
   let stdout = "";
@@ -29,7 +30,7 @@ export async function startServer({ args = [], nodeArgs = [], env = {} } = {}) {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [...nodeArgs, CLI, "--port", "0", "--port-file", portFile, "--ephemeral", "--log-level", "warn", ...args],
+    [...nodeArgs, CLI, "--port", "0", "--port-file", portFile, "--ephemeral", "--log-level", "warn", ...(runtime === null ? [] : ["--runtime", runtime]), ...args],
     { cwd: scratch, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
@@ -72,6 +73,7 @@ export async function startServer({ args = [], nodeArgs = [], env = {} } = {}) {
     url: `http://127.0.0.1:${port}`,
     portFileMs,
     readyLineMs: () => readyLineMs,
+    stdout: () => stdout,
     stderr: () => stderr,
     memory: () => readMemory(child.pid),
     /** SIGTERM (the CLI stops its workers), SIGKILL after a grace period. Safe to call twice. */

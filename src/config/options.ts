@@ -34,6 +34,20 @@ export interface LaunchLocalOptions {
   bucket?: string;
   /** Log level. */
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
+  /**
+   * Allow-list of API keys (the Basic user name or Bearer token); any other caller gets the contract's
+   * 401. Default: any key is accepted, as on the open-source server (§0.3).
+   */
+  apiKeys?: string[];
+  /**
+   * Docker runtime: local images standing in for framework base images and runnable images, as
+   * "pytorch=my/python:3.11,tensorflow=…,repo:tag=…" (offline machines cannot pull).
+   */
+  imageMap?: string;
+  /** Declared GPUs: a count ("2") or device ids ("0,1"); default: detected with nvidia-smi. */
+  gpus?: string;
+  /** What to do when an endpoint asks for more GPUs than the host has. */
+  gpuPolicy?: "strict" | "ignore";
 }
 
 export interface ResolvedConfig {
@@ -52,6 +66,12 @@ export interface ResolvedConfig {
   signedUrlTtlSeconds: number;
   bucket: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** null: any key is accepted. */
+  apiKeys: string[] | null;
+  imageMap: string;
+  /** Declared GPU ids, or null to detect them. */
+  gpus: string[] | null;
+  gpuPolicy: "strict" | "ignore";
 }
 
 export class ConfigError extends Error {
@@ -87,7 +107,36 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
+/** A comma-separated list (items are trimmed, blanks dropped, by apiKeysOf). */
+function envList(env: Env, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  return raw.split(",");
+}
+
+function apiKeysOf(keys: readonly unknown[] | undefined): string[] | null {
+  if (keys === undefined) return null;
+  const cleaned = keys.map((key) => {
+    if (typeof key !== "string") throw new ConfigError(`apiKeys must be strings, got ${JSON.stringify(key)}`);
+    return key.trim();
+  });
+  const named = cleaned.filter((key) => key !== "");
+  if (named.length === 0) throw new ConfigError("apiKeys must name at least one key (leave it out to accept any key)");
+  return [...new Set(named)];
+}
+
 const RUNTIMES = ["auto", "process", "docker"] as const;
+const GPU_POLICIES = ["strict", "ignore"] as const;
+
+/** "2" → ["0","1"]; "0,3" → ["0","3"]; "" → [] (no GPUs). */
+export function parseGpuList(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed === "") return [];
+  if (/^\d+$/.test(trimmed)) return Array.from({ length: Number(trimmed) }, (_, i) => String(i));
+  const ids = trimmed.split(",").map((id) => id.trim());
+  if (ids.some((id) => id === "")) throw new ConfigError(`gpus must be a count or a comma-separated list of device ids, got "${text}"`);
+  return ids;
+}
 const LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 
 /** The one place options are resolved and validated. */
@@ -130,5 +179,9 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     ),
     bucket: options.bucket ?? env.LAUNCH_LOCAL_BUCKET ?? "launch-local",
     logLevel: oneOf("logLevel", options.logLevel ?? env.LAUNCH_LOCAL_LOG_LEVEL, LEVELS) ?? "info",
+    apiKeys: apiKeysOf(options.apiKeys ?? envList(env, "LAUNCH_LOCAL_API_KEYS")),
+    imageMap: options.imageMap ?? env.LAUNCH_LOCAL_IMAGE_MAP ?? "",
+    gpus: ((text) => (text === undefined ? null : parseGpuList(text)))(options.gpus ?? env.LAUNCH_LOCAL_GPUS),
+    gpuPolicy: oneOf("gpuPolicy", options.gpuPolicy ?? env.LAUNCH_LOCAL_GPU_POLICY, GPU_POLICIES) ?? "strict",
   };
 }

@@ -159,6 +159,8 @@ export interface WorkerHandle {
   stop(): Promise<void>;
   /** Immediate hard kill (fault injection and tests). */
   kill(): void;
+  /** The worker's process id, where it is a host process (shown by the control API). */
+  readonly pid?: number;
 }
 
 export interface WorkerRuntime {

@@ -11,6 +11,11 @@ export interface PredictRequest {
   callbackAuth: unknown;
   returnPickled: boolean;
   destinationPath: string | null;
+  /**
+   * `args` exactly as the client wrote them, compact (number literals intact: `1.0` stays `1.0`, as
+   * pydantic keeps a float); forwarded to workers instead of re-serialising `args` when present.
+   */
+  argsJson?: string;
   /** Sync/streaming only. */
   timeoutSeconds: number | null;
   numRetries: number | null;

@@ -2,10 +2,15 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { isLaunchError } from "../domain/errors.js";
 import { authMiddleware } from "./auth.js";
+import { batchJobRoutes } from "./routes/batch-jobs.js";
 import { jsonBodyMiddleware } from "./body.js";
 import type { HttpEnv } from "./context.js";
 import { internalErrorBody, responseForLaunchError } from "./error-table.js";
 import { controlRoutes } from "./routes/control.js";
+import { dockerImageBatchJobBundleRoutes } from "./routes/docker-image-batch-job-bundles.js";
+import { dockerImageBatchJobRoutes } from "./routes/docker-image-batch-jobs.js";
+import { fileRoutes } from "./routes/files.js";
+import { controlBlobRoutes } from "./routes/control-blobs.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostedInferenceRoutes } from "./routes/hosted-inference.js";
 import { modelBundleRoutes } from "./routes/model-bundles.js";
@@ -15,6 +20,7 @@ import { notImplementedRoutes } from "./routes/not-implemented.js";
 import { routedPath } from "./routed-path.js";
 import { signedBlobRoutes } from "./routes/signed-blobs.js";
 import { taskRoutes } from "./routes/tasks.js";
+import { triggerRoutes } from "./routes/triggers.js";
 import type { Services } from "./services.js";
 
 /** True when some route (not just middleware) matched, so auth should run before it. */
@@ -23,7 +29,8 @@ const hasRoute = (c: Context<HttpEnv>): boolean => c.req.matchedRoutes.some((rou
 /**
  * The HTTP pipeline, in order:
  *   1. path normalisation (routedPath)
- *   2. health routes and signed-URL blob routes (no credentials: the URL's signature is the check)
+ *   2. health routes and signed-URL blob routes (no credentials: the URL's signature is the check);
+ *      the control API's raw-body blob routes (their own authentication, no JSON parsing)
  *   3. JSON body parsing (422 json_invalid comes before 401, §0.2) and the body size limit (413)
  *   4. authentication (Basic/Bearer, §0.3)
  *   5. the API routes, one module per resource; unbuilt ones answer 501
@@ -53,6 +60,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
 
   app.route("/", healthRoutes());
   app.route("/", signedBlobRoutes(services));
+  app.route("/", controlBlobRoutes(services));
 
   const bodyMiddleware = jsonBodyMiddleware(services.maxBodyBytes);
   const auth = authMiddleware(services.allowedKeys);
@@ -63,6 +71,11 @@ export function createApp(services: Services): Hono<HttpEnv> {
   app.route("/", modelEndpointDocsRoutes(services));
   app.route("/", modelEndpointRoutes(services));
   app.route("/", taskRoutes(services));
+  app.route("/", batchJobRoutes(services));
+  if (services.dockerBatchBundles) app.route("/", dockerImageBatchJobBundleRoutes(services.dockerBatchBundles));
+  if (services.dockerBatchJobs) app.route("/", dockerImageBatchJobRoutes(services.dockerBatchJobs));
+  if (services.triggers) app.route("/", triggerRoutes(services.triggers));
+  if (services.files) app.route("/", fileRoutes(services.files, services.maxBodyBytes));
   app.route("/", hostedInferenceRoutes(services));
   app.route("/", controlRoutes(services));
   app.route("/", notImplementedRoutes());

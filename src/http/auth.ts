@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { LaunchError } from "../domain/errors.js";
 import { userFromName } from "../domain/identity.js";
 import type { HttpEnv } from "./context.js";
+import { requestHeader } from "./node-request.js";
 
 /**
  * Basic (username = identity, password ignored) or Bearer (token = username), §0.3.
@@ -40,7 +41,7 @@ function decodeBase64(text: string): string | null {
 
 export function authMiddleware(allowedKeys: ReadonlySet<string> | null): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
-    c.set("user", userFromName(parseAuthorization(c.req.header("authorization"), allowedKeys)));
+    c.set("user", userFromName(parseAuthorization(requestHeader(c, "authorization"), allowedKeys)));
     await next();
   };
 }

@@ -1,6 +1,8 @@
+import type { IncomingMessage } from "node:http";
 import type { MiddlewareHandler } from "hono";
 import { LaunchError } from "../domain/errors.js";
 import type { HttpEnv } from "./context.js";
+import { incomingOf, requestHeader } from "./node-request.js";
 import { issue } from "./validation/issues.js";
 import { validationError } from "./validation/parse.js";
 
@@ -38,6 +40,46 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
 }
 
 /**
+ * readLimited on the Node request itself (node-request.ts). Past the limit it stops reading and
+ * pauses the stream, leaving the rest to the adapter's drain after the 413, as readLimited does.
+ */
+export function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(incoming.headers["content-length"] ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(payloadTooLarge(limit));
+  if (incoming.readableEnded) return Promise.resolve(new Uint8Array(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (): void => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        stop();
+        incoming.pause();
+        reject(payloadTooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error): void => {
+      stop();
+      reject(error);
+    };
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onError);
+  });
+}
+
+/**
  * Parses a JSON body before authentication runs: the real server rejects unparseable JSON (422
  * json_invalid) before it checks credentials (§0.2). FastAPI parses a body whose content type is
  * JSON or absent; other types (multipart uploads, raw PUTs) are left to their routes.
@@ -45,9 +87,10 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
 export function jsonBodyMiddleware(limit: number): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     if (METHODS_WITH_BODY.has(c.req.method)) {
-      const type = c.req.header("content-type");
+      const type = requestHeader(c, "content-type");
       if (type === undefined || type.includes("json")) {
-        const bytes = await readLimited(c.req.raw, limit);
+        const incoming = incomingOf(c.env);
+        const bytes = incoming === null ? await readLimited(c.req.raw, limit) : await readIncoming(incoming, limit);
         c.set("body", bytes.byteLength === 0 ? undefined : parseJson(bytes));
         c.set("rawBody", bytes.byteLength === 0 ? undefined : bytes);
       }

@@ -1,6 +1,12 @@
 import type { Logger } from "../domain/logger.js";
 import type { BlobStore, EndpointLogRepository } from "../domain/ports.js";
+import type { BatchJobService } from "../domain/batch/batch-job-service.js";
 import type { BundleService } from "../domain/bundles/bundle-service.js";
+import type { DockerBatchBundleService } from "../domain/docker-batch/docker-batch-bundle-service.js";
+import type { DockerBatchJobService } from "../domain/docker-batch/docker-batch-job-service.js";
+import type { FileService } from "../domain/files/file-service.js";
+import type { TriggerService } from "../domain/triggers/trigger-service.js";
+import type { ControlService } from "../domain/control/control-service.js";
 import type { EndpointService } from "../domain/endpoints/endpoint-service.js";
 import type { TaskService } from "../domain/tasks/task-service.js";
 
@@ -9,6 +15,7 @@ export interface Services {
   bundles: BundleService;
   endpoints: EndpointService;
   tasks: TaskService;
+  batchJobs: BatchJobService;
   blobs: BlobStore;
   logs: EndpointLogRepository;
   logger: Logger;
@@ -23,4 +30,14 @@ export interface Services {
   allowedKeys: ReadonlySet<string> | null;
   /** GET /_launch_local/info */
   info(): Record<string, unknown>;
+  /**
+   * Docker-image batch job bundles and jobs, triggers, files (§2.5, §2.6, §7.1). Optional so that a
+   * test app built for other resources may leave them out; their routes are then absent.
+   */
+  dockerBatchBundles?: DockerBatchBundleService;
+  dockerBatchJobs?: DockerBatchJobService;
+  triggers?: TriggerService;
+  files?: FileService;
+  /** The /_launch_local/ control API (README "Control API"). */
+  control: ControlService;
 }

@@ -8,7 +8,7 @@ import {
   asyncOutcome,
   forwardModeOf,
   predictRouteOf,
-  requestPayload,
+  requestPayloadJson,
   runnableBody,
   serializeResultsAsString,
 } from "../domain/tasks/forwarding.js";
@@ -48,7 +48,7 @@ export function createAsyncExecutor(
       const mode = forwardModeOf(flavor);
       const request = task.request;
       // Artifact workers get the whole request; runnable images only `args` (§4.2).
-      const body = mode === "artifact" ? JSON.stringify(requestPayload(request)) : runnableBody(request.hasArgs ? request.args : null);
+      const body = mode === "artifact" ? requestPayloadJson(request) : runnableBody(request);
       let reply;
       try {
         if (worker.client === null) throw new WorkerConnectionError(`worker ${worker.id} is not serving`);

@@ -4,6 +4,7 @@
  * instance and nothing is module-level).
  */
 import type { Clock } from "../domain/clock.js";
+import type { FaultSource } from "../domain/control/fault-rules.js";
 import type { IdGenerator } from "../domain/ids.js";
 import type { Logger } from "../domain/logger.js";
 import type {
@@ -37,6 +38,8 @@ export interface SchedulerDeps {
   ids: IdGenerator;
   logger: Logger;
   config: SchedulerConfig;
+  /** Fault rules of the control API, consulted on every call to a worker; absent = none. */
+  faults?: FaultSource;
 }
 
 export interface SchedulerContext {

@@ -39,6 +39,7 @@ function pickWorker(state: EndpointState): WorkerEntry | null {
 
 function take(state: EndpointState, worker: WorkerEntry): void {
   worker.inflight++;
+  worker.hasTakenWork = true;
   state.active++;
 }
 

@@ -30,6 +30,12 @@ export interface WorkerEntry {
   isStopRequested: boolean;
   /** Its process is gone; it is no longer in the endpoint's worker map. */
   isGone: boolean;
+  /** When it became ready (clock ms); null while starting. */
+  readyAt: number | null;
+  /** Some work has been handed to it (an exit after that is not a start-up crash). */
+  hasTakenWork: boolean;
+  /** Killed through the control API: its exit does not count towards a crash loop. */
+  isKilledOnPurpose: boolean;
 }
 
 /** An async task waiting for a slot; `attempts` = deliveries lost so far (the row's counter). */

@@ -25,6 +25,8 @@ export interface WorkerInfo {
   inflight: number;
   /** Empty while the runtime is still creating the worker. */
   baseUrl: string;
+  /** Host process id (process runtime); null otherwise or while it is being created. */
+  pid: number | null;
 }
 
 export interface Scheduler extends EndpointScheduler {
@@ -171,6 +173,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         state: worker.state,
         inflight: worker.inflight,
         baseUrl: worker.handle?.baseUrl ?? "",
+        pid: worker.handle?.pid ?? null,
       }));
     },
     killWorker(endpointId, workerId) {

@@ -36,7 +36,7 @@ export function createStreamPredict(ctx: SchedulerContext, dispatcher: Dispatche
     const budget = new RetryBudget(clock, request, ctx.deps.config.syncTimeoutSeconds);
     // The stream forwarder does not wrap results as strings unless the payload asks (§4.2).
     const asString = serializeResultsAsString(raw, request.args, false);
-    const body = runnableBody(request.hasArgs ? request.args : null);
+    const body = runnableBody(request);
     for (;;) {
       const worker = await dispatcher.acquire(state, budget.waitUntil);
       if (worker === null) {

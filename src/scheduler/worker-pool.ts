@@ -3,16 +3,21 @@
  * "stopping" while draining; an unexpected exit removes the worker (its in-flight calls fail over
  * through their connection errors) and the autoscaler replaces it. Start failures back off (1 s, 2 s…)
  * and after three in a row the endpoint is UPDATE_FAILED until the next deploy: no silent crash loop.
+ * A worker that dies on its own soon after becoming ready, before any work reached it, counts as a
+ * failed start too (a bundle that crashes right after loading would otherwise restart forever).
  */
 import { isLaunchError } from "../domain/errors.js";
 import type { WorkerExit, WorkerHandle, WorkerLaunchSpec } from "../domain/ports.js";
 import type { SchedulerContext } from "./context.js";
 import type { EndpointState, WorkerEntry } from "./endpoint-state.js";
 import { statusReason, writeStatus } from "./status-writer.js";
+import { withFaults } from "./faults.js";
 import { createWorkerClient } from "./worker-client.js";
 
 export const MAX_START_FAILURES = 3;
 const FIRST_BACKOFF_MS = 1000;
+/** An unprompted exit this soon after ready, with no work taken, is a failed start. */
+export const EARLY_CRASH_WINDOW_MS = 10_000;
 
 export interface WorkerPool {
   /** Starts one worker of the endpoint's current deployment. */
@@ -32,7 +37,7 @@ export interface WorkerPool {
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
-  const { runtime, logs, logger, clock, endpoints } = ctx.deps;
+  const { runtime, logs, logger, clock, endpoints, faults } = ctx.deps;
 
   // Worker output may still arrive while the scheduler is disposed (the store may be closed by then).
   const workerLog = (state: EndpointState, worker: WorkerEntry, line: string): void => {
@@ -79,9 +84,12 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
       return;
     }
     if (worker.isStopRequested || worker.isGone) return;
-    worker.client = createWorkerClient(handle.baseUrl, worker.slots, clock);
+    const client = createWorkerClient(handle.baseUrl, worker.slots, clock);
+    worker.client =
+      faults === undefined ? client : withFaults(client, faults, { endpointId: state.id, workerId: worker.id, kill: () => handle.kill() }, clock);
     worker.state = "ready";
-    if (worker.generation === state.current) state.startFailures = 0;
+    // The failure count is reset once this start has proved itself (isProven), not merely on ready.
+    worker.readyAt = clock.now();
     workerLog(state, worker, `ready at ${handle.baseUrl}`);
     // A new worker may let the autoscaler drain an old deployment's worker; queued work can start.
     ctx.evaluate(state);
@@ -96,13 +104,26 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
     const reason = describe(error);
     workerLog(state, worker, `failed to start: ${reason}`);
     if (state.isClosed || worker.generation !== state.current) return;
+    countStartFailure(state, isLaunchError(error) ? error.message : reason);
+  }
+
+  /** Served work, or outlived the early-crash window: its start was a success. */
+  function isProven(worker: WorkerEntry): boolean {
+    return worker.readyAt !== null && (worker.hasTakenWork || clock.now() - worker.readyAt >= EARLY_CRASH_WINDOW_MS);
+  }
+
+  /** One more failed start in a row (after any proven worker of the deployment reset the count). */
+  function countStartFailure(state: EndpointState, reason: string): void {
+    for (const other of state.workers.values()) {
+      if (other.generation === state.current && other.state === "ready" && isProven(other)) state.startFailures = 0;
+    }
     state.startFailures++;
     if (state.startFailures >= MAX_START_FAILURES) {
       state.isStartBlocked = true;
       logger.warn("worker crash loop; endpoint marked UPDATE_FAILED", { endpointId: state.id, reason });
       writeStatus(endpoints, state.id, {
         status: "UPDATE_FAILED",
-        statusReason: statusReason(`Worker failed to start: ${isLaunchError(error) ? error.message : reason}`),
+        statusReason: statusReason(`Worker failed to start: ${reason}`),
       });
       return;
     }
@@ -129,6 +150,13 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
     if (!worker.isStopRequested && worker.state !== "starting") {
       workerLog(state, worker, `exited unexpectedly (code ${String(exit.code)}, signal ${String(exit.signal)})`);
       logger.warn("worker exited unexpectedly", { endpointId: state.id, workerId: worker.id, code: exit.code, signal: exit.signal });
+      if (!state.isClosed && worker.generation === state.current) {
+        if (isProven(worker)) state.startFailures = 0;
+        else if (!worker.isKilledOnPurpose && worker.readyAt !== null) {
+          const afterMs = clock.now() - worker.readyAt;
+          countStartFailure(state, `Worker exited ${afterMs} ms after becoming ready (code ${String(exit.code)}, signal ${String(exit.signal)})`);
+        }
+      }
     }
     if (state.isClosed) return;
     ctx.evaluate(state);
@@ -158,6 +186,9 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
         client: null,
         isStopRequested: false,
         isGone: false,
+        readyAt: null,
+        hasTakenWork: false,
+        isKilledOnPurpose: false,
       };
       state.workers.set(worker.id, worker);
       launch(state, worker).catch((error: unknown) => {
@@ -178,6 +209,7 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
     kill(state, workerId) {
       const worker = state.workers.get(workerId);
       if (worker === undefined || worker.handle === null) return false;
+      worker.isKilledOnPurpose = true;
       worker.handle.kill();
       return true;
     },

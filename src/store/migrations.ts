@@ -81,4 +81,61 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Docker-image batch job bundles and jobs, triggers, files (issue 4).
+    version: 3,
+    sql: `
+      CREATE TABLE docker_batch_bundles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX docker_batch_bundles_by_owner_name ON docker_batch_bundles (owner, name, created_at);
+
+      CREATE TABLE docker_batch_jobs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        owner TEXT NOT NULL,
+        trigger_id TEXT,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        status_reason TEXT,
+        runner_ref TEXT,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX docker_batch_jobs_by_owner ON docker_batch_jobs (owner, seq);
+      CREATE INDEX docker_batch_jobs_by_trigger ON docker_batch_jobs (trigger_id, seq) WHERE trigger_id IS NOT NULL;
+      CREATE INDEX docker_batch_jobs_unfinished ON docker_batch_jobs (seq) WHERE status IN ('PENDING', 'RUNNING');
+
+      CREATE TABLE docker_batch_job_logs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL,
+        line TEXT NOT NULL
+      );
+      CREATE INDEX docker_batch_job_logs_by_job ON docker_batch_job_logs (job_id, seq);
+
+      CREATE TABLE triggers (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (owner, name)
+      );
+
+      CREATE TABLE files (
+        owner TEXT NOT NULL,
+        id TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        content TEXT NOT NULL,
+        PRIMARY KEY (owner, id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
 import type { LaunchLocalOptions } from "../../src/config/options.js";
+import type { Clock } from "../../src/domain/clock.js";
 import type { WorkerRuntime } from "../../src/domain/ports.js";
 import { createInstance, type Instance } from "../../src/instance.js";
 import { createFakeRuntime } from "./fake-runtime.js";
@@ -18,13 +19,13 @@ const open = new Set<TestApp>();
  * workers are the in-process fake runtime; pass `runtime: "process"` for real Python workers.
  */
 export async function createTestApp(
-  options: LaunchLocalOptions & { fakeRuntime?: WorkerRuntime; useProcessRuntime?: boolean } = {},
+  options: LaunchLocalOptions & { fakeRuntime?: WorkerRuntime; useProcessRuntime?: boolean; clock?: Clock } = {},
 ): Promise<TestApp> {
-  const { fakeRuntime, useProcessRuntime, ...launchOptions } = options;
+  const { fakeRuntime, useProcessRuntime, clock, ...launchOptions } = options;
   const runtime = useProcessRuntime ? undefined : (fakeRuntime ?? createFakeRuntime());
   const instance = await createInstance(
     { port: 0, ephemeral: true, logLevel: "silent", scaleDownCooldownMs: 60_000, ...launchOptions },
-    runtime ? { runtime: () => runtime } : {},
+    { ...(runtime ? { runtime: () => runtime } : {}), ...(clock ? { clock } : {}) },
   );
   const app: TestApp = {
     instance,

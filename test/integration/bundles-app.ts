@@ -4,8 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
 import { createLocalBlobStore, type LocalBlobStore } from "../../src/blobs/local-blob-store.js";
+import { BatchJobService } from "../../src/domain/batch/batch-job-service.js";
 import { BundleService } from "../../src/domain/bundles/bundle-service.js";
 import { FakeClock } from "../../src/domain/clock.js";
+import { ControlService } from "../../src/domain/control/control-service.js";
+import { FaultRegistry } from "../../src/domain/control/fault-rules.js";
 import { EndpointService } from "../../src/domain/endpoints/endpoint-service.js";
 import { createIdGenerator } from "../../src/domain/ids.js";
 import { silentLogger } from "../../src/domain/logger.js";
@@ -13,6 +16,7 @@ import type { EndpointLogRepository, EndpointRepository, EndpointScheduler } fro
 import { TaskService } from "../../src/domain/tasks/task-service.js";
 import { createApp } from "../../src/http/app.js";
 import type { Services } from "../../src/http/services.js";
+import { createBatchJobRepository } from "../../src/store/batch-job-repository.js";
 import { createBundleRepository } from "../../src/store/bundle-repository.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { createEndpointLogRepository } from "../../src/store/endpoint-log-repository.js";
@@ -62,10 +66,25 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
   const logs = createEndpointLogRepository(db);
   const blobs = createLocalBlobStore({ root: join(dir, "blobs"), bucket: "launch-local", signingSecret: SIGNING_SECRET, ttlSeconds: 300, clock });
   let url = "";
+  const endpointService = new EndpointService({ endpoints, bundles, scheduler: idleScheduler, logs, ids, clock, allowSyncScaleFromZero: true });
+  const tasks = createTaskRepository(db);
+  // Batch jobs are created here but never run (their orchestrator is idle, like the scheduler).
+  const idleOrchestrator = { start: () => undefined, cancel: async () => undefined, progress: () => null };
   const services: Services = {
     bundles: new BundleService({ bundles, blobs, ids, clock }),
-    endpoints: new EndpointService({ endpoints, bundles, scheduler: idleScheduler, logs, ids, clock, allowSyncScaleFromZero: true }),
-    tasks: new TaskService({ endpoints, tasks: createTaskRepository(db), scheduler: idleScheduler, ids, clock }),
+    endpoints: endpointService,
+    tasks: new TaskService({ endpoints, tasks, scheduler: idleScheduler, ids, clock }),
+    batchJobs: new BatchJobService({
+      jobs: createBatchJobRepository(db, tasks),
+      bundles,
+      endpoints: endpointService,
+      orchestrator: idleOrchestrator,
+      ids,
+      clock,
+      logger: silentLogger,
+      maxWorkersCap: 1,
+      hostGpuCount: async () => 0,
+    }),
     blobs,
     logs,
     logger: silentLogger,
@@ -77,6 +96,16 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
     maxBodyBytes: options.maxBodyBytes ?? 1 << 20,
     allowedKeys: null,
     info: () => ({}),
+    // No workers here: the control API sees none (its blob routes work on the real folder).
+    control: new ControlService({
+      endpoints,
+      logs,
+      blobs,
+      faults: new FaultRegistry(),
+      scheduler: { listWorkers: () => [], killWorker: () => false, scaleNow: () => undefined },
+      info: () => ({ version: "test", runtime: "none", data_dir: dir, url }),
+      reset: async () => undefined,
+    }),
   };
   const server = createAdaptorServer({ fetch: createApp(services).fetch }) as Server;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

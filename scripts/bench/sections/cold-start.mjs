@@ -14,7 +14,7 @@ const SERVER_ARGS = ["--scale-down-cooldown-ms", "300", "--autoscale-interval-ms
 const SCALE_TO_ZERO_TIMEOUT_MS = 60_000;
 
 export async function measureColdStart(report, { runtime, pickle, repeats, limitS, buildTimeoutMs, extraArgs = [] }) {
-  const server = await startServer({ args: [...SERVER_ARGS, "--runtime", runtime, ...extraArgs] });
+  const server = await startServer({ runtime, args: [...SERVER_ARGS, ...extraArgs] });
   const api = new LaunchApi(server.url);
   try {
     const bundleId = await api.createEchoBundle(`bench-cold-${runtime}`, pickle);
@@ -82,7 +82,7 @@ export async function dockerAvailability() {
   }
   // A start that fails on its options (e.g. "docker runtime not available yet") gives the reason.
   try {
-    const probe = await startServer({ args: ["--runtime", "docker", ...extraArgs] });
+    const probe = await startServer({ runtime: "docker", args: extraArgs });
     await probe.stop();
   } catch (error) {
     return { isAvailable: false, reason: firstLine(String(error.message).replace(/^.*before ready: /s, "").replace(/^launch-local: /, "")) };

@@ -5,7 +5,8 @@
 import type { BundleFlavor } from "../bundle.js";
 import { isArtifactFlavor } from "../bundle.js";
 import type { PredictRequest } from "../task.js";
-import { JsonSyntaxError, type LosslessJson, dumpsLossless, parseLossless, toPlain } from "./python-json.js";
+import { isLosslessObject } from "./python-json-parse.js";
+import { JsonSyntaxError, type LosslessJson, compactDumps, dumpsLossless, parseLossless, toPlain, tryParseLossless } from "./python-json.js";
 
 /** Artifact bundles run the generic server behind a pass-through forwarder; runnable images get wrapping. */
 export type ForwardMode = "artifact" | "runnable";
@@ -40,9 +41,29 @@ export function requestPayload(request: PredictRequest): Record<string, unknown>
   return payload;
 }
 
+/** The whole request for an artifact worker, with `args` as the client wrote them when known. */
+export function requestPayloadJson(request: PredictRequest): string {
+  const payload = requestPayload(request);
+  if (request.argsJson === undefined || !("args" in payload)) return JSON.stringify(payload);
+  delete payload["args"];
+  const rest = JSON.stringify(payload);
+  return `{"args":${request.argsJson}${rest === "{}" ? "}" : `,${rest.slice(1)}`}`;
+}
+
 /** A runnable image receives only `args`; a request without args delivers JSON `null` (§4.2, §9.15). */
-export function runnableBody(args: unknown): string {
-  return JSON.stringify(args === undefined ? null : args) ?? "null";
+export function runnableBody(request: PredictRequest): string {
+  if (!request.hasArgs) return "null";
+  return request.argsJson ?? JSON.stringify(request.args ?? null) ?? "null";
+}
+
+const utf8 = new TextDecoder();
+
+/** `args` of a JSON request body, re-written compactly without losing number literals; undefined if absent. */
+export function argsJsonOf(body: Uint8Array): string | undefined {
+  const parsed = tryParseLossless(utf8.decode(body));
+  if (!isLosslessObject(parsed)) return undefined;
+  const args = parsed.get("args");
+  return args === undefined ? undefined : compactDumps(args);
 }
 
 /** Python truthiness of a JSON value (the forwarder applies `bool()` to the override, §4.2). */

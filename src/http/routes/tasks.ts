@@ -29,7 +29,7 @@ export function taskRoutes(services: TaskRouteServices, options: TaskRouteOption
   const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
 
   app.post("/v1/async-tasks", (c) => {
-    const input = parsePredictInput("async", c.req.query("model_endpoint_id"), c.get("body"));
+    const input = parsePredictInput("async", c.req.query("model_endpoint_id"), c.get("body"), c.get("rawBody"));
     return c.json(services.tasks.createAsync(c.get("user"), input.endpointId, input.request));
   });
 
@@ -37,14 +37,14 @@ export function taskRoutes(services: TaskRouteServices, options: TaskRouteOption
 
   // Upstream failures are HTTP 200 FAILURE bodies; only coded errors (400/404/408) change the status.
   app.post("/v1/sync-tasks", async (c) => {
-    const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"));
+    const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"), c.get("rawBody"));
     const response = await services.tasks.predictSync(c.get("user"), input.endpointId, input.request, input.raw, c.get("rawBody"));
     return c.json(predictResponseBody(response));
   });
 
   // predictStream throws lookup/type errors synchronously, so they answer as JSON before any SSE byte.
   app.post("/v1/streaming-tasks", (c) => {
-    const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"));
+    const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"), c.get("rawBody"));
     const events = services.tasks.predictStream(c.get("user"), input.endpointId, input.request, input.raw);
     return eventStreamResponse(events, (event) => JSON.stringify(predictResponseBody(event)), {
       pingIntervalMs,

@@ -1,3 +1,4 @@
+import { argsJsonOf } from "../../domain/tasks/forwarding.js";
 import type { CallbackAuth } from "../../domain/endpoint.js";
 import type { PredictRequest } from "../../domain/task.js";
 import { type Issue, issue } from "../validation/issues.js";
@@ -54,7 +55,8 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * Validates `?model_endpoint_id=` and the body together, as FastAPI does: query errors first, then
  * body errors, in one 422 list (§0.2).
  */
-export function parsePredictInput(route: PredictRoute, endpointId: string | undefined, body: unknown): PredictInput {
+/** `rawBody`: the JSON bytes as received, so `args` can be forwarded with its number literals intact. */
+export function parsePredictInput(route: PredictRoute, endpointId: string | undefined, body: unknown, rawBody?: Uint8Array): PredictInput {
   const issues: Issue[] = [];
   if (endpointId === undefined) issues.push(issue("missing", ["query", "model_endpoint_id"], "Field required", null));
   if (body === undefined) {
@@ -81,6 +83,8 @@ export function parsePredictInput(route: PredictRoute, endpointId: string | unde
     timeoutSeconds: rest.timeoutSeconds,
     numRetries: rest.numRetries,
   };
+  const argsJson = hasArgs && rawBody !== undefined ? argsJsonOf(rawBody) : undefined;
+  if (argsJson !== undefined) request.argsJson = argsJson;
   return { endpointId, request, raw: workerPayload(route, request, body) };
 }
 

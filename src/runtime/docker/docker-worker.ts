@@ -86,10 +86,12 @@ export class DockerWorker implements WorkerHandle {
     launch.onCreated(container.id);
     try {
       await container.start();
-      const port = publishedPort((await container.inspect()).NetworkSettings.Ports);
-      if (port === null) throw new Error(`no host port was published for ${CONTAINER_PORT}/tcp`);
+      const info = await container.inspect();
+      const port = publishedPort(info.NetworkSettings.Ports);
+      // A container that already exited has no ports; its exit and output are reported through `ready`.
+      if (port === null && info.State.Running) throw new Error(`no host port was published for ${CONTAINER_PORT}/tcp`);
       const output = await followContainerOutput(launch.docker, container, launch.log);
-      return new DockerWorker(launch, container, port, output);
+      return new DockerWorker(launch, container, port ?? 0, output);
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
       launch.onGone({ code: null, signal: null });

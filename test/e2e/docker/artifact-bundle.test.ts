@@ -59,9 +59,10 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
   });
 
   afterAll(async () => {
-    await runtime.dispose();
-    await removeImages(docker, bundleImageTags(buildLog));
-    await removeSandbox(sandbox);
+    // beforeAll may have stopped early (CI=true without an engine): undo only what it did.
+    await runtime?.dispose();
+    if (docker !== undefined) await removeImages(docker, bundleImageTags(buildLog));
+    if (sandbox !== undefined) await removeSandbox(sandbox);
   });
 
   it("builds the bundle image from the mapped base, streaming the build output", async () => {

@@ -85,9 +85,10 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: bundle image builds", ()
   });
 
   afterAll(async () => {
-    await runtime.dispose();
-    await removeImages(docker, [...bundleImageTags(buildLog), noPipImage]);
-    await removeSandbox(sandbox);
+    // beforeAll may have stopped early (CI=true without an engine): undo only what it did.
+    await runtime?.dispose();
+    if (docker !== undefined) await removeImages(docker, [...bundleImageTags(buildLog), noPipImage]);
+    if (sandbox !== undefined) await removeSandbox(sandbox);
   });
 
   it("installs requirements from wheels downloaded on the host, with no network in the build", async () => {

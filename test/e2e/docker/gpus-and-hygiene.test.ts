@@ -38,8 +38,8 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: GPUs and hygiene", () =>
   });
 
   afterAll(async () => {
-    for (const id of strays) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
-    await removeSandbox(sandbox);
+    for (const id of strays) await docker?.getContainer(id).remove({ force: true }).catch(() => undefined);
+    if (sandbox !== undefined) await removeSandbox(sandbox);
   });
 
   it("asks the engine for the allocated device on a gpus=1 worker", async () => {

@@ -49,9 +49,10 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: runnable images", () => 
   });
 
   afterAll(async () => {
-    await runtime.dispose();
-    await removeImages(docker, [echoImage]);
-    await removeSandbox(sandbox);
+    // beforeAll may have stopped early (CI=true without an engine): undo only what it did.
+    await runtime?.dispose();
+    if (docker !== undefined) await removeImages(docker, [echoImage]);
+    if (sandbox !== undefined) await removeSandbox(sandbox);
   });
 
   it("runs the command and forwards a sync predict (number literals intact)", async () => {
@@ -109,6 +110,20 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: runnable images", () => 
     const [running] = await instanceContainers(docker, sandbox.instanceId);
     await newDocker().getContainer(running?.Id ?? "").kill();
     expect(await worker.exited).toEqual({ code: null, signal: "SIGKILL" });
+    expect(await instanceContainers(docker, sandbox.instanceId)).toEqual([]);
+  });
+
+  it("reports a command that exits at once through ready, with its stderr", async () => {
+    const bundle = bundleOf(runnableFlavor("model-engine", "abc", ["python3", "-c", "import sys; sys.stderr.write('no model here\\n'); sys.exit(3)"]));
+    const worker = await runtime.start(specOf(bundle), () => undefined);
+    await expect(worker.ready).rejects.toThrow("Worker container exited with code 3 before becoming ready; last stderr lines: no model here");
+    expect(await worker.exited).toEqual({ code: 3, signal: null });
+    expect(await instanceContainers(docker, sandbox.instanceId)).toEqual([]);
+  });
+
+  it("fails start with the engine's reason when the command does not exist in the image", async () => {
+    const bundle = bundleOf(runnableFlavor("model-engine", "abc", ["/no/such/server"]));
+    await expect(runtime.start(specOf(bundle), () => undefined)).rejects.toThrow(/^Docker could not start worker end_e2e-w\d+: .*no such file or directory/);
     expect(await instanceContainers(docker, sandbox.instanceId)).toEqual([]);
   });
 

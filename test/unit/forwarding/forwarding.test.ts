@@ -1,12 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { asyncOutcome, requestPayload, runnableBody, serializeResultsAsString } from "../../../src/domain/tasks/forwarding.js";
+import {
+  argsJsonOf,
+  asyncOutcome,
+  requestPayload,
+  requestPayloadJson,
+  runnableBody,
+  serializeResultsAsString,
+} from "../../../src/domain/tasks/forwarding.js";
 import { makeRequest } from "../scheduler/harness.js";
 
 describe("forwarder request bodies (§4.2)", () => {
   it("sends runnable images only args, JSON null when absent", () => {
-    expect(runnableBody({ y: 1 })).toBe('{"y":1}');
-    expect(runnableBody(null)).toBe("null");
-    expect(runnableBody(undefined)).toBe("null");
+    expect(runnableBody(makeRequest({ y: 1 }))).toBe('{"y":1}');
+    expect(runnableBody(makeRequest(null))).toBe("null");
+    expect(runnableBody({ ...makeRequest(undefined), hasArgs: false })).toBe("null");
+  });
+
+  it("keeps number literals as the client wrote them (pydantic keeps 1.0 a float)", () => {
+    const argsJson = argsJsonOf(new TextEncoder().encode('{"args": {"x": 1.0, "big": 12345678901234567890, "s": "é"}, "return_pickled": false}'));
+    expect(argsJson).toBe('{"x":1.0,"big":12345678901234567890,"s":"é"}');
+    const request = { ...makeRequest({ x: 1 }), argsJson };
+    expect(runnableBody(request)).toBe(argsJson);
+    expect(requestPayloadJson(request)).toBe(`{"args":${argsJson},"return_pickled":false}`);
+    expect(argsJsonOf(new TextEncoder().encode('{"url": "s3://b/k"}'))).toBeUndefined();
   });
 
   it("sends artifact workers the request without None fields, return_pickled always", () => {

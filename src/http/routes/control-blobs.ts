@@ -1,0 +1,34 @@
+import { Hono } from "hono";
+import { authMiddleware } from "../auth.js";
+import { readLimited } from "../body.js";
+import type { HttpEnv } from "../context.js";
+import { BLOB_QUERY } from "../schemas/control.js";
+import type { Services } from "../services.js";
+import { parseQuery } from "../validation/parse.js";
+
+const BLOBS = "/_launch_local/blobs";
+
+/**
+ * PUT/GET of the object at `?location=s3://bucket/key`, so tests can seed what bundle locations and
+ * batch inputs name (README "Control API"). The body is raw bytes of any type, so these routes are
+ * mounted before the JSON body parser and bring their own authentication (app.ts); the size limit is
+ * the same (413).
+ */
+export function controlBlobRoutes(services: Pick<Services, "control" | "allowedKeys" | "maxBodyBytes">): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  const auth = authMiddleware(services.allowedKeys);
+
+  app.put(BLOBS, auth, async (c) => {
+    const { location } = parseQuery<{ location: string }>(BLOB_QUERY, c.req.query());
+    const data = await readLimited(c.req.raw, services.maxBodyBytes);
+    return c.json(await services.control.putBlob(location, data));
+  });
+
+  app.get(BLOBS, auth, async (c) => {
+    const { location } = parseQuery<{ location: string }>(BLOB_QUERY, c.req.query());
+    const data = await services.control.getBlob(location);
+    return c.body(new Uint8Array(data), 200, { "Content-Type": "application/octet-stream" });
+  });
+
+  return app;
+}
