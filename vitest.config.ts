@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Docker e2e files take turns on one engine (docker-harness.ts lockDockerSuite); their beforeAll may wait.
+    hookTimeout: 600_000,
     pool: "forks",
     globalSetup: ["test/helpers/global-setup.ts"],
     fileParallelism: true,

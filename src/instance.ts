@@ -134,8 +134,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     });
     disposers.push(() => scheduler.dispose());
 
-    // Docker-image batch jobs, triggers and files (§2.5, §2.6, §7.1). Jobs run as host processes; a
-    // Docker JobRunner plugs in here once the Docker runtime is wired (README "Parity").
+    // Docker-image batch jobs, triggers and files (§2.5, §2.6, §7.1). Jobs run as host processes under
+    // either worker runtime; a Docker JobRunner (the bundle's image as a container) plugs in here.
     const dockerBatchBundles = createDockerBatchBundleRepository(db);
     const dockerBatchJobRows = createDockerBatchJobRepository(db);
     const dockerBatchJobLogs = createDockerBatchJobLogRepository(db);

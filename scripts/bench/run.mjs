@@ -7,6 +7,7 @@
  *   npm run bench                      full run (about two minutes on 2 cores)
  *   npm run bench -- --quick           smaller counts, for a smoke check
  *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up)
+ *   npm run bench -- --cli ../other/bin/launch-local.js    another build (before/after comparisons)
  *
  * Runs against dist/ through bin/launch-local.js (built by `npm install`), loopback only.
  */
@@ -14,7 +15,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { LaunchApi, echoPickle } from "./launch-api.mjs";
 import { formatReport, createReport, machineInfo, writeJson } from "./report.mjs";
-import { REPO_ROOT, startServer } from "./server.mjs";
+import { REPO_ROOT, cliInUse, startServer, useCli } from "./server.mjs";
 import { measureAsync } from "./sections/async-tasks.mjs";
 import { measureBatch } from "./sections/batch.mjs";
 import { dockerAvailability, measureColdStart } from "./sections/cold-start.mjs";
@@ -25,15 +26,16 @@ const FULL = { latencyCount: 2000, latencyBlocks: 10, warmup: 200, warmupMs: 500
 const QUICK = { latencyCount: 300, latencyBlocks: 3, warmup: 50, warmupMs: 200, durationMs: 1000, asyncTasks: 1000, batchRows: 1000, coldRepeats: 1, startups: 2 };
 
 function parseCli(argv) {
-  const options = { out: join(REPO_ROOT, "bench-results", "latest.json"), quick: false, only: null };
+  const options = { out: join(REPO_ROOT, "bench-results", "latest.json"), quick: false, only: null, cli: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") options.quick = true;
     else if (arg === "--out") options.out = argv[++i];
     else if (arg.startsWith("--out=")) options.out = arg.slice("--out=".length);
+    else if (arg === "--cli") options.cli = argv[++i];
     else if (arg === "--only") options.only = new Set(argv[++i].split(","));
     else if (arg.startsWith("--only=")) options.only = new Set(arg.slice("--only=".length).split(","));
-    else throw new Error(`unknown option ${arg} (known: --out FILE, --quick, --only 1,2,…)`);
+    else throw new Error(`unknown option ${arg} (known: --out FILE, --quick, --only 1,2,…, --cli PATH)`);
   }
   return options;
 }
@@ -47,6 +49,7 @@ function resolvePython() {
 async function main() {
   const options = parseCli(process.argv.slice(2));
   const sizes = options.quick ? QUICK : FULL;
+  if (options.cli !== null) useCli(options.cli);
   const wants = (section) => options.only === null || options.only.has(section);
   const report = createReport();
   const python = resolvePython();
@@ -63,7 +66,7 @@ async function main() {
     }
   };
   const withServer = async (work, args = []) => {
-    const server = await startServer({ args });
+    const server = await startServer({ runtime: "process", args });
     const api = new LaunchApi(server.url);
     try {
       const bundleId = await api.createEchoBundle("bench-echo", pickle);
@@ -102,7 +105,7 @@ async function main() {
 
   const elapsed = (performance.now() - began) / 1000;
   process.stdout.write(`${formatReport(report, machine, elapsed)}\n`);
-  writeJson(options.out, report, machine, { quick: options.quick, sizes, only: options.only === null ? null : [...options.only] }, elapsed);
+  writeJson(options.out, report, machine, { quick: options.quick, sizes, only: options.only === null ? null : [...options.only], cli: cliInUse() }, elapsed);
   process.stdout.write(`\nwrote ${options.out}\n`);
   process.exitCode = report.errors.length > 0 ? 1 : 0;
 }

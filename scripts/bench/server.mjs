@@ -12,6 +12,13 @@ import { fileURLToPath } from "node:url";
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = join(REPO_ROOT, "bin", "launch-local.js");
 
+/** The launcher the bench starts: this checkout's, or another build's (`--cli`, for before/after runs). */
+let cliPath = CLI;
+export function useCli(path) {
+  cliPath = path;
+}
+export const cliInUse = () => cliPath;
+
 const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
 
@@ -30,7 +37,7 @@ export async function startServer({ runtime = "process", args = [], nodeArgs = [
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [...nodeArgs, CLI, "--port", "0", "--port-file", portFile, "--ephemeral", "--log-level", "warn", ...(runtime === null ? [] : ["--runtime", runtime]), ...args],
+    [...nodeArgs, cliPath, "--port", "0", "--port-file", portFile, "--ephemeral", "--log-level", "warn", ...(runtime === null ? [] : ["--runtime", runtime]), ...args],
     { cwd: scratch, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));

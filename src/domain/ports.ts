@@ -269,8 +269,8 @@ export interface JobHandle {
 
 /**
  * Runs one docker-image batch job to completion. The process runtime implements it now
- * (runtime/process/job-runner.ts); a Docker implementation plugs in here once the Docker runtime is
- * wired (README "Parity").
+ * (runtime/process/job-runner.ts) and is used under either worker runtime; a Docker implementation
+ * (the bundle's image run as a container, `imageExists` answering §2.5's 404) plugs in here.
  */
 export interface JobRunner {
   readonly name: "process" | "docker";

@@ -3,11 +3,16 @@
  * math is tested on its own. The scheduler feeds in live worker states and applies the plan.
  */
 import type { EndpointScaling } from "../domain/endpoint.js";
+import { MAX_ENDPOINT_SIZE } from "../domain/endpoints/resource-limits.js";
 
-/** `ceil(inflight / per_worker)` clamped to [min_workers, max_workers]; min wins when min > max (§5.1). */
+/**
+ * `ceil(inflight / per_worker)` clamped to [min_workers, max_workers]; min wins when min > max (§5.1).
+ * min_workers has no upper bound on the API, so the result is also capped at the largest endpoint the
+ * API allows (250, §5.3): a huge min_workers must not start workers without end (README "Parity").
+ */
 export function wantedWorkers(inflight: number, scaling: Pick<EndpointScaling, "minWorkers" | "maxWorkers" | "perWorker">): number {
   const raw = Math.ceil(inflight / Math.max(1, scaling.perWorker));
-  return Math.max(scaling.minWorkers, Math.min(scaling.maxWorkers, raw));
+  return Math.min(MAX_ENDPOINT_SIZE, Math.max(scaling.minWorkers, Math.min(scaling.maxWorkers, raw)));
 }
 
 export interface WorkerView {

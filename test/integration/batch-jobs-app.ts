@@ -1,4 +1,5 @@
 import request from "supertest";
+import { createFakeRuntime } from "../helpers/fake-runtime.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 /**
@@ -16,6 +17,9 @@ export interface BatchTestApp {
   /** Polls GET until the status is one of `statuses`. */
   waitForStatus(jobId: string, statuses: string[], timeoutMs?: number): Promise<JobView>;
   endpointNames(user?: string): Promise<string[]>;
+  /** Endpoint builds wait until `releaseBuilds` (keeps a job PENDING for as long as a test needs). */
+  holdBuilds(): void;
+  releaseBuilds(): void;
   close(): Promise<void>;
 }
 
@@ -36,13 +40,15 @@ export function argsCsv(rows: readonly Record<string, unknown>[]): string {
 }
 
 export async function createBatchTestApp(): Promise<BatchTestApp> {
-  const app = await createTestApp();
+  let release: (() => void) | null = null;
+  let held: Promise<void> | null = null;
+  const app = await createTestApp({ fakeRuntime: createFakeRuntime({ prepare: async () => held ?? undefined }) });
   const auth = (user: string | undefined) => app.auth(user);
 
-  async function upload(route: string, bytes: string | Buffer, user?: string): Promise<string> {
+  async function upload(route: string, bytes: string | Uint8Array, user?: string): Promise<string> {
     const slot = await request(app.url).post(`/v1/hosted_inference/${route}`).set("authorization", auth(user)).send({});
     const { signedUrl, bucket, key } = slot.body as { signedUrl: string; bucket: string; key: string };
-    const put = await fetch(signedUrl, { method: "PUT", body: bytes });
+    const put = await fetch(signedUrl, { method: "PUT", body: typeof bytes === "string" ? bytes : Buffer.from(bytes) });
     if (!put.ok) throw new Error(`signed PUT failed: ${put.status}`);
     return `s3://${bucket}/${key}`;
   }
@@ -94,6 +100,13 @@ export async function createBatchTestApp(): Promise<BatchTestApp> {
     async endpointNames(user) {
       const response = await request(app.url).get("/v1/model-endpoints").set("authorization", auth(user));
       return (response.body as { model_endpoints: { name: string }[] }).model_endpoints.map((e) => e.name);
+    },
+    holdBuilds() {
+      held = new Promise((resolve) => (release = resolve));
+    },
+    releaseBuilds() {
+      release?.();
+      held = null;
     },
     close: () => app.close(),
   };

@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import request from "supertest";
+import { detectGpus } from "../../src/runtime/gpu-inventory.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LABELS, argsCsv, type BatchTestApp, createBatchTestApp } from "./batch-jobs-app.js";
 
@@ -26,10 +28,12 @@ describe("v1 batch jobs over HTTP (fake workers)", () => {
 
   it("runs every row through a visible temporary endpoint and writes the result file", async () => {
     const input = await t.uploadCsv(argsCsv([{ x: 1, y: "a" }, { x: 2.5, y: "é" }, { fail: "boom" }]));
+    t.holdBuilds();
     const jobId = await t.createJob(jobBody(input));
     expect(jobId).toMatch(/^bat_[0-9a-v]{20}$/);
     const endpointName = `${bundleId}-batch-task-${jobId}`.replace(/_/g, "-");
     expect(await t.endpointNames()).toContain(endpointName);
+    t.releaseBuilds();
 
     const done = await t.waitForStatus(jobId, ["SUCCESS", "FAILURE", "TIMEOUT"]);
     expect(done).toMatchObject({
@@ -63,6 +67,22 @@ describe("v1 batch jobs over HTTP (fake workers)", () => {
     expect(bytes.at(-1)).toBe(0x2e);
   });
 
+  it("gives the endpoint the real defaults, the GPU only where this host has one", async () => {
+    const input = await t.uploadCsv(argsCsv([{ sleep_ms: 1000 }]));
+    const jobId = await t.createJob(jobBody(input, { resource_requests: {} }));
+    // Infra state (resource_state, deployment_state) is shown once the first build finished (§3.4).
+    await t.waitForStatus(jobId, ["RUNNING"]);
+    const endpoints = await request(t.app.url).get("/v1/model-endpoints").set("authorization", t.app.auth());
+    const hostGpus = (await detectGpus(process.env)).length;
+    expect(endpoints.body.model_endpoints[0]).toMatchObject({
+      endpoint_type: "async",
+      labels: LABELS,
+      resource_state: { cpus: 3, gpus: hostGpus > 0 ? 1 : 0, memory: "12Gi", storage: "16Gi", gpu_type: hostGpus > 0 ? "nvidia-tesla-t4" : null },
+      deployment_state: { min_workers: 0, max_workers: Math.min(50, availableParallelism()), per_worker: 40, concurrent_requests_per_worker: 1 },
+    });
+    expect((await t.waitForStatus(jobId, ["SUCCESS", "FAILURE"])).status).toBe("SUCCESS");
+  });
+
   it("reads `url` rows and file:// inputs", async () => {
     const path = `${t.app.instance.config.dataDir}/input.csv`;
     await t.app.instance.services.blobs.put(`file://${path}`, Buffer.from("id,url\r\nr1,http://example.invalid/a.json\r\n"));
@@ -76,9 +96,11 @@ describe("v1 batch jobs over HTTP (fake workers)", () => {
 
   it("answers PENDING with null progress first, and keeps the record after completion", async () => {
     const input = await t.uploadCsv(argsCsv([{ x: 1 }]));
+    t.holdBuilds();
     const jobId = await t.createJob(jobBody(input));
     const first = await t.getJob(jobId);
     expect(first).toMatchObject({ status: "PENDING", result: null, num_tasks_pending: null, num_tasks_completed: null });
+    t.releaseBuilds();
     await t.waitForStatus(jobId, ["SUCCESS"]);
     const later = await t.getJob(jobId);
     expect(later.status).toBe("SUCCESS");
@@ -117,7 +139,7 @@ describe("v1 batch jobs over HTTP (fake workers)", () => {
   });
 
   it("times out with the rows as they stand", async () => {
-    const input = await t.uploadCsv(argsCsv([{ x: 1 }, { sleep_ms: 5000 }]));
+    const input = await t.uploadCsv(argsCsv([{ x: 1 }, { sleep_ms: 1500 }]));
     const jobId = await t.createJob(jobBody(input, { timeout_seconds: 1 }));
     const done = await t.waitForStatus(jobId, ["TIMEOUT", "SUCCESS", "FAILURE"]);
     expect(done.status).toBe("TIMEOUT");

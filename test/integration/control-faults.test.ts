@@ -122,17 +122,17 @@ describe("async tasks", () => {
 });
 
 describe("streaming tasks", () => {
-  it("a 500 fault is one FAILURE event", async () => {
-    await addFault(streamId, { kind: "fail", body: { detail: { traceback: "boom" } } });
+  it("a 500 fault is one FAILURE event (the stream forwarder wraps the body as detail)", async () => {
+    await addFault(streamId, { kind: "fail", body: { traceback: "boom" } });
     expect(await stream([1, 2])).toEqual([{ status: "FAILURE", result: null, traceback: "boom", status_code: 500 }]);
     expect(await stream([1, 2])).toEqual([
-      { status: "SUCCESS", result: 1, traceback: null, status_code: 200 },
-      { status: "SUCCESS", result: 2, traceback: null, status_code: 200 },
+      { status: "SUCCESS", result: { result: 1 }, traceback: null, status_code: 200 },
+      { status: "SUCCESS", result: { result: 2 }, traceback: null, status_code: 200 },
     ]);
   });
 
   it("a crash before the stream opens is retried on the replacement", async () => {
     await addFault(streamId, { kind: "crash" });
-    expect(await stream(["a"])).toEqual([{ status: "SUCCESS", result: "a", traceback: null, status_code: 200 }]);
+    expect(await stream(["a"])).toEqual([{ status: "SUCCESS", result: { result: "a" }, traceback: null, status_code: 200 }]);
   });
 });

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { keepAliveAgent, postTarget, send, sleep } from "../http-load.mjs";
 import { AUTH, LaunchApi } from "../launch-api.mjs";
-import { CLI, startServer } from "../server.mjs";
+import { cliInUse, startServer } from "../server.mjs";
 import { median, verdict } from "../stats.mjs";
 
 /** Short cool-down so the endpoint is back at zero workers quickly between repetitions. */
@@ -69,7 +69,7 @@ export async function dockerAvailability() {
   } catch (error) {
     return { isAvailable: false, reason: `no Docker engine answers (${firstLine(error.stderr?.toString() || error.message)})` };
   }
-  const help = execFileSync(process.execPath, [CLI, "--help"], { encoding: "utf8" });
+  const help = execFileSync(process.execPath, [cliInUse(), "--help"], { encoding: "utf8" });
   const extraArgs = [];
   if (help.includes("--image-map")) {
     const image = process.env.LAUNCH_TEST_IMAGE ?? "launch-local/test-python:bookworm";

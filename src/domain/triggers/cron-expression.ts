@@ -29,6 +29,12 @@ export interface CronSchedule {
   months: CronField;
   /** 0 = Sunday .. 6 = Saturday. */
   daysOfWeek: CronField;
+  /**
+   * Whether the day fields were written as a star (`*`, `*\/1`, or a list holding one). Kubernetes
+   * (robfig/cron) ORs the two day fields unless one of them is a star; `1-31` is not a star.
+   */
+  isDayOfMonthStar: boolean;
+  isDayOfWeekStar: boolean;
   /** Weekday → the k-th occurrences (1..5) or "last" ("L"), from `n#k` / `Ln`. */
   nthWeekdays: ReadonlyMap<number, ReadonlySet<number | "last">>;
 }
@@ -161,10 +167,12 @@ export function parseCron(expression: string, random: () => number = Math.random
   if (nth.size > 0 && (expanded[4] ?? []).some((token) => token !== "*" && (typeof token !== "number" || !nth.has(token)))) {
     throw new CronSyntaxError("day-of-week field does not support mixing literal values and nth day of week syntax.");
   }
-  return toSchedule(expanded, nth);
+  return toSchedule(expanded, nth, fields);
 }
 
-function toSchedule(expanded: Token[][], nth: Map<number, Set<number | "last">>): CronSchedule {
+const isStarField = (field: string | undefined): boolean => (field ?? "*").split(",").some((part) => part === "*" || part === "*/1");
+
+function toSchedule(expanded: Token[][], nth: Map<number, Set<number | "last">>, fields: string[]): CronSchedule {
   const field = (index: number): CronField => {
     const tokens = expanded[index];
     if (tokens === undefined) return null;
@@ -182,5 +190,7 @@ function toSchedule(expanded: Token[][], nth: Map<number, Set<number | "last">>)
     months: field(3),
     daysOfWeek: daysOfWeek === null ? null : [...new Set(daysOfWeek.map((day) => day % 7))].sort((a, b) => a - b),
     nthWeekdays: new Map([...nth].map(([day, set]) => [day % 7, set])),
+    isDayOfMonthStar: isStarField(fields[2]),
+    isDayOfWeekStar: isStarField(fields[4]),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * When a cron schedule fires next, in UTC (the timezone of a Kubernetes CronJob controller by
- * default). Day matching follows cron (and croniter's `day_or=True`): when both the day of month and
- * the day of week are restricted, a day matches if either does; a field that covers every value
- * counts as unrestricted (`1-31` is `*`).
+ * default). The real server validates with croniter but Kubernetes fires the CronJob (robfig/cron),
+ * so firing follows robfig/cron: when neither day field is a star, a day matches if the day of month
+ * OR the day of week matches; when either is a star, both must (so `0 0 * * 1` is Mondays only).
+ * The extensions croniter accepts and Kubernetes would refuse (`L`, `n#k`, `Ln`, a seconds field)
+ * fire here by the same rules.
  */
 import type { CronField, CronSchedule } from "./cron-expression.js";
 
@@ -28,15 +30,9 @@ function matchesDayOfWeek(schedule: CronSchedule, date: Date, lastDay: number): 
 export function matchesDay(schedule: CronSchedule, date: Date): boolean {
   if (!allows(schedule.months, date.getUTCMonth() + 1)) return false;
   const lastDay = daysInMonth(date.getUTCFullYear(), date.getUTCMonth());
-  const isDomRestricted = schedule.daysOfMonth !== null;
-  const isDowRestricted = schedule.daysOfWeek !== null || schedule.nthWeekdays.size > 0;
-  const domMatch = () =>
-    allows(schedule.daysOfMonth, date.getUTCDate()) || (schedule.isLastDayOfMonth && date.getUTCDate() === lastDay);
-  const dowMatch = () => matchesDayOfWeek(schedule, date, lastDay);
-  if (isDomRestricted && isDowRestricted) return domMatch() || dowMatch();
-  if (isDomRestricted) return domMatch();
-  if (isDowRestricted) return dowMatch();
-  return true;
+  const domMatch = allows(schedule.daysOfMonth, date.getUTCDate()) || (schedule.isLastDayOfMonth && date.getUTCDate() === lastDay);
+  const dowMatch = matchesDayOfWeek(schedule, date, lastDay);
+  return schedule.isDayOfMonthStar || schedule.isDayOfWeekStar ? domMatch && dowMatch : domMatch || dowMatch;
 }
 
 /** The first value of `field` (0..max when null) that is ≥ `from`. */

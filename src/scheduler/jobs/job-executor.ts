@@ -41,11 +41,13 @@ const CLOSED_REASON = "launch-local was closed while the job was running.";
 const SWEEP_INTERVAL_MS = 3_600_000;
 
 const describeExit = (exit: JobExit): string =>
-  exit.error ?? (exit.signal !== null ? `killed by ${exit.signal}` : `exited with code ${String(exit.code)}`);
+  exit.error ?? (exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`);
 
 export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   const { jobs, logs, runner, clock, logger } = deps;
   const running = new Map<string, { handle: JobHandle; stopReason: string | null }>();
+  /** Jobs whose runner has not answered yet, and those of them cancelled meanwhile. */
+  const starting = new Set<string>();
   const cancelled = new Set<string>();
   const work = new Set<Promise<void>>();
   let cancelSweep: () => void = () => undefined;
@@ -56,6 +58,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   async function execute(job: DockerBatchJobRecord): Promise<void> {
     const log = (line: string) => logs.append(job.id, line);
     let handle: JobHandle;
+    starting.add(job.id);
     try {
       handle = await runner.run({ jobId: job.id, owner: job.owner, spec: job.spec, jobConfigText: jobConfigFileText(job.jobConfig) }, log);
     } catch (error) {
@@ -63,11 +66,14 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       note(job.id, reason);
       jobs.finish(job.id, "FAILURE", clock.now(), reason);
       return;
+    } finally {
+      starting.delete(job.id);
     }
     const entry = { handle, stopReason: null as string | null };
     running.set(job.id, entry);
     if (disposing) entry.stopReason = CLOSED_REASON;
-    if (cancelled.has(job.id) || disposing) void handle.stop();
+    const isCancelled = cancelled.delete(job.id);
+    if (isCancelled || disposing) void handle.stop();
     else if (!jobs.markRunning(job.id, clock.now(), handle.ref)) void handle.stop();
 
     const maxRuntimeS = job.overrideJobMaxRuntimeS ?? DEFAULT_MAX_RUNTIME_SECONDS;
@@ -83,7 +89,6 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
     const exit = await handle.exited;
     cancelDeadline();
     running.delete(job.id);
-    cancelled.delete(job.id);
     const isSuccess = exit.code === 0 && entry.stopReason === null;
     const reason = isSuccess ? null : (entry.stopReason ?? `The job's command ${describeExit(exit)}.`);
     if (exit.error !== null) note(job.id, exit.error);
@@ -120,9 +125,9 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
     },
 
     async cancel(jobId) {
-      cancelled.add(jobId);
       const entry = running.get(jobId);
       if (entry) await entry.handle.stop();
+      else if (starting.has(jobId)) cancelled.add(jobId);
     },
 
     async start() {

@@ -11,7 +11,16 @@ import { LABELS } from "../../../src/runtime/docker/labels.js";
 import { waitFor } from "../../helpers/cli-process.js";
 import { buildPickle, LaunchHttp } from "../../helpers/launch-http.js";
 import { echoServerPath } from "../../helpers/python.js";
-import { TEST_BASE_IMAGE, buildTestImage, newDocker, removeImages, requireDocker, shouldRunDockerTests } from "./docker-harness.js";
+import {
+  TEST_BASE_IMAGE,
+  buildTestImage,
+  bundleImageTags,
+  lockDockerSuite,
+  newDocker,
+  removeImages,
+  requireDocker,
+  shouldRunDockerTests,
+} from "./docker-harness.js";
 
 const ECHO = `
 import time
@@ -31,7 +40,10 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime through the API", () => {
   let bundleId: string;
   const echoImage = `launch-local-test/api-echo:${Date.now().toString(36)}`;
 
+  let releaseLock: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
+    releaseLock = await lockDockerSuite();
     requireDocker();
     docker = newDocker();
     await buildTestImage(docker, echoImage, {
@@ -48,15 +60,23 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime through the API", () => {
     expect(instance.services.info().runtime).toBe("docker");
     http = new LaunchHttp(instance.url);
     bundleId = await http.createCloudpickleBundle("echo", buildPickle(ECHO));
-  }, 240_000);
+  }, 600_000);
 
   afterAll(async () => {
+    // The bundle image is content-hashed and shared with other Docker test files: remove it so theirs build afresh.
+    const builtTags: string[] = [];
+    if (http !== undefined) {
+      const logs = await http.call("GET", "/v1/hosted_inference/endpoints/creation_logs/echo-sync");
+      const content = (logs.json as { content?: unknown } | null)?.content;
+      if (typeof content === "string") builtTags.push(...bundleImageTags(content.split("\n")));
+    }
     await instance?.close();
     if (docker !== undefined) {
       const left = await docker.listContainers({ all: true, filters: { label: [`${LABELS.dataDir}=${instance?.config.dataDir ?? ""}`] } });
       expect(left).toEqual([]);
-      await removeImages(docker, [echoImage]);
+      await removeImages(docker, [echoImage, ...builtTags]);
     }
+    await releaseLock?.();
   });
 
   it("serves an artifact bundle from containers: sync, and async from zero workers", async () => {

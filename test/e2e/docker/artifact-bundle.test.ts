@@ -27,6 +27,7 @@ import {
   requireDocker,
   shouldRunDockerTests,
   specOf,
+  lockDockerSuite,
 } from "./docker-harness.js";
 
 const echoFlavor = (): CloudpickleFlavor => ({
@@ -49,7 +50,10 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
   const bundle = bundleOf(echoFlavor());
   let workers: WorkerHandle[] = [];
 
+  let releaseLock: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
+    releaseLock = await lockDockerSuite();
     requireDocker();
     docker = newDocker();
     sandbox = await createSandbox();
@@ -63,6 +67,7 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
     await runtime?.dispose();
     if (docker !== undefined) await removeImages(docker, bundleImageTags(buildLog));
     if (sandbox !== undefined) await removeSandbox(sandbox);
+    await releaseLock?.();
   });
 
   it("builds the bundle image from the mapped base, streaming the build output", async () => {

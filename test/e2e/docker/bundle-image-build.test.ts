@@ -26,6 +26,7 @@ import {
   requireDocker,
   shouldRunDockerTests,
   specOf,
+  lockDockerSuite,
 } from "./docker-harness.js";
 
 // load_model_fn imports a package that only the requirements bring into the image.
@@ -70,7 +71,10 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: bundle image builds", ()
   const noPipImage = `launch-local-test/no-pip:${Date.now().toString(36)}`;
   const buildLog: string[] = [];
 
+  let releaseLock: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
+    releaseLock = await lockDockerSuite();
     requireDocker();
     docker = newDocker();
     sandbox = await createSandbox();
@@ -89,6 +93,7 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: bundle image builds", ()
     await runtime?.dispose();
     if (docker !== undefined) await removeImages(docker, [...bundleImageTags(buildLog), noPipImage]);
     if (sandbox !== undefined) await removeSandbox(sandbox);
+    await releaseLock?.();
   });
 
   it("installs requirements from wheels downloaded on the host, with no network in the build", async () => {

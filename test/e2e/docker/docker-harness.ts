@@ -4,7 +4,7 @@
  * image fails the suite instead.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Dockerode from "dockerode";
@@ -32,6 +32,38 @@ export const shouldRunDockerTests = isCI || (hasEngine && hasBaseImage);
 export function requireDocker(): void {
   if (!hasEngine) throw new Error("CI=true but no Docker engine answers: run scripts/ci/install-docker.sh first");
   if (!hasBaseImage) throw new Error(`CI=true but ${TEST_BASE_IMAGE} is missing: run scripts/ci/build-test-image.sh first`);
+}
+
+/**
+ * Docker test files share one engine and, through content-hashed tags, the same bundle images (a
+ * file that removes "its" image would pull it from under another). They take turns: an exclusive
+ * lock directory, taken in beforeAll and released in afterAll; a lock whose owner died is broken.
+ */
+export async function lockDockerSuite(timeoutMs = 600_000): Promise<() => Promise<void>> {
+  const lock = join(tmpdir(), "launch-local-docker-e2e.lock");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      await writeFile(join(lock, "pid"), String(process.pid));
+      return () => rm(lock, { recursive: true, force: true });
+    } catch (error) {
+      if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;
+    }
+    const owner = Number(await readFile(join(lock, "pid"), "utf8").catch(() => "0"));
+    if (owner > 0 && !isAlive(owner)) await rm(lock, { recursive: true, force: true });
+    if (Date.now() > deadline) throw new Error(`the Docker e2e lock ${lock} was held for ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A fresh client per test file (no shared module state between files). */

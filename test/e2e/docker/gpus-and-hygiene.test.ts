@@ -20,6 +20,7 @@ import {
   runnableFlavor,
   shouldRunDockerTests,
   specOf,
+  lockDockerSuite,
 } from "./docker-harness.js";
 
 // http.server answers 200 on "/" (a directory listing): enough of a user server for these tests.
@@ -31,7 +32,10 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: GPUs and hygiene", () =>
   let sandbox: Sandbox;
   const strays: string[] = [];
 
+  let releaseLock: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
+    releaseLock = await lockDockerSuite();
     requireDocker();
     docker = newDocker();
     sandbox = await createSandbox();
@@ -40,6 +44,7 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: GPUs and hygiene", () =>
   afterAll(async () => {
     for (const id of strays) await docker?.getContainer(id).remove({ force: true }).catch(() => undefined);
     if (sandbox !== undefined) await removeSandbox(sandbox);
+    await releaseLock?.();
   });
 
   it("asks the engine for the allocated device on a gpus=1 worker", async () => {

@@ -26,6 +26,7 @@ import {
   runnableFlavor,
   shouldRunDockerTests,
   specOf,
+  lockDockerSuite,
 } from "./docker-harness.js";
 
 const ECHO_COMMAND = ["python3", "/app/echo_server.py", "--host", "0.0.0.0", "--port", "5005"];
@@ -36,7 +37,10 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: runnable images", () => 
   let runtime: DockerRuntime;
   const echoImage = `launch-local-test/echo:${Date.now().toString(36)}`;
 
+  let releaseLock: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
+    releaseLock = await lockDockerSuite();
     requireDocker();
     docker = newDocker();
     sandbox = await createSandbox();
@@ -53,6 +57,7 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: runnable images", () => 
     await runtime?.dispose();
     if (docker !== undefined) await removeImages(docker, [echoImage]);
     if (sandbox !== undefined) await removeSandbox(sandbox);
+    await releaseLock?.();
   });
 
   it("runs the command and forwards a sync predict (number literals intact)", async () => {
