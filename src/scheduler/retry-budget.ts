@@ -15,11 +15,18 @@ export function backoffMs(attemptNumber: number): number {
   return Math.min(5, Math.max(1, 1.2 ** (attemptNumber - 1))) * 1000;
 }
 
-/** Total time the gateway spends waiting between `numRetries` retries. */
+/** From this retry on the wait is the 5 s maximum (1.2^9 > 5). */
+const SATURATED_FROM = 10;
+
+/**
+ * Total time the gateway spends waiting between `numRetries` retries. num_retries has no upper bound
+ * on the API, so the saturated tail is added in one step: a huge value must not stall the event loop.
+ */
 export function retryWindowMs(numRetries: number): number {
+  const stepwise = Math.min(numRetries, SATURATED_FROM - 1);
   let total = 0;
-  for (let n = 1; n <= numRetries; n++) total += backoffMs(n);
-  return total;
+  for (let n = 1; n <= stepwise; n++) total += backoffMs(n);
+  return total + Math.max(0, numRetries - stepwise) * backoffMs(SATURATED_FROM);
 }
 
 export class RetryBudget {

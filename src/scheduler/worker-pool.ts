@@ -147,7 +147,8 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
     // In-flight calls on this worker now fail with connection errors; their owners requeue or retry.
     worker.client?.destroy();
     if (state.workers.get(worker.id) === worker) state.workers.delete(worker.id);
-    if (!worker.isStopRequested && worker.state !== "starting") {
+    // During dispose the runtime stops every worker at once; those exits are expected, not news.
+    if (!worker.isStopRequested && worker.state !== "starting" && !ctx.isDisposed) {
       workerLog(state, worker, `exited unexpectedly (code ${String(exit.code)}, signal ${String(exit.signal)})`);
       logger.warn("worker exited unexpectedly", { endpointId: state.id, workerId: worker.id, code: exit.code, signal: exit.signal });
       if (!state.isClosed && worker.generation === state.current) {

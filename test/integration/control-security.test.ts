@@ -227,3 +227,46 @@ describe("size limits answer 413", () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe("numbers without an upper bound on the API", () => {
+  it("keep the server responsive: min_workers 2^31 runs at most 250 workers, num_retries 10^15 answers in time", async () => {
+    const app = await open({ syncTimeoutSeconds: 0.5 });
+    const me = appClient(app);
+    const location = "s3://seeded/huge.pkl";
+    await me.ok("PUT", `/_launch_local/blobs?location=${encodeURIComponent(location)}`, new Uint8Array([1]));
+    const bundle = await me.ok("POST", "/v1/model-bundles", {
+      name: "huge",
+      location,
+      requirements: [],
+      env_params: { framework_type: "pytorch", pytorch_image_tag: "1.7.0" },
+      packaging_type: "cloudpickle",
+    });
+    const endpoint = (type: string, minWorkers: number) => ({
+      name: `huge-${type}`,
+      model_bundle_id: field(bundle, "model_bundle_id"),
+      endpoint_type: type,
+      cpus: 1,
+      memory: "1Gi",
+      storage: "1Gi",
+      gpus: 0,
+      min_workers: minWorkers,
+      max_workers: 1,
+      per_worker: 1,
+      labels: { team: "t", product: "p" },
+      metadata: {},
+    });
+    await me.ok("POST", "/v1/model-endpoints", endpoint("async", 2 ** 31));
+    await me.ok("POST", "/v1/model-endpoints", endpoint("sync", 0));
+    const started = Date.now();
+    const health = await fetch(`${app.url}/healthz`, { signal: AbortSignal.timeout(5000) });
+    expect(health.status).toBe(200);
+    const sync = String(field(await me.ok("GET", "/v1/model-endpoints?name=huge-sync"), "model_endpoints", 0, "id"));
+    const reply = await me.call("POST", `/v1/sync-tasks?model_endpoint_id=${sync}`, { args: {}, num_retries: 10 ** 15, timeout_seconds: 0.3 });
+    // Woken from zero by the request itself: a worker or the cold-endpoint FAILURE, either way in time.
+    expect(["SUCCESS", "FAILURE"]).toContain(field(reply.json, "status"));
+    expect(Date.now() - started).toBeLessThan(5000);
+    const huge = String(field(await me.ok("GET", "/v1/model-endpoints?name=huge-async"), "model_endpoints", 0, "id"));
+    await app.instance.scheduler.idle();
+    expect(app.instance.scheduler.listWorkers(huge).length).toBeLessThanOrEqual(250);
+  });
+});

@@ -79,9 +79,9 @@ export const refArb: fc.Arbitrary<Ref> = fc.record({
   garbage: garbageText,
 });
 
-/** Values that break types, bounds and shapes; none is a huge count that a validator would let through. */
+/** Values that break types, bounds and shapes, and numbers the API leaves unbounded (min_workers, num_retries). */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, "", "x", -1, 0, 1.5, true, [], {}, "💥", "a".repeat(2000), [null], "1", "true", 2 ** 31, { deep: { er: [1, { a: null }] } }),
+  fc.constantFrom<unknown>(null, "", "x", -1, 0, 1.5, true, [], {}, "💥", "a".repeat(2000), [null], "1", "true", 2 ** 31, 10 ** 15, { deep: { er: [1, { a: null }] } }),
   fc.jsonValue({ maxDepth: 2 }),
 );
 

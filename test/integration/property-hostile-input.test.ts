@@ -13,7 +13,7 @@ import { USERS, type World, createWorld, snapshot } from "./property-world.js";
  * and be in the contract's envelopes; no object of one user may be visible to, changed by or runnable
  * by the other. The routes are read from the app itself, so routes added later are covered too.
  */
-const NUM_RUNS = Number(process.env["LAUNCH_LOCAL_PROPERTY_RUNS"] ?? 120);
+const NUM_RUNS = Number(process.env["LAUNCH_LOCAL_PROPERTY_RUNS"] ?? 400);
 const ANSWER_TIMEOUT_MS = 15_000;
 /** Emptying the whole instance would destroy the fixtures; control-reset.test.ts covers it. */
 const EXCLUDED = new Set(["POST /_launch_local/reset"]);

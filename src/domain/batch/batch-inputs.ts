@@ -4,7 +4,7 @@
  * optional. One async task per row, with `return_pickled` false.
  */
 import type { PredictRequest } from "../task.js";
-import { parseLossless, toPlain } from "../tasks/python-json.js";
+import { compactDumps, parseLossless, toPlain } from "../tasks/python-json.js";
 import { readCsvDicts } from "./csv-reader.js";
 
 export interface BatchInput {
@@ -23,11 +23,18 @@ export class BatchInputError extends Error {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** A row's args: the plain value, and the JSON text with its number literals as written. */
+export interface DecodedArgs {
+  value: unknown;
+  json: string;
+}
+
 /**
  * `json.loads(base64.b64decode(cell).decode("utf-8"))`. Parsed with Python's JSON rules, so text
- * Python rejects is rejected here too.
+ * Python rejects is rejected here too; the compact text keeps literals such as `1.0`, which reach
+ * the worker as the float Python would have (PredictRequest.argsJson).
  */
-export function decodeArgsCell(cell: string, rowNumber: number): unknown {
+export function decodeArgsCell(cell: string, rowNumber: number): DecodedArgs {
   let text: string;
   try {
     text = utf8.decode(Buffer.from(cell, "base64"));
@@ -35,25 +42,19 @@ export function decodeArgsCell(cell: string, rowNumber: number): unknown {
     throw new BatchInputError(`Row ${rowNumber}: args is not base64 of UTF-8 text`);
   }
   try {
-    // JSON.parse gives the same plain value for any text both accept, and is much faster; only
-    // Python's extras (NaN, Infinity) and errors need the Python-rules reader.
-    return JSON.parse(text) as unknown;
-  } catch {
-    // fall through
-  }
-  try {
-    return toPlain(parseLossless(text));
+    const tree = parseLossless(text);
+    return { value: toPlain(tree), json: compactDumps(tree) };
   } catch (error) {
     throw new BatchInputError(`Row ${rowNumber}: args is not base64 of a JSON document (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
 /** EndpointPredictV1Request(url=…, args=…, return_pickled=False) for one row. */
-function requestFor(url: string | null, args: unknown): PredictRequest {
-  return {
+function requestFor(url: string | null, args: DecodedArgs | null): PredictRequest {
+  const request: PredictRequest = {
     url,
-    args,
-    hasArgs: args !== null,
+    args: args?.value ?? null,
+    hasArgs: args !== null && args.value !== null,
     cloudpickle: null,
     callbackUrl: null,
     callbackAuth: null,
@@ -62,6 +63,8 @@ function requestFor(url: string | null, args: unknown): PredictRequest {
     timeoutSeconds: null,
     numRetries: null,
   };
+  if (request.hasArgs && args !== null) request.argsJson = args.json;
+  return request;
 }
 
 /**

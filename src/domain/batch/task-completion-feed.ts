@@ -1,8 +1,9 @@
 /**
  * Completion events for async tasks, so a batch job follows its rows without polling SQLite (the
  * real orchestrator polls every task continuously, §6.1 step 3). The feed wraps the task repository
- * that the scheduler writes through: every `complete` is announced after its write, whichever part
- * of the scheduler made it (a worker's answer, a task lost too often, an internal failure).
+ * that the scheduler writes through: every `complete` is announced once the repository took it,
+ * whichever part of the scheduler made it (a worker's answer, a task lost too often, an internal
+ * failure). The store may commit it at the end of the turn; its reads apply queued writes first.
  */
 import type { Logger } from "../logger.js";
 import type { TaskRepository } from "../ports.js";
@@ -11,7 +12,7 @@ import type { TaskStatus } from "../task.js";
 export type TaskCompletionListener = (taskId: string, status: Extract<TaskStatus, "SUCCESS" | "FAILURE">) => void;
 
 export interface TaskCompletions {
-  /** Called synchronously after each terminal write; returns the unsubscribe function. */
+  /** Called synchronously after each terminal write was handed to the store; returns the unsubscribe function. */
   subscribe(listener: TaskCompletionListener): () => void;
 }
 

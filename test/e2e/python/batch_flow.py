@@ -124,8 +124,8 @@ def main():
         },
     })
 
-    # Whole floats (1.0) are avoided: async task args are stored as JSON and come back as 1 (README "Parity").
-    inputs = [{"x": i, "y": "héllo", "z": [i + 0.25, None, True]} for i in range(25)]
+    # Whole floats (1.0) must reach the worker as floats: the echo answers them back as 1.0.
+    inputs = [{"x": i, "y": "héllo", "z": [i * 0.5, None, True]} for i in range(25)]
 
     step("batch_async_request (JSON), then get_batch_async_response until done")
     created = batch_async_request("batch-echo", inputs, "JSON", {"gpus": 0})

@@ -11,6 +11,7 @@ describe("batch inputs: one EndpointPredictV1Request per CSV row (§6.1 step 2, 
       request: {
         url: null,
         args: { x: 2, y: "hello" },
+        argsJson: '{"x":2,"y":"hello"}',
         hasArgs: true,
         cloudpickle: null,
         callbackUrl: null,
@@ -26,8 +27,14 @@ describe("batch inputs: one EndpointPredictV1Request per CSV row (§6.1 step 2, 
   it("keeps non-ASCII text and floats, and reads what Python's json accepts", () => {
     const rows = decode("id,args\r\na,eyJzIjogImhcdTAwZTlsbG8gXHUyNjAzIiwgImYiOiAxLjUsICJuIjogbnVsbH0=\r\nb,TmFO\r\n");
     expect(rows[0]?.request.args).toEqual({ s: "héllo ☃", f: 1.5, n: null });
+    expect(rows[0]?.request.argsJson).toBe('{"s":"héllo ☃","f":1.5,"n":null}');
     // Python accepts NaN; JSON (what the task row stores) cannot hold it, so it travels as null.
     expect(rows[1]?.request.args).toBeNull();
+  });
+
+  it("keeps number literals as written for the worker (1.0 stays a float)", () => {
+    const [row] = decode(`id,args\r\n0,${Buffer.from('{"x": 1.0, "big": 123456789012345678901}').toString("base64")}\r\n`);
+    expect(row?.request.argsJson).toBe('{"x":1.0,"big":123456789012345678901}');
   });
 
   it("reads url rows, and columns that are absent or empty as missing", () => {
