@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import Dockerode from "dockerode";
 import { ConfigError, type ResolvedConfig } from "./config/options.js";
 import type { Clock } from "./domain/clock.js";
 import type { Logger } from "./domain/logger.js";
-import type { WorkerRuntime } from "./domain/ports.js";
-import { createDockerRuntime, isDockerAvailable, parseImageMap } from "./runtime/docker/index.js";
+import type { JobRunner, WorkerRuntime } from "./domain/ports.js";
+import { createProcessJobRunner } from "./runtime/process/job-runner.js";
 import { createProcessRuntime } from "./runtime/process/process-runtime.js";
 
 /** The worker server, run by path (process runtime) or copied into images (docker runtime). */
@@ -20,20 +19,34 @@ export interface RuntimeContext {
   clock: Clock;
 }
 
+/** The worker runtime and the docker-image batch job runner that goes with it. */
+export interface ChosenRuntime {
+  runtime: WorkerRuntime;
+  jobRunner: JobRunner;
+}
+
 /**
  * `--runtime auto|docker|process` (DESIGN.md "Workers"): auto picks Docker when a daemon answers
- * (DOCKER_HOST respected), else local processes. Part of the composition root.
+ * (DOCKER_HOST respected), else local processes. Jobs run as containers under the Docker runtime,
+ * as host processes under the process runtime. Part of the composition root.
  */
-export async function chooseRuntime(context: RuntimeContext): Promise<WorkerRuntime> {
+export async function chooseRuntime(context: RuntimeContext): Promise<ChosenRuntime> {
   const { config, logger } = context;
-  if (config.runtime === "process") return processRuntime(context);
+  if (config.runtime === "process") return { runtime: processRuntime(context), jobRunner: processJobRunner(context) };
+  // Loaded only when Docker may be used: dockerode (with its gRPC and ssh dependencies) and the
+  // Docker runtime take about 230 ms of CPU and 12 MB to load, most of a process-runtime start
+  // (issue 5, scripts/bench row 6).
+  const [{ default: Dockerode }, { createDockerJobRunner, createDockerRuntime, isDockerAvailable, parseImageMap }] = await Promise.all([
+    import("dockerode"),
+    import("./runtime/docker/index.js"),
+  ]);
   const docker = new Dockerode();
   const isAvailable = await isDockerAvailable(docker);
   if (!isAvailable) {
     if (config.runtime === "docker") {
       throw new ConfigError("No Docker engine answers (DOCKER_HOST or /var/run/docker.sock). Start one, or use --runtime process.");
     }
-    return processRuntime(context);
+    return { runtime: processRuntime(context), jobRunner: processJobRunner(context) };
   }
   let imageMap: Record<string, string>;
   try {
@@ -41,9 +54,10 @@ export async function chooseRuntime(context: RuntimeContext): Promise<WorkerRunt
   } catch (error) {
     throw new ConfigError(`image map: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const instanceId = randomBytes(8).toString("hex");
   const runtime = createDockerRuntime({
     docker,
-    instanceId: randomBytes(8).toString("hex"),
+    instanceId,
     dataDir: config.dataDir,
     blobRoot: context.blobRoot,
     resultsBucket: config.bucket,
@@ -57,9 +71,25 @@ export async function chooseRuntime(context: RuntimeContext): Promise<WorkerRunt
     env: context.env,
     clock: context.clock,
   });
+  // Job containers carry the same instance and data-dir labels, so this sweep removes them too.
   const removed = await runtime.sweepOrphans();
   if (removed > 0) logger.info(`removed ${removed} container(s) left by a crashed instance`);
-  return runtime;
+  const jobRunner = createDockerJobRunner({
+    docker,
+    instanceId,
+    dataDir: config.dataDir,
+    imageMap,
+    logger: logger.child("jobs"),
+    gpus: config.gpus ?? undefined,
+    gpuPolicy: config.gpuPolicy,
+    env: context.env,
+  });
+  return { runtime, jobRunner };
+}
+
+/** Jobs as host processes: the process runtime's runner, and the one tests with a fake runtime get. */
+export function processJobRunner(context: Pick<RuntimeContext, "config" | "logger" | "env">): JobRunner {
+  return createProcessJobRunner({ dataDir: context.config.dataDir, env: context.env, logger: context.logger.child("jobs") });
 }
 
 function processRuntime(context: RuntimeContext): WorkerRuntime {

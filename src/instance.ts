@@ -22,7 +22,7 @@ import { createLogger, type Logger } from "./domain/logger.js";
 import type { WorkerRuntime } from "./domain/ports.js";
 import { TaskService } from "./domain/tasks/task-service.js";
 import { createApp } from "./http/app.js";
-import { chooseRuntime } from "./instance-runtime.js";
+import { chooseRuntime, processJobRunner } from "./instance-runtime.js";
 import type { Services } from "./http/services.js";
 import { detectGpus } from "./runtime/gpu-inventory.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
@@ -39,7 +39,6 @@ import { DockerBatchJobService } from "./domain/docker-batch/docker-batch-job-se
 import { FileService } from "./domain/files/file-service.js";
 import { userFromName } from "./domain/identity.js";
 import { TriggerService, triggerJobRequest } from "./domain/triggers/trigger-service.js";
-import { createProcessJobRunner } from "./runtime/process/job-runner.js";
 import { createJobExecutor } from "./scheduler/jobs/job-executor.js";
 import { createTriggerClock } from "./scheduler/triggers/trigger-clock.js";
 import { createDockerBatchBundleRepository } from "./store/docker-batch-bundle-repository.js";
@@ -109,8 +108,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const blobRoot = join(config.dataDir, "blobs");
     const blobs = createLocalBlobStore({ root: blobRoot, bucket: config.bucket, signingSecret, ttlSeconds: config.signedUrlTtlSeconds, clock });
 
-    const runtime = overrides.runtime
-      ? overrides.runtime({ config, logger, blobRoot })
+    const { runtime, jobRunner } = overrides.runtime
+      ? { runtime: overrides.runtime({ config, logger, blobRoot }), jobRunner: processJobRunner({ config, logger, env }) }
       : await chooseRuntime({ config, logger, blobRoot, env, clock });
     disposers.push(() => runtime.dispose());
 
@@ -134,13 +133,12 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     });
     disposers.push(() => scheduler.dispose());
 
-    // Docker-image batch jobs, triggers and files (§2.5, §2.6, §7.1). Jobs run as host processes under
-    // either worker runtime; a Docker JobRunner (the bundle's image as a container) plugs in here.
+    // Docker-image batch jobs, triggers and files (§2.5, §2.6, §7.1). Jobs run as containers under the
+    // Docker runtime, as host processes under the process runtime (instance-runtime.ts).
     const dockerBatchBundles = createDockerBatchBundleRepository(db);
     const dockerBatchJobRows = createDockerBatchJobRepository(db);
     const dockerBatchJobLogs = createDockerBatchJobLogRepository(db);
     const triggerRows = createTriggerRepository(db);
-    const jobRunner = createProcessJobRunner({ dataDir: config.dataDir, env, logger: logger.child("jobs") });
     disposers.push(() => jobRunner.dispose());
     const jobExecutor = createJobExecutor({ jobs: dockerBatchJobRows, logs: dockerBatchJobLogs, runner: jobRunner, clock, logger: logger.child("jobs") });
     disposers.push(() => jobExecutor.dispose());

@@ -72,6 +72,8 @@ export async function startServer({ runtime = "process", args = [], nodeArgs = [
     throw error;
   });
 
+  // CPU the server used until ready: unlike wall time, barely moved by other load on the machine.
+  const cpuMsToReady = readCpuMs(child.pid);
   const port = Number(readFileSync(portFile, "utf8").trim());
   let stopping = null;
   return {
@@ -79,6 +81,7 @@ export async function startServer({ runtime = "process", args = [], nodeArgs = [
     port,
     url: `http://127.0.0.1:${port}`,
     portFileMs,
+    cpuMsToReady,
     readyLineMs: () => readyLineMs,
     stdout: () => stdout,
     stderr: () => stderr,
@@ -95,6 +98,18 @@ export async function startServer({ runtime = "process", args = [], nodeArgs = [
         rmSync(scratch, { recursive: true, force: true });
       })()),
   };
+}
+
+/** User + system CPU time of a process so far, in ms (clock ticks of 10 ms); null when it is gone. */
+export function readCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const after = fields.slice(fields.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command.
+    return (Number(after[11]) + Number(after[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** VmRSS (now) and VmHWM (peak so far) of a process, in MiB; null when it is gone. */

@@ -46,7 +46,8 @@ export class Client {
         ...(body !== undefined && !isRaw ? { "content-type": "application/json" } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : isRaw ? body : JSON.stringify(body),
+      // A copy typed over a plain ArrayBuffer, which is what fetch's BodyInit accepts.
+      body: body === undefined ? undefined : isRaw ? new Uint8Array(body) : JSON.stringify(body),
     });
     const text = await response.text();
     let json: unknown;

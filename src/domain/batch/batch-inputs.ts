@@ -23,11 +23,14 @@ export class BatchInputError extends Error {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A row's args: the plain value, and the JSON text with its number literals as written. */
+/** A row's args: the plain value, and the JSON text with its number literals as written when needed. */
 export interface DecodedArgs {
   value: unknown;
-  json: string;
+  /** Null when `JSON.stringify(value)` already is that text. */
+  json: string | null;
 }
+
+const MAY_LOSE_A_LITERAL = /\d[.eE]|\d{16}/;
 
 /**
  * `json.loads(base64.b64decode(cell).decode("utf-8"))`. Parsed with Python's JSON rules, so text
@@ -40,6 +43,15 @@ export function decodeArgsCell(cell: string, rowNumber: number): DecodedArgs {
     text = utf8.decode(Buffer.from(cell, "base64"));
   } catch {
     throw new BatchInputError(`Row ${rowNumber}: args is not base64 of UTF-8 text`);
+  }
+  // Fast path: with no fraction, exponent or 16-digit run, every number survives JSON.parse exactly,
+  // so the plain value re-serialises to the same text and needs no literal kept (the common case).
+  if (!MAY_LOSE_A_LITERAL.test(text)) {
+    try {
+      return { value: JSON.parse(text) as unknown, json: null };
+    } catch {
+      // Python's extras (NaN, Infinity) and its error messages: the reader below.
+    }
   }
   try {
     const tree = parseLossless(text);
@@ -63,7 +75,7 @@ function requestFor(url: string | null, args: DecodedArgs | null): PredictReques
     timeoutSeconds: null,
     numRetries: null,
   };
-  if (request.hasArgs && args !== null) request.argsJson = args.json;
+  if (request.hasArgs && args !== null && args.json !== null) request.argsJson = args.json;
   return request;
 }
 

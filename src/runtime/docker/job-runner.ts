@@ -47,14 +47,16 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
   const { docker, logger } = options;
   const clock = options.clock ?? systemClock;
   const policy: GpuPolicy = options.gpuPolicy ?? "strict";
-  const dataDir = resolve(options.dataDir);
+  // Bind sources must be absolute; labels keep the runtime's spelling, which its sweep filters on.
+  const hostDataDir = resolve(options.dataDir);
+  const { dataDir } = options;
   const live = new Set<JobHandle>();
   /** Containers created and not yet gone, so dispose() also ends a job still starting. */
   const created = new Set<string>();
   let inventory: Promise<GpuAllocator> | null = null;
   let engine: Promise<EngineInfo> | null = null;
   let disposing: Promise<void> | null = null;
-  const jobDirOf = (jobId: string): string => join(dataDir, "jobs", jobId);
+  const jobDirOf = (jobId: string): string => join(hostDataDir, "jobs", jobId);
 
   const gpuAllocator = (): Promise<GpuAllocator> => {
     inventory ??= (async () => new GpuAllocator(options.gpus ?? (await detectGpus(options.env ?? process.env))))();
@@ -98,7 +100,7 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
     throw new Error(`Image ${name} is not present locally and is never pulled for a job; ${hint}`);
   };
 
-  const launch = async (job: JobRunSpec, log: (line: string) => void, gpuIds: string[]): Promise<JobHandle> => {
+  const launch = async (job: JobRunSpec, log: (line: string) => void, gpuIds: string[], releaseGpuIds: () => void): Promise<JobHandle> => {
     const image = await imageFor(job, log);
     const info = await engineInfo();
     const limits = containerLimits(job.spec.resources.cpus, job.spec.resources.memory, info.cpus);
@@ -131,7 +133,7 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
         },
         onGone: () => {
           if (containerId !== null) created.delete(containerId);
-          releaseGpus(gpuIds);
+          releaseGpuIds();
         },
       });
     } catch (error) {
@@ -141,7 +143,7 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
     live.add(handle);
     void handle.exited.then(async () => {
       live.delete(handle);
-      await rm(jobDir, { recursive: true, force: true });
+      await rm(jobDir, { recursive: true, force: true }).catch(() => undefined);
     });
     if (disposing) {
       // dispose() ran while this container was being created and did not see it.
@@ -157,12 +159,18 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
     async run(job, log) {
       if (disposing) throw new Error("The Docker job runner has been disposed.");
       const gpuIds = await allocateGpus(job.spec.resources.gpus ?? 0, log);
+      // Once only: a second release after another job took the same ids would free them under it.
+      let isReleased = false;
+      const releaseGpuIds = (): void => {
+        if (!isReleased) releaseGpus(gpuIds);
+        isReleased = true;
+      };
       try {
-        const handle = await launch(job, log, gpuIds);
+        const handle = await launch(job, log, gpuIds, releaseGpuIds);
         logger.debug("job started", { jobId: job.jobId, ref: handle.ref, gpus: gpuIds });
         return handle;
       } catch (error) {
-        releaseGpus(gpuIds);
+        releaseGpuIds();
         throw error;
       }
     },
@@ -173,7 +181,12 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
         logger.info("ended a job process left by an earlier launch-local", { jobId, ref });
       }
       // By label as well as by ref: a crash between create and RUNNING leaves no ref.
-      const labelled = await docker.listContainers({ all: true, filters: { label: [`${JOB_LABEL}=${jobId}`, `${LABELS.dataDir}=${dataDir}`] } });
+      const labelled = await docker
+        .listContainers({ all: true, filters: { label: [`${JOB_LABEL}=${jobId}`, `${LABELS.dataDir}=${dataDir}`] } })
+        .catch((error: unknown) => {
+          logger.warn("could not list job containers", { jobId, error: String(error) });
+          return [];
+        });
       const ids = new Set(labelled.map((container) => container.Id));
       if (ref !== null && !ref.startsWith("process:")) ids.add(ref);
       for (const id of ids) await removeJobContainer(docker.getContainer(id), (line) => logger.warn(line, { jobId }));

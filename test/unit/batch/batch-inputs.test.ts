@@ -11,7 +11,6 @@ describe("batch inputs: one EndpointPredictV1Request per CSV row (§6.1 step 2, 
       request: {
         url: null,
         args: { x: 2, y: "hello" },
-        argsJson: '{"x":2,"y":"hello"}',
         hasArgs: true,
         cloudpickle: null,
         callbackUrl: null,

@@ -130,7 +130,13 @@ describe("batch orchestrator: the v1 job lifecycle on a fake clock (§3.3, §6.1
     h.complete(h.scheduler.enqueued[0]?.id ?? "");
     await h.clock.advance(250);
     await h.orchestrator.cancel(job.id);
-    expect(h.jobs.get(job.id)).toMatchObject({ status: "CANCELLED", endpointId: null, resultLocation: null, progress: { pending: 1, completed: 1 }, completedAt: job.createdAt + 250 });
+    expect(h.jobs.get(job.id)).toMatchObject({
+      status: "CANCELLED",
+      endpointId: null,
+      resultLocation: null,
+      progress: { pending: 1, completed: 1 },
+      completedAt: job.createdAt + 250,
+    });
     expect(h.deletedEndpoints).toEqual([endpoint.id]);
     h.complete(h.scheduler.enqueued[1]?.id ?? "");
     await h.flush();

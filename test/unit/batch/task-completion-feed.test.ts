@@ -14,7 +14,19 @@ describe("task completion feed", () => {
       throw new Error("listener bug");
     });
     const unsubscribe = feed.subscribe((taskId, status) => seen.push(`${taskId} ${status} ${feed.tasks.get(taskId)?.status ?? "?"}`));
-    const base = { endpointId: "end_1", owner: "me", status: "PENDING" as const, request: predictRequest(), result: null, traceback: null, statusCode: null, createdAt: 0, startedAt: null, completedAt: null, attempts: 0 };
+    const base = {
+      endpointId: "end_1",
+      owner: "me",
+      status: "PENDING" as const,
+      request: predictRequest(),
+      result: null,
+      traceback: null,
+      statusCode: null,
+      createdAt: 0,
+      startedAt: null,
+      completedAt: null,
+      attempts: 0,
+    };
     feed.tasks.insert({ ...base, id: "t1" });
     feed.tasks.insert({ ...base, id: "t2" });
     expect(feed.tasks.markStarted("t1", 1)).toBe(true);

@@ -1,0 +1,67 @@
+/**
+ * One load run end to end: start launch-local (built CLI, loopback, ephemeral), deploy the echo bundle
+ * behind a sync and an async endpoint (real Python workers), warm up, measure the server's RSS, drive
+ * the clients, measure again right after and after a settle period.
+ *
+ * Memory is "flat" when the settled RSS is within max(before × 1.5, before + 64 MiB): V8 keeps
+ * some of the heap it grew under load, but a leak of per-request state grows with the request count
+ * (hundreds of thousands here) and would show far beyond that.
+ */
+import { drive } from "./clients.mjs";
+import { latency } from "./report.mjs";
+import { startServer } from "./server.mjs";
+import { prepareEndpoints } from "./setup.mjs";
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
+
+export function rssBound(beforeMiB) {
+  return Math.max(beforeMiB * 1.5, beforeMiB + 64);
+}
+
+export async function runLoad({ clients = 200, durationMs = 60_000, warmupMs = 3000, settleMs = 15_000, workers = 2, slots = 10 } = {}) {
+  const server = await startServer();
+  try {
+    const ids = await prepareEndpoints(server.url, { workers, slots });
+    await drive({ url: server.url, ids, clients, durationMs: warmupMs });
+    await sleep(2000);
+    const before = server.rssMiB();
+    let peak = before ?? 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, server.rssMiB() ?? 0)), 250);
+    const run = await drive({ url: server.url, ids, clients, durationMs });
+    clearInterval(sampler);
+    const after = server.rssMiB();
+    await sleep(settleMs);
+    const settled = server.rssMiB();
+    const seconds = run.elapsedMs / 1000;
+    const { recorder } = run;
+    const bound = before === null ? null : round(rssBound(before));
+    return {
+      clients,
+      syncClients: run.syncClients,
+      asyncClients: run.asyncClients,
+      durationS: round(seconds),
+      sync: { completed: recorder.sync.length, perSecond: recorder.sync.length / seconds, latencyMs: latency(recorder.sync) },
+      async: {
+        completed: recorder.asyncDone.length,
+        perSecond: recorder.asyncDone.length / seconds,
+        submitMs: latency(recorder.asyncSubmit),
+        endToEndMs: latency(recorder.asyncDone),
+      },
+      http: { requests: recorder.httpRequests, perSecond: recorder.httpRequests / seconds },
+      backpressure: recorder.backpressure,
+      errors: Object.fromEntries(recorder.errors),
+      rssMiB: {
+        before: round(before),
+        peak: round(peak),
+        after: round(after),
+        settled: round(settled),
+        bound,
+        isFlat: before !== null && settled !== null && bound !== null && settled <= bound,
+      },
+      serverStderr: server.stderr().slice(-2000),
+    };
+  } finally {
+    await server.stop();
+  }
+}
