@@ -29,6 +29,7 @@ import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { createBatchJobRepository } from "./store/batch-job-repository.js";
 import { createBundleRepository } from "./store/bundle-repository.js";
 import { type Db, openDatabase } from "./store/database.js";
+import { pendingCommit } from "./store/group-commit.js";
 import { createEndpointLogRepository } from "./store/endpoint-log-repository.js";
 import { createEndpointRepository } from "./store/endpoint-repository.js";
 import { wipeState } from "./store/state-reset.js";
@@ -226,6 +227,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       triggers: new TriggerService({ triggers: triggerRows, bundles: dockerBatchBundles, scheduler: triggerClock, imageExists, ids, clock }),
       files: new FileService({ files: createFileRepository(db), clock }),
       control: new ControlService({ endpoints, logs, scheduler, faults, blobs, info: instanceInfo, reset: resetInstance }),
+      pendingCommit: () => pendingCommit(db),
     };
 
     const app = createApp(services);

@@ -83,8 +83,12 @@ async function main() {
     await section("1-2", () =>
       withServer(async (server, api, bundleId) => {
         const setup = await prepareSyncEndpoint(api, server, bundleId);
-        if (wants("1")) await measureGateway(report, setup, sizes);
-        if (wants("2")) await measureThroughput(report, setup, sizes);
+        try {
+          if (wants("1")) await measureGateway(report, setup, sizes);
+          if (wants("2")) await measureThroughput(report, setup, sizes);
+        } finally {
+          await setup.stop();
+        }
       }),
     );
   }

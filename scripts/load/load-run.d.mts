@@ -26,6 +26,8 @@ export interface LoadOptions {
   settleMs?: number;
   workers?: number;
   slots?: number;
+  /** Starts the server with --max-old-space-size (forces full collections: the leak check). */
+  maxOldSpaceMiB?: number | null;
 }
 export function rssBound(beforeMiB: number): number;
 export function runLoad(options?: LoadOptions): Promise<LoadReport>;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run load [-- --clients 200 --duration 60 --settle 15]: 200 concurrent clients for 60 s against a
+ * npm run load [-- --clients 200 --duration 60 --settle 15 --max-old-space-mib N]: 200 concurrent clients for 60 s against a
  * sync and an async echo endpoint on a fresh launch-local (loopback only, ephemeral, real Python
  * workers). Prints the figures (and JSON with --json); exits 1 on errors other than the documented
  * back-pressure, or when the server's memory did not settle within its bound (load-run.mjs).
@@ -22,6 +22,7 @@ const report = await runLoad({
   settleMs: option("settle", 15) * 1000,
   workers: option("workers", 2),
   slots: option("slots", 10),
+  maxOldSpaceMiB: option("max-old-space-mib", null),
 });
 process.stdout.write(`${formatReport(report)}\n`);
 if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify({ ...report, serverStderr: undefined }, null, 2)}\n`);

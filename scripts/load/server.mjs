@@ -22,13 +22,14 @@ export function rssMiB(pid) {
   }
 }
 
-export async function startServer(extraArgs = []) {
+/** `nodeArgs` go to node before the CLI (e.g. --max-old-space-size=24 for the leak check). */
+export async function startServer(extraArgs = [], nodeArgs = []) {
   const scratch = mkdtempSync(join(tmpdir(), "launch-load-"));
   const portFile = join(scratch, "port");
   let stderr = "";
   const child = spawn(
     process.execPath,
-    [CLI, "--host", "127.0.0.1", "--port", "0", "--port-file", portFile, "--ephemeral", "--runtime", "process", "--log-level", "warn", ...extraArgs],
+    [...nodeArgs, CLI, "--host", "127.0.0.1", "--port", "0", "--port-file", portFile, "--ephemeral", "--runtime", "process", "--log-level", "warn", ...extraArgs],
     { cwd: scratch, stdio: ["ignore", "ignore", "pipe"] },
   );
   child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));

@@ -268,9 +268,9 @@ export interface JobHandle {
 }
 
 /**
- * Runs one docker-image batch job to completion. The process runtime implements it now
- * (runtime/process/job-runner.ts) and is used under either worker runtime; a Docker implementation
- * (the bundle's image run as a container, `imageExists` answering §2.5's 404) plugs in here.
+ * Runs one docker-image batch job to completion: as a host process under the process runtime
+ * (runtime/process/job-runner.ts), as a container of the bundle's image under the Docker runtime
+ * (runtime/docker/job-runner.ts, whose `imageExists` answers §2.5's 404).
  */
 export interface JobRunner {
   readonly name: "process" | "docker";

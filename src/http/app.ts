@@ -28,6 +28,8 @@ const hasRoute = (c: Context<HttpEnv>): boolean => c.req.matchedRoutes.some((rou
 
 /**
  * The HTTP pipeline, in order:
+ *   0. around everything: an answer leaves only once the store has committed what it wrote
+ *      (DESIGN.md principle 4; the store commits in groups, store/group-commit.ts)
  *   1. path normalisation (routedPath)
  *   2. health routes and signed-URL blob routes (no credentials: the URL's signature is the check);
  *      the control API's raw-body blob routes (their own authentication, no JSON parsing)
@@ -56,6 +58,12 @@ export function createApp(services: Services): Hono<HttpEnv> {
     const path = routedPath(c.req.url);
     const otherMethod = app.routes.some((route) => route.method !== "ALL" && route.method !== c.req.method && pathMatches(route.path, path));
     return otherMethod ? c.json({ detail: "Method Not Allowed" }, 405) : c.json({ detail: "Not Found" }, 404);
+  });
+
+  app.use("*", async (c, next) => {
+    await next();
+    const commit = services.pendingCommit?.();
+    if (commit) await commit;
   });
 
   app.route("/", healthRoutes());

@@ -40,4 +40,9 @@ export interface Services {
   files?: FileService;
   /** The /_launch_local/ control API (README "Control API"). */
   control: ControlService;
+  /**
+   * The store's commit that an answer must wait for (store/group-commit.ts), or null when none is
+   * pending. Absent: writes are committed before they return.
+   */
+  pendingCommit?(): Promise<void> | null;
 }

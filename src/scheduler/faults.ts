@@ -46,24 +46,31 @@ export function withFaults(client: WorkerClient, faults: FaultSource, target: Fa
     throw new WorkerConnectionError(`worker ${target.workerId} crashed (injected fault)`);
   };
 
+  async function faultyPost(decision: FaultDecision, path: string, body: string | Uint8Array, timeoutMs: number | null) {
+    const left = await stall(decision, timeoutMs);
+    const action = decision.action;
+    if (action === null) return client.post(path, body, left);
+    if (action.kind === "crash") return crash();
+    return { status: action.statusCode, text: action.body };
+  }
+
+  async function faultyStream(decision: FaultDecision, path: string, body: string | Uint8Array, timeoutMs: number | null) {
+    const left = await stall(decision, timeoutMs);
+    const action = decision.action;
+    if (action === null) return client.openStream(path, body, left);
+    if (action.kind === "crash") return crash();
+    return cannedStream(action.statusCode, action.body);
+  }
+
+  // The hot path stays one map lookup and a direct call when no rule hits (no extra promise).
   return {
-    async post(path, body, timeoutMs) {
+    post(path, body, timeoutMs) {
       const decision = faults.decide(target.endpointId);
-      if (decision === null) return client.post(path, body, timeoutMs);
-      const left = await stall(decision, timeoutMs);
-      const action = decision.action;
-      if (action === null) return client.post(path, body, left);
-      if (action.kind === "crash") return crash();
-      return { status: action.statusCode, text: action.body };
+      return decision === null ? client.post(path, body, timeoutMs) : faultyPost(decision, path, body, timeoutMs);
     },
-    async openStream(path, body, timeoutMs) {
+    openStream(path, body, timeoutMs) {
       const decision = faults.decide(target.endpointId);
-      if (decision === null) return client.openStream(path, body, timeoutMs);
-      const left = await stall(decision, timeoutMs);
-      const action = decision.action;
-      if (action === null) return client.openStream(path, body, left);
-      if (action.kind === "crash") return crash();
-      return cannedStream(action.statusCode, action.body);
+      return decision === null ? client.openStream(path, body, timeoutMs) : faultyStream(decision, path, body, timeoutMs);
     },
     destroy() {
       client.destroy();

@@ -2,7 +2,6 @@ import type { BatchJobRecord, BatchJobStatus } from "../domain/batch/batch-job.j
 import type { BatchJobRepository, BatchRowState, BatchRowSubmission, TaskRepository } from "../domain/ports.js";
 import type { TaskStatus } from "../domain/task.js";
 import { type Db, parseStored } from "./database.js";
-import { flushWrites } from "./write-behind.js";
 
 /** `batch_jobs` and `batch_job_rows` (migration 2). The record is one JSON document per row. */
 interface JobRow {
@@ -65,8 +64,7 @@ export function createBatchJobRepository(db: Db, tasks: Pick<TaskRepository, "in
       submitRows(jobId, rows);
     },
     rowStates(jobId): BatchRowState[] {
-      // Task outcomes are written behind (write-behind.ts): commit them before reading statuses.
-      flushWrites(db);
+      // Task writes of this turn may be uncommitted (group-commit.ts); this connection reads them all the same.
       return rowStates.all(jobId).map((row) => ({
         index: row.row_index,
         referenceId: row.reference_id,

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS } from "./migrations.js";
-import { flushWrites } from "./write-behind.js";
+import { commitGroup } from "./group-commit.js";
 
 export type Db = Database.Database;
 
@@ -19,11 +19,11 @@ export function openDatabase(file: string): Db {
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   migrate(db);
-  // Queued write-behind writes (write-behind.ts) are committed before the connection goes.
+  // The open group of writes (group-commit.ts) is committed before the connection goes.
   const close = db.close.bind(db);
   db.close = () => {
     try {
-      if (db.open) flushWrites(db);
+      commitGroup(db);
     } finally {
       close();
     }

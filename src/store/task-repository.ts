@@ -1,7 +1,7 @@
 import type { TaskRepository } from "../domain/ports.js";
 import type { AsyncTaskRecord, PredictRequest, TaskStatus } from "../domain/task.js";
 import { type Db, parseStored } from "./database.js";
-import { deferWrite, flushWrites, writeNow } from "./write-behind.js";
+import { joinGroupCommit } from "./group-commit.js";
 
 /** One row of `async_tasks` (migration 1). `request` and `result` are JSON text written by this module. */
 interface TaskRow {
@@ -52,8 +52,7 @@ const resultText = (result: unknown): string | null => (result === undefined ? n
  * Async task rows (server-contract.md §2.3, §3.2). This is the hot path of async creation: one
  * INSERT per task, statements prepared once. Transitions are guarded in SQL so concurrent writers
  * (a late worker answer, a requeue after a worker loss) can never move a finished task backwards.
- * An outcome is written behind (write-behind.ts): committed with the next insert or STARTED, or at
- * the end of the event-loop turn; every read here applies queued writes first.
+ * Writes share one commit per event-loop turn (group-commit.ts); an HTTP answer waits for it.
  */
 export function createTaskRepository(db: Db): TaskRepository {
   const insert = db.prepare<[TaskRow]>(
@@ -83,8 +82,8 @@ export function createTaskRepository(db: Db): TaskRepository {
 
   return {
     insert(task) {
-      // Committed before this returns (and so before the task id is answered, DESIGN.md principle 4).
-      writeNow(db, () => insert.run({
+      joinGroupCommit(db);
+      insert.run({
         id: task.id,
         endpoint_id: task.endpointId,
         owner: task.owner,
@@ -97,31 +96,28 @@ export function createTaskRepository(db: Db): TaskRepository {
         started_at: task.startedAt,
         completed_at: task.completedAt,
         attempts: task.attempts,
-      }));
+      });
     },
     get(id) {
-      flushWrites(db);
       const row = select.get(id);
       return row ? toRecord(row) : null;
     },
     markStarted(id, at) {
-      return writeNow(db, () => markStarted.run(at, id).changes === 1);
+      joinGroupCommit(db);
+      return markStarted.run(at, id).changes === 1;
     },
     complete(id, status, result, traceback, statusCode, at) {
-      const text = resultText(result);
-      deferWrite(db, () => {
-        complete.run(status, text, traceback, statusCode, at, id);
-      });
+      joinGroupCommit(db);
+      complete.run(status, resultText(result), traceback, statusCode, at, id);
     },
     requeue(id) {
-      writeNow(db, () => requeue.run(id));
+      joinGroupCommit(db);
+      requeue.run(id);
     },
     unfinished(endpointId) {
-      flushWrites(db);
       return unfinished.all(endpointId).map(toRecord);
     },
     countUnfinished(endpointId) {
-      flushWrites(db);
       return countUnfinished.get(endpointId)?.count ?? 0;
     },
   };

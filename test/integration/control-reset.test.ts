@@ -52,7 +52,7 @@ describe("POST /_launch_local/reset", () => {
     expect(field(await me.ok("GET", `/v2/model-bundles/${bundleId}`), "id")).toBe(bundleId);
     expect((await me.call("GET", "/_launch_local/blobs?location=s3://seeded/me/echo.pkl")).status).toBe(200);
     expect((await me.call("GET", "/_launch_local/blobs?location=s3://inputs/rows.csv")).status).toBe(404);
-    // The kept bundle deploys again, and no fault rule survived (a crash rule would kill the worker).
+    // The kept bundle's artifact is still there: a new endpoint on it deploys and serves.
     const endpointId = await createEndpoint(me, "again", bundleId, { endpoint_type: "sync" });
     await readyWorkers(me, endpointId);
     const reply = await me.call("POST", `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: { y: 2 } });

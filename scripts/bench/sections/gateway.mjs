@@ -1,21 +1,30 @@
 /**
  * Rows 1 and 2: the same sync request to the echo bundle sent straight to a worker's /predict and
- * through /v1/sync-tasks, on one server with a 2-worker sync endpoint.
+ * through /v1/sync-tasks, on one server with a 2-worker sync endpoint. A third path, a minimal Node
+ * proxy in front of the same workers (floor-proxy.mjs), is measured beside them as the floor of any
+ * Node gateway on this machine: a reference, not a target.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 import { closedLoop, keepAliveAgent, latencies, postTarget, send } from "../http-load.mjs";
 import { AUTH } from "../launch-api.mjs";
-import { findWorkers } from "../server.mjs";
+import { findWorkers, readCpuMs } from "../server.mjs";
 import { summarize, verdict } from "../stats.mjs";
 
 const ARGS = { x: 1, text: "hello" };
 /** What the gateway forwards to an artifact worker for that request (the validated body, §4.2). */
 const WORKER_BODY = { args: ARGS, return_pickled: false };
 const SLOTS_PER_WORKER = 16;
+const FLOOR_PROXY = fileURLToPath(new URL("../floor-proxy.mjs", import.meta.url));
 
 const directCheck = (reply) => (reply.status === 200 && reply.text.startsWith('{"result"') ? null : `worker answered ${reply.status}: ${reply.text.slice(0, 200)}`);
-const gatewayCheck = (reply) => (reply.status === 200 && reply.text.includes('"SUCCESS"') ? null : `gateway answered ${reply.status}: ${reply.text.slice(0, 200)}`);
+const gatewayCheck = (reply) => (reply.status === 200 && reply.text.includes('"SUCCESS"') ? null : `answered ${reply.status}: ${reply.text.slice(0, 200)}`);
 
-/** Sets up the endpoint: min = max = 2 workers with 16 slots each, so 32 clients never see a 429. */
+/**
+ * Sets up the endpoint (min = max = 2 workers with 16 slots each, so 32 clients never see a 429) and
+ * the floor proxy in front of its workers. Call `stop()` when done.
+ */
 export async function prepareSyncEndpoint(api, server, bundleId) {
   const endpointId = await api.createEndpoint("bench-sync", bundleId, {
     endpoint_type: "sync",
@@ -27,87 +36,127 @@ export async function prepareSyncEndpoint(api, server, bundleId) {
   await api.waitForWorkers(endpointId, 2, 120_000);
   const workers = findWorkers(server.pid, endpointId);
   if (workers.length !== 2) throw new Error(`expected 2 worker processes for ${endpointId}, found ${workers.length}`);
+  const proxy = spawn(process.execPath, [FLOOR_PROXY, ...workers.map((worker) => String(worker.port))], { stdio: ["ignore", "pipe", "inherit"] });
+  const [portLine] = await once(proxy.stdout, "data");
+  const floorPort = Number(String(portLine).trim());
   return {
     endpointId,
     workers,
+    pids: { server: server.pid, floor: proxy.pid, workers: workers.map((worker) => worker.pid) },
     direct: workers.map((worker) => postTarget(`http://127.0.0.1:${worker.port}`, "/predict", WORKER_BODY)),
+    floor: postTarget(`http://127.0.0.1:${floorPort}`, "/predict", WORKER_BODY),
     gateway: postTarget(server.url, `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: ARGS }, { authorization: AUTH }),
+    async stop() {
+      if (proxy.exitCode === null && proxy.signalCode === null) {
+        proxy.kill("SIGTERM");
+        await once(proxy, "exit");
+      }
+    },
   };
 }
 
 /**
- * Row 1. Sequential requests, a (direct) and b (gateway) interleaved in blocks so drift hits both.
- * Direct requests go to the first worker, the one the dispatcher picks for sequential requests
- * (least loaded, first on a tie).
+ * Row 1. Sequential requests; direct, floor and gateway interleaved in blocks so drift hits all
+ * three. Direct requests go to the first worker, the one the dispatcher picks for sequential
+ * requests (least loaded, first on a tie).
  */
 export async function measureGateway(report, setup, sizes) {
   const [firstDirect] = setup.direct;
+  const paths = [
+    ["direct", firstDirect, directCheck],
+    ["floor", setup.floor, gatewayCheck],
+    ["gateway", setup.gateway, gatewayCheck],
+  ];
   for (const mode of ["fresh", "keep-alive"]) {
-    const agentOf = () => (mode === "fresh" ? false : keepAliveAgent(1));
-    const directAgent = agentOf();
-    const gatewayAgent = agentOf();
+    const agents = paths.map(() => (mode === "fresh" ? false : keepAliveAgent(1)));
     // Warm-up: connections, JIT, the worker's code paths.
     for (let i = 0; i < sizes.warmup; i++) {
-      await send(firstDirect, directAgent);
-      await send(setup.gateway, gatewayAgent);
+      for (const [index, [, target]] of paths.entries()) await send(target, agents[index]);
     }
-    const direct = [];
-    const gateway = [];
+    const samples = paths.map(() => []);
     let errors = 0;
     const examples = [];
     const block = Math.ceil(sizes.latencyCount / sizes.latencyBlocks);
     for (let round = 0; round < sizes.latencyBlocks; round++) {
-      const a = await latencies(firstDirect, directAgent, block, directCheck);
-      const b = await latencies(setup.gateway, gatewayAgent, block, gatewayCheck);
-      direct.push(...a.samples);
-      gateway.push(...b.samples);
-      errors += a.errors.count + b.errors.count;
-      examples.push(...a.errors.examples, ...b.errors.examples);
+      for (const [index, [, target, check]] of paths.entries()) {
+        const result = await latencies(target, agents[index], block, check);
+        samples[index].push(...result.samples);
+        errors += result.errors.count;
+        examples.push(...result.errors.examples);
+      }
     }
-    if (directAgent) directAgent.destroy();
-    if (gatewayAgent) gatewayAgent.destroy();
+    for (const agent of agents) if (agent) agent.destroy();
     if (errors > 0) report.error("1", `${errors} bad answers in the ${mode} latency run, e.g. ${examples.slice(0, 2).join(" | ")}`);
 
-    const a = summarize(direct);
-    const b = summarize(gateway);
+    const [a, floor, b] = samples.map((values) => summarize(values));
     const ratio = b.p50 / a.p50;
     const added = b.p50 - a.p50;
     report.row("1", `gateway overhead, ${mode === "fresh" ? "fresh connection per request" : "keep-alive"}`, {
-      text: `direct p50 ${ms(a.p50)} p99 ${ms(a.p99)} | gateway p50 ${ms(b.p50)} p99 ${ms(b.p99)} | ratio ${ratio.toFixed(2)}, added ${ms(added)}`,
-      data: { mode, direct: a, gateway: b, p50Ratio: ratio, p50AddedMs: added, p99Ratio: b.p99 / a.p99 },
+      text: `direct p50 ${ms(a.p50)} p99 ${ms(a.p99)} | gateway p50 ${ms(b.p50)} p99 ${ms(b.p99)} | ratio ${ratio.toFixed(2)}, added ${ms(added)} | node floor p50 ${ms(floor.p50)} (+${ms(floor.p50 - a.p50)})`,
+      data: { mode, direct: a, gateway: b, floor, p50Ratio: ratio, p50AddedMs: added, p99Ratio: b.p99 / a.p99, floorP50AddedMs: floor.p50 - a.p50 },
     });
     const isMet = verdict(ratio, "at-most", 1.15) === "met" && verdict(added, "at-most", 0.3) === "met";
     report.target("1", `${mode}: p50 ratio ≤ 1.15 and ≤ 0.3 ms added`, `${ratio.toFixed(2)}, +${ms(added)}`, isMet ? "met" : "missed");
   }
 }
 
-/** Row 2. Closed-loop throughput at 1, 8 and 32 clients: the 2 bare workers round-robin, then the gateway. */
+/**
+ * Row 2. Closed-loop throughput at 1, 8 and 32 clients: the 2 bare workers round-robin, the floor
+ * proxy, then the gateway; with the CPU each process spent per request (from /proc).
+ */
 export async function measureThroughput(report, setup, sizes) {
   for (const concurrency of [1, 8, 32]) {
-    const run = async (targets, check) => {
+    const run = async (targets, check, proxyPid) => {
       const agent = keepAliveAgent(concurrency);
       try {
-        return await closedLoop({ targets, agent, concurrency, warmupMs: sizes.warmupMs, durationMs: sizes.durationMs, check });
+        const before = cpuOf(setup, proxyPid);
+        const client = process.cpuUsage();
+        const result = await closedLoop({ targets, agent, concurrency, warmupMs: sizes.warmupMs, durationMs: sizes.durationMs, check });
+        const clientUs = process.cpuUsage(client);
+        const after = cpuOf(setup, proxyPid);
+        // The CPU counters also cover the warm-up: per request over everything sent, approximately.
+        const sent = result.completed * ((sizes.warmupMs + sizes.durationMs) / sizes.durationMs);
+        return {
+          ...result,
+          cpuUsPerRequest: {
+            proxy: proxyPid === null ? null : ((after.proxy - before.proxy) * 1000) / sent,
+            workers: ((after.workers - before.workers) * 1000) / sent,
+            client: (clientUs.user + clientUs.system) / sent,
+          },
+        };
       } finally {
         agent.destroy();
       }
     };
-    const bare = await run(setup.direct, directCheck);
-    const gateway = await run([setup.gateway], gatewayCheck);
-    for (const [what, result] of [["bare workers", bare], ["gateway", gateway]]) {
+    const bare = await run(setup.direct, directCheck, null);
+    const floor = await run([setup.floor], gatewayCheck, setup.pids.floor);
+    const gateway = await run([setup.gateway], gatewayCheck, setup.pids.server);
+    for (const [what, result] of [["bare workers", bare], ["floor proxy", floor], ["gateway", gateway]]) {
       if (result.errors.count > 0) {
         report.error("2", `${result.errors.count} bad answers from the ${what} at ${concurrency} clients, e.g. ${result.errors.examples.slice(0, 2).join(" | ")}`);
       }
     }
     const share = gateway.rps / bare.rps;
+    const cpu = (result) => Math.round(result.cpuUsPerRequest.proxy ?? 0);
     report.row("2", `sync throughput, ${concurrency} client${concurrency === 1 ? "" : "s"}`, {
-      text: `bare workers ${Math.round(bare.rps)} req/s | gateway ${Math.round(gateway.rps)} req/s | ${(share * 100).toFixed(0)}% of bare`,
-      data: { concurrency, bareRps: bare.rps, gatewayRps: gateway.rps, share, bareCompleted: bare.completed, gatewayCompleted: gateway.completed },
+      text:
+        `bare workers ${Math.round(bare.rps)} req/s | gateway ${Math.round(gateway.rps)} req/s, ${(share * 100).toFixed(0)}% of bare, ${cpu(gateway)} µs CPU/req` +
+        ` | node floor ${Math.round(floor.rps)} req/s (${((floor.rps / bare.rps) * 100).toFixed(0)}%), ${cpu(floor)} µs CPU/req`,
+      data: { concurrency, share, bare: summary(bare), floor: summary(floor), gateway: summary(gateway) },
     });
     if (concurrency > 1) {
       report.target("2", `${concurrency} clients: ≥ 80% of bare worker throughput`, `${(share * 100).toFixed(0)}%`, verdict(share, "at-least", 0.8));
     }
   }
 }
+
+function cpuOf(setup, proxyPid) {
+  return {
+    proxy: proxyPid === null ? 0 : (readCpuMs(proxyPid) ?? 0),
+    workers: setup.pids.workers.reduce((sum, pid) => sum + (readCpuMs(pid) ?? 0), 0),
+  };
+}
+
+const summary = (result) => ({ rps: result.rps, completed: result.completed, cpuUsPerRequest: result.cpuUsPerRequest });
 
 export const ms = (value) => `${value.toFixed(3)} ms`;
