@@ -4,7 +4,7 @@
  * runnable-image bundles run their own command. GPUs are handed out with CUDA_VISIBLE_DEVICES.
  */
 import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type ArtifactFlavor, type BundleRecord, isArtifactFlavor } from "../../domain/bundle.js";
 import { type Clock, systemClock } from "../../domain/clock.js";
 import { LaunchError, SystemError, badRequest } from "../../domain/errors.js";
@@ -69,6 +69,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
     return false;
   };
 
+  const execWithParent = join(dirname(options.workerScript), "exec_with_parent.py");
   const runnableEnv = (flavor: RunnableBundleFlavor): Env => ({ ...baseEnv, PYTHONUNBUFFERED: "1", ...(flavor.env ?? {}) });
 
   const artifactPlan = async (spec: WorkerLaunchSpec, flavor: ArtifactFlavor, log: (line: string) => void) => {
@@ -111,8 +112,14 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
     if (problem !== null) throw badRequest(problem);
     const argv = runnableArgv(flavor);
     return {
-      argv: (port: number) => rewritePortArgs(argv, port),
-      env: (port: number): Env => ({ ...env, PORT: String(port), LAUNCH_WORKER_PORT: String(port) }),
+      // Wrapped so the user's server dies with launch-local even when it is SIGKILLed (no orphan keeps the port).
+      argv: (port: number) => [options.python, execWithParent, ...rewritePortArgs(argv, port)],
+      env: (port: number): Env => ({
+        ...env,
+        PORT: String(port),
+        LAUNCH_WORKER_PORT: String(port),
+        LAUNCH_WORKER_PARENT_PID: String(process.pid),
+      }),
       cwd: undefined,
       healthRoute: flavor.healthcheck_route,
       workDir: null,
