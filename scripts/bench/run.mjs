@@ -107,6 +107,7 @@ async function main() {
   }
   if (wants("5")) await section("5", () => withServer((server, api, bundleId) => measureBatch(report, api, bundleId, sizes.batchRows)));
 
+  if (options.quick) report.note("all", "--quick: smaller counts and shorter warm-ups, a smoke run; its figures are not comparable with the targets");
   const elapsed = (performance.now() - began) / 1000;
   process.stdout.write(`${formatReport(report, machine, elapsed)}\n`);
   writeJson(options.out, report, machine, { quick: options.quick, sizes, only: options.only === null ? null : [...options.only], cli: cliInUse() }, elapsed);

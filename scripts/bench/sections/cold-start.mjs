@@ -59,9 +59,9 @@ export async function measureColdStart(report, { runtime, pickle, repeats, limit
 }
 
 /**
- * Whether the Docker row can run, and if not why: the engine must answer and the CLI must accept
- * --runtime docker. Returns { isAvailable, reason, extraArgs }; a local test base image is mapped in
- * when the CLI has --image-map (offline machines cannot pull pytorch/pytorch).
+ * Whether the Docker row can run, and if not why: the engine must answer, the local test base image
+ * must exist (mapped in with --image-map: offline machines cannot pull pytorch/pytorch) and the CLI
+ * must accept --runtime docker. Returns { isAvailable, reason, extraArgs }.
  */
 export async function dockerAvailability() {
   try {
@@ -77,7 +77,8 @@ export async function dockerAvailability() {
       execFileSync("docker", ["image", "inspect", image], { stdio: "ignore", timeout: 10_000 });
       extraArgs.push("--image-map", `pytorch=${image}`);
     } catch {
-      // No local base image: the build will say what is missing.
+      // The bundle's pytorch/pytorch image would be pulled: gigabytes, and impossible offline.
+      return { isAvailable: false, reason: `no local base image ${image} to map (scripts/ci/build-test-image.sh builds it)` };
     }
   }
   // A start that fails on its options (e.g. "docker runtime not available yet") gives the reason.
