@@ -113,11 +113,20 @@ function isPublicInference(world: World, request: ConcreteRequest, id: string): 
   return world.objects[owner].publicEndpoints.includes(id);
 }
 
+/**
+ * Routes whose 2xx answer does not depend on whose id is in the path, by contract: an unknown or
+ * foreign async task id reads PENDING (§2.3), and a file delete always answers deleted: true (§7.1).
+ */
+function answersAnyId(request: ConcreteRequest): boolean {
+  const key = `${request.method} ${request.route.path}`;
+  return key === "GET /v1/async-tasks/:task_id" || key === "DELETE /v1/files/:id";
+}
+
 function isolationProblem(world: World, request: ConcreteRequest, answer: Answer): string | null {
   const user = request.user;
   if (user === null || answer.status < 200 || answer.status >= 300) return null;
   const other = otherUser(user);
-  for (const id of request.references) {
+  for (const id of answersAnyId(request) ? [] : request.references) {
     if (world.owners.get(id) === other && !isPublicInference(world, request, id)) return `${user} reached ${other}'s ${id} (${answer.status})`;
   }
   const isException =
