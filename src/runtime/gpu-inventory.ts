@@ -80,3 +80,28 @@ export function gpuEnv(ids: readonly string[]): Record<string, string> {
   const value = ids.join(",");
   return { CUDA_VISIBLE_DEVICES: value, NVIDIA_VISIBLE_DEVICES: ids.length > 0 ? value : "void" };
 }
+
+/** The host's inventory, built once on first use: declared ids (`--gpus`) win over nvidia-smi. */
+export function lazyGpuAllocator(declared: string[] | undefined, env: Record<string, string | undefined>): () => Promise<GpuAllocator> {
+  let inventory: Promise<GpuAllocator> | null = null;
+  return () => (inventory ??= (async () => new GpuAllocator(declared ?? (await detectGpus(env))))());
+}
+
+/**
+ * Whether `requested` GPUs fit the host (§ "GPUs" in DESIGN.md). Too many: under "strict" the error
+ * made by `fail` is thrown (a status_reason); under "ignore" the work runs without GPUs, `log` says
+ * so, and the answer is false.
+ */
+export function fitsGpuPolicy(
+  requested: number,
+  allocator: GpuAllocator,
+  policy: GpuPolicy,
+  log: (line: string) => void,
+  fail: (reason: string) => Error,
+): boolean {
+  if (requested <= allocator.size) return true;
+  const reason = tooManyGpusReason(requested, allocator.size);
+  if (policy === "strict") throw fail(reason);
+  log(`${reason}; gpu policy "ignore": running without GPUs.`);
+  return false;
+}

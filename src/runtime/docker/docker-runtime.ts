@@ -11,7 +11,7 @@ import { type Clock, systemClock } from "../../domain/clock.js";
 import { LaunchError, SystemError, badRequest } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import type { WorkerExit, WorkerHandle, WorkerLaunchSpec, WorkerRuntime } from "../../domain/ports.js";
-import { GpuAllocator, type GpuPolicy, detectGpus, tooManyGpusReason } from "../gpu-inventory.js";
+import { type GpuAllocator, type GpuPolicy, fitsGpuPolicy, lazyGpuAllocator } from "../gpu-inventory.js";
 import type { Env } from "../process/run-command.js";
 import { createBundleImages } from "./bundle-image.js";
 import { containerLimits } from "./container-limits.js";
@@ -81,14 +81,10 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
   const live = new Set<DockerWorker>();
   /** Image per bundle id, from prepare (a restarted endpoint may start without a new prepare). */
   const preparedImages = new Map<string, string>();
-  let inventory: Promise<GpuAllocator> | null = null;
   let engine: Promise<EngineInfo> | null = null;
   let disposePromise: Promise<void> | null = null;
 
-  const gpuAllocator = (): Promise<GpuAllocator> => {
-    inventory ??= (async () => new GpuAllocator(options.gpus ?? (await detectGpus(env))))();
-    return inventory;
-  };
+  const gpuAllocator = lazyGpuAllocator(options.gpus, env);
   const engineInfo = (): Promise<EngineInfo> => {
     engine ??= readEngineInfo(docker);
     engine.catch(() => (engine = null));
@@ -98,13 +94,8 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     if (disposePromise) throw new SystemError("The Docker runtime has been disposed.");
   };
 
-  /** True when the request fits the host; under `ignore` an oversized request runs without GPUs. */
-  const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void): boolean => {
-    if (requested <= allocator.size) return true;
-    if (policy === "strict") throw badRequest(tooManyGpusReason(requested, allocator.size));
-    log(`${tooManyGpusReason(requested, allocator.size)}; gpu policy "ignore": running without GPUs.`);
-    return false;
-  };
+  const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void): boolean =>
+    fitsGpuPolicy(requested, allocator, policy, log, badRequest);
 
   const imageFor = async (bundle: BundleRecord, log: (line: string) => void): Promise<string> => {
     const flavor = bundle.flavor;

@@ -12,7 +12,7 @@ import type Dockerode from "dockerode";
 import { type Clock, systemClock } from "../../domain/clock.js";
 import type { Logger } from "../../domain/logger.js";
 import type { JobHandle, JobRunSpec, JobRunner } from "../../domain/ports.js";
-import { GpuAllocator, type GpuPolicy, detectGpus, tooManyGpusReason } from "../gpu-inventory.js";
+import { type GpuPolicy, fitsGpuPolicy, lazyGpuAllocator } from "../gpu-inventory.js";
 import { killLeftover } from "../process/job-process.js";
 import type { Env } from "../process/run-command.js";
 import { containerLimits } from "./container-limits.js";
@@ -53,15 +53,11 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
   const live = new Set<JobHandle>();
   /** Containers created and not yet gone, so dispose() also ends a job still starting. */
   const created = new Set<string>();
-  let inventory: Promise<GpuAllocator> | null = null;
   let engine: Promise<EngineInfo> | null = null;
   let disposing: Promise<void> | null = null;
   const jobDirOf = (jobId: string): string => join(hostDataDir, "jobs", jobId);
 
-  const gpuAllocator = (): Promise<GpuAllocator> => {
-    inventory ??= (async () => new GpuAllocator(options.gpus ?? (await detectGpus(options.env ?? process.env))))();
-    return inventory;
-  };
+  const gpuAllocator = lazyGpuAllocator(options.gpus, options.env ?? process.env);
   const engineInfo = (): Promise<EngineInfo> => {
     engine ??= readEngineInfo(docker);
     engine.catch(() => (engine = null));
@@ -73,11 +69,7 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
   const allocateGpus = async (requested: number, log: (line: string) => void): Promise<string[]> => {
     if (requested <= 0) return [];
     const allocator = await gpuAllocator();
-    if (requested > allocator.size) {
-      if (policy === "strict") throw new Error(tooManyGpusReason(requested, allocator.size));
-      log(note(`${tooManyGpusReason(requested, allocator.size)}; gpu policy "ignore": running without GPUs.`));
-      return [];
-    }
+    if (!fitsGpuPolicy(requested, allocator, policy, (line) => log(note(line)), (reason) => new Error(reason))) return [];
     const ids = allocator.allocate(requested);
     // The real Job would wait in Pending for a node; a local job fails with the reason instead.
     if (ids === null) throw new Error(`Requested gpus=${requested} but only ${allocator.freeCount} of this host's ${allocator.size} GPU(s) are free`);

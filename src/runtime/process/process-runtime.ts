@@ -10,7 +10,7 @@ import { type Clock, systemClock } from "../../domain/clock.js";
 import { LaunchError, SystemError, badRequest } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import type { WorkerHandle, WorkerLaunchSpec, WorkerRuntime } from "../../domain/ports.js";
-import { GpuAllocator, type GpuPolicy, detectGpus, gpuEnv, tooManyGpusReason } from "../gpu-inventory.js";
+import { type GpuAllocator, type GpuPolicy, fitsGpuPolicy, gpuEnv, lazyGpuAllocator } from "../gpu-inventory.js";
 import { ProcessWorker, WORKER_HOST, type WorkerPlan } from "./process-worker.js";
 import type { Env } from "./run-command.js";
 import { type RunnableBundleFlavor, rewritePortArgs, runnableArgv, runnableCommandProblem } from "./runnable-command.js";
@@ -43,31 +43,18 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
   const venvs = createVenvBuilder({ dataDir: options.dataDir, python: options.python, env: baseEnv, logger, clock });
   const live = new Set<ProcessWorker>();
   const portsInUse = new Set<number>();
-  let inventory: Promise<GpuAllocator> | null = null;
   let disposePromise: Promise<void> | null = null;
   // Runnable commands resolve relative paths against launch-local's working directory.
   const runnableCwd = process.cwd();
 
-  const gpuAllocator = (): Promise<GpuAllocator> => {
-    inventory ??= (async () => {
-      const ids = options.gpus ?? (await detectGpus(baseEnv));
-      logger.debug("GPU inventory", { gpus: ids });
-      return new GpuAllocator(ids);
-    })();
-    return inventory;
-  };
+  const gpuAllocator = lazyGpuAllocator(options.gpus, baseEnv);
 
   const assertOpen = (): void => {
     if (disposePromise) throw new SystemError("The process runtime has been disposed.");
   };
 
-  /** True when the request fits the host; under `ignore` an oversized request runs without GPUs. */
-  const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void): boolean => {
-    if (requested <= allocator.size) return true;
-    if (policy === "strict") throw badRequest(tooManyGpusReason(requested, allocator.size));
-    log(`${tooManyGpusReason(requested, allocator.size)}; gpu policy "ignore": running without GPUs.`);
-    return false;
-  };
+  const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void): boolean =>
+    fitsGpuPolicy(requested, allocator, policy, log, badRequest);
 
   const execWithParent = join(dirname(options.workerScript), "exec_with_parent.py");
   const runnableEnv = (flavor: RunnableBundleFlavor): Env => ({ ...baseEnv, PYTHONUNBUFFERED: "1", ...(flavor.env ?? {}) });
