@@ -6,6 +6,7 @@ import type { Logger } from "./domain/logger.js";
 import type { JobRunner, WorkerRuntime } from "./domain/ports.js";
 import { createProcessJobRunner } from "./runtime/process/job-runner.js";
 import { createProcessRuntime } from "./runtime/process/process-runtime.js";
+import { deferredDocker, pingDockerEngine } from "./instance-docker.js";
 
 /** The worker server, run by path (process runtime) or copied into images (docker runtime). */
 export const WORKER_DIR = fileURLToPath(new URL("../src/worker", import.meta.url));
@@ -31,29 +32,47 @@ export interface ChosenRuntime {
  * as host processes under the process runtime. Part of the composition root.
  */
 export async function chooseRuntime(context: RuntimeContext): Promise<ChosenRuntime> {
-  const { config, logger } = context;
+  const { config } = context;
   if (config.runtime === "process") return { runtime: processRuntime(context), jobRunner: processJobRunner(context) };
-  // Loaded only when Docker may be used: dockerode (with its gRPC and ssh dependencies) and the
-  // Docker runtime take about 230 ms of CPU and 12 MB to load, most of a process-runtime start
-  // (issue 5, scripts/bench row 6).
-  const [{ default: Dockerode }, { createDockerJobRunner, createDockerRuntime, isDockerAvailable, parseImageMap }] = await Promise.all([
-    import("dockerode"),
-    import("./runtime/docker/index.js"),
-  ]);
-  const docker = new Dockerode();
-  const isAvailable = await isDockerAvailable(docker);
-  if (!isAvailable) {
+  const answers = await pingDockerEngine(context.env);
+  if (answers === false) {
     if (config.runtime === "docker") {
       throw new ConfigError("No Docker engine answers (DOCKER_HOST or /var/run/docker.sock). Start one, or use --runtime process.");
     }
     return { runtime: processRuntime(context), jobRunner: processJobRunner(context) };
   }
-  let imageMap: Record<string, string>;
-  try {
-    imageMap = parseImageMap(config.imageMap);
-  } catch (error) {
-    throw new ConfigError(`image map: ${error instanceof Error ? error.message : String(error)}`);
+  if (answers === null) {
+    // An engine reached through TLS or ssh: only the real client can tell, so load it now.
+    const pair = await loadDocker(context);
+    if (pair === null) {
+      if (config.runtime === "docker") throw new ConfigError(`No Docker engine answers at DOCKER_HOST=${context.env["DOCKER_HOST"] ?? ""}.`);
+      return { runtime: processRuntime(context), jobRunner: processJobRunner(context) };
+    }
+    return pair;
   }
+  // The image map is checked now, so a typo is a start-up error rather than a failed build later.
+  await parseImageMapOrThrow(config.imageMap);
+  return deferredDocker(async () => {
+    const pair = await loadDocker(context);
+    if (pair === null) throw new ConfigError("The Docker engine stopped answering.");
+    return pair;
+  });
+}
+
+/**
+ * Loads dockerode and the Docker runtime (about 230 ms of CPU and 12 MB: kept off the start-up path
+ * unless the engine needs the real client to be reached), sweeps the containers a crashed instance
+ * left, and builds the runtime and job runner. null when the engine does not answer.
+ */
+async function loadDocker(context: RuntimeContext): Promise<ChosenRuntime | null> {
+  const { config, logger } = context;
+  const [{ default: Dockerode }, { createDockerJobRunner, createDockerRuntime, isDockerAvailable }] = await Promise.all([
+    import("dockerode"),
+    import("./runtime/docker/index.js"),
+  ]);
+  const docker = new Dockerode();
+  if (!(await isDockerAvailable(docker))) return null;
+  const imageMap = await parseImageMapOrThrow(config.imageMap);
   const instanceId = randomBytes(8).toString("hex");
   const runtime = createDockerRuntime({
     docker,
@@ -85,6 +104,15 @@ export async function chooseRuntime(context: RuntimeContext): Promise<ChosenRunt
     env: context.env,
   });
   return { runtime, jobRunner };
+}
+
+async function parseImageMapOrThrow(text: string): Promise<Record<string, string>> {
+  const { parseImageMap } = await import("./runtime/docker/image-map.js");
+  try {
+    return parseImageMap(text);
+  } catch (error) {
+    throw new ConfigError(`image map: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Jobs as host processes: the process runtime's runner, and the one tests with a fake runtime get. */
