@@ -28,6 +28,7 @@ import {
   shouldRunDockerTests,
   specOf,
   lockDockerSuite,
+  removeBundleImages,
 } from "./docker-harness.js";
 
 const echoFlavor = (): CloudpickleFlavor => ({
@@ -60,6 +61,7 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
     await mkdir(sandbox.blobRoot, { recursive: true });
     fixtures = await buildFixtureBundles(join(sandbox.dir, "bundles"));
     runtime = createTestRuntime(docker, sandbox);
+    await removeBundleImages(docker);
   });
 
   afterAll(async () => {

@@ -131,6 +131,21 @@ export async function removeImages(docker: Dockerode, tags: Iterable<string>): P
   }
 }
 
+/**
+ * Removes every bundle image on the engine (label launch-local.bundle-image=1) that no container
+ * uses: their tags are content hashes, so one left by an earlier run (a bench, a crashed test) would
+ * be reused where a test expects a build. Call it holding lockDockerSuite.
+ */
+export async function removeBundleImages(docker: Dockerode): Promise<void> {
+  const images = await docker.listImages({ filters: { label: ["launch-local.bundle-image=1"] } });
+  for (const image of images) {
+    await docker
+      .getImage(image.Id)
+      .remove()
+      .catch(() => undefined);
+  }
+}
+
 /** The bundle image tags a prepare log mentions (to remove them afterwards). */
 export const bundleImageTags = (lines: readonly string[]): string[] =>
   lines.flatMap((line) => /(?:Building|Reusing) image (launch-local\/bundle:[0-9a-f]+)/.exec(line)?.[1] ?? []);
