@@ -63,6 +63,14 @@ export function createAsyncExecutor(
       const asString = serializeResultsAsString(null, request.args, true);
       const outcome = asyncOutcome(mode, reply.status, reply.text, asString);
       tasks.complete(task.id, outcome.status, outcome.result, outcome.traceback, outcome.statusCode, clock.now());
+      if (outcome.status === "SUCCESS") {
+        // The hook sees the forwarder's response, status_code not yet lifted out (§4.5).
+        const response =
+          outcome.statusCode !== null && typeof outcome.result === "object" && outcome.result !== null
+            ? { ...outcome.result, status_code: outcome.statusCode }
+            : outcome.result;
+        ctx.callbacks.send(worker.generation.endpoint, request, response, task.id, task.owner);
+      }
     } catch (error) {
       // Never leave a task STARTED forever: an unexpected failure ends it, as a Celery exception does.
       logger.error("async task failed inside the scheduler", { taskId: task.id, error: describe(error) });

@@ -3,6 +3,7 @@
  * operations one part triggers in another (bound once in scheduler.ts, so no part imports a sibling's
  * instance and nothing is module-level).
  */
+import type { CallbackSender } from "./callbacks.js";
 import type { Clock } from "../domain/clock.js";
 import type { FaultSource } from "../domain/control/fault-rules.js";
 import type { IdGenerator } from "../domain/ids.js";
@@ -45,6 +46,8 @@ export interface SchedulerDeps {
 export interface SchedulerContext {
   readonly deps: SchedulerDeps;
   readonly maxTaskAttempts: number;
+  /** The `callback` post-inference hook (§4.5). */
+  readonly callbacks: CallbackSender;
   readonly states: Map<string, EndpointState>;
   isDisposed: boolean;
   /** The endpoint's state, created on first use (a task may arrive before the first deploy). */

@@ -7,6 +7,7 @@ import type { EndpointScheduler } from "../domain/ports.js";
 import type { EndpointRecord } from "../domain/endpoint.js";
 import type { PredictRequest, PredictResponse } from "../domain/task.js";
 import { createAsyncExecutor } from "./async-executor.js";
+import { createCallbackSender } from "./callbacks.js";
 import type { SchedulerContext, SchedulerDeps } from "./context.js";
 import { createDeployer } from "./deployer.js";
 import { createDispatcher } from "./dispatcher.js";
@@ -62,6 +63,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const ctx: SchedulerContext = {
     deps,
     maxTaskAttempts: deps.config.maxTaskAttempts ?? DEFAULT_MAX_TASK_ATTEMPTS,
+    callbacks: createCallbackSender({ clock, logger: deps.logger.child("callbacks") }),
     states,
     isDisposed: false,
     stateFor(endpointId) {

@@ -73,7 +73,11 @@ export function createSyncPredict(ctx: SchedulerContext, dispatcher: Dispatcher,
       } finally {
         dispatcher.release(state, worker);
       }
-      if (typeof outcome === "object") return outcome;
+      if (typeof outcome === "object") {
+        // The sync caller is not known here; the endpoint's creator stands in for user_id (§4.5).
+        if (outcome.status === "SUCCESS") ctx.callbacks.send(endpoint, request, outcome.result, null, endpoint.createdBy);
+        return outcome;
+      }
       // Workers stopped under the request by undeploy/dispose: nothing will come back.
       if (ctx.isDisposed || state.isClosed) return exhaustedResponse(503);
       const delay = budget.nextDelay(outcome);
