@@ -6,26 +6,9 @@
  */
 import { join, resolve, sep } from "node:path";
 import { LaunchError } from "../domain/errors.js";
+import { decodedForms } from "../domain/decoded-forms.js";
 
 const invalid = (message: string): LaunchError => new LaunchError("BAD_REQUEST", message);
-
-/** The text and its successive percent-decodings (so `%2e%2e`, `%252e%252e` count as `..`). */
-function decodedForms(value: string): string[] {
-  const forms = [value];
-  let current = value;
-  for (let round = 0; round < 4; round++) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(current);
-    } catch {
-      break; // A stray `%` is an ordinary character here: the raw form was still checked.
-    }
-    if (decoded === current) break;
-    forms.push(decoded);
-    current = decoded;
-  }
-  return forms;
-}
 
 function unsafeReason(form: string): string | null {
   if (form === "") return "it is empty";

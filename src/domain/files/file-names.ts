@@ -6,24 +6,7 @@
  * the data dir.
  */
 import { badRequest } from "../errors.js";
-
-/** The text and its successive percent-decodings (`%2e%2e%2f`, `%252e…`). */
-function decodedForms(value: string): string[] {
-  const forms = [value];
-  let current = value;
-  for (let round = 0; round < 4; round++) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(current);
-    } catch {
-      break;
-    }
-    if (decoded === current) break;
-    forms.push(decoded);
-    current = decoded;
-  }
-  return forms;
-}
+import { decodedForms } from "../decoded-forms.js";
 
 function problemOf(form: string): string | null {
   if (form === "") return "it is empty";
