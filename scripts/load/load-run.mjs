@@ -11,7 +11,7 @@
  */
 import { drive } from "./clients.mjs";
 import { latency } from "./report.mjs";
-import { startServer } from "./server.mjs";
+import { startServer } from "../bench/server.mjs";
 import { prepareEndpoints } from "./setup.mjs";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,19 +22,20 @@ export function rssBound(beforeMiB) {
 }
 
 export async function runLoad({ clients = 200, durationMs = 60_000, warmupMs = 3000, settleMs = 15_000, workers = 2, slots = 10, maxOldSpaceMiB = null } = {}) {
-  const server = await startServer([], maxOldSpaceMiB === null ? [] : [`--max-old-space-size=${maxOldSpaceMiB}`]);
+  const server = await startServer({ nodeArgs: maxOldSpaceMiB === null ? [] : [`--max-old-space-size=${maxOldSpaceMiB}`] });
+  const rssMiB = () => server.memory()?.rssMiB ?? null;
   try {
     const ids = await prepareEndpoints(server.url, { workers, slots });
     await drive({ url: server.url, ids, clients, durationMs: warmupMs });
     await sleep(2000);
-    const before = server.rssMiB();
+    const before = rssMiB();
     let peak = before ?? 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, server.rssMiB() ?? 0)), 250);
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMiB() ?? 0)), 250);
     const run = await drive({ url: server.url, ids, clients, durationMs });
     clearInterval(sampler);
-    const after = server.rssMiB();
+    const after = rssMiB();
     await sleep(settleMs);
-    const settled = server.rssMiB();
+    const settled = rssMiB();
     const seconds = run.elapsedMs / 1000;
     const { recorder } = run;
     const bound = before === null ? null : round(rssBound(before));
