@@ -1,11 +1,13 @@
 /**
- * HTTP to one worker: the hot path of every predict. One keep-alive agent per worker with as many
- * sockets as the worker has slots, so a request reuses a warm connection and never queues inside the
- * agent (the dispatcher already bounds concurrency). Bodies go out in a single `end(body)` write.
+ * HTTP to one worker: the hot path of every predict. `post` keeps up to one warm connection per slot
+ * (worker-connection.ts: one write per request, a small response parser); the dispatcher already
+ * bounds concurrency, so a request never waits for a connection. `openStream` hands the caller a
+ * Node response stream, through a keep-alive agent of its own.
  */
 import http from "node:http";
 import type { Clock } from "../domain/clock.js";
 import { LaunchError } from "../domain/errors.js";
+import { WorkerConnection } from "./worker-connection.js";
 
 /** The worker could not be reached, or dropped the connection before answering in full. */
 export class WorkerConnectionError extends Error {
@@ -41,7 +43,54 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
   const url = new URL(baseUrl);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = Number(url.port || 80);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, slots), noDelay: true });
+  const hostHeader = url.host;
+  const maxIdle = Math.max(1, slots);
+  let agent: http.Agent | null = null;
+  let isDestroyed = false;
+  const idle: WorkerConnection[] = [];
+  const open = new Set<WorkerConnection>();
+  const onIdle = (connection: WorkerConnection): void => {
+    if (isDestroyed || idle.length >= maxIdle) connection.destroy();
+    else idle.push(connection);
+  };
+  const onClose = (connection: WorkerConnection): void => {
+    open.delete(connection);
+    const at = idle.indexOf(connection);
+    if (at >= 0) idle.splice(at, 1);
+  };
+  const connection = (): WorkerConnection => {
+    for (let next = idle.pop(); next !== undefined; next = idle.pop()) if (next.isUsable) return next;
+    const created = new WorkerConnection(host, port, onIdle, onClose);
+    open.add(created);
+    return created;
+  };
+
+  async function post(path: string, body: string | Uint8Array, timeoutMs: number | null): Promise<WorkerReply> {
+    const target = path.startsWith("/") ? path : `/${path}`;
+    // What Node's http client refuses too (ERR_UNESCAPED_CHARACTERS): a request line must stay one line.
+    if (/[^\x21-\x7e]/.test(target)) throw new TypeError(`Request path contains unescaped characters: ${JSON.stringify(target)}`);
+    if (isDestroyed) throw new WorkerConnectionError(`worker ${baseUrl} did not answer: the client was closed`);
+    const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    const head = `POST ${target} HTTP/1.1\r\nHost: ${hostHeader}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+    const conn = connection();
+    let isTimedOut = false;
+    const cancelTimer =
+      timeoutMs === null
+        ? null
+        : clock.setTimeout(() => {
+            isTimedOut = true;
+            conn.destroy(new Error("timed out"));
+          }, timeoutMs);
+    try {
+      const reply = await conn.request(head, body);
+      return { status: reply.status, text: reply.body.toString("utf8") };
+    } catch (error) {
+      if (isTimedOut) throw requestTimedOut();
+      throw new WorkerConnectionError(`worker ${baseUrl} did not answer: ${String(error)}`, { cause: error });
+    } finally {
+      cancelTimer?.();
+    }
+  }
 
   function send<T>(
     path: string,
@@ -73,7 +122,7 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
           port,
           path: path.startsWith("/") ? path : `/${path}`,
           method: "POST",
-          agent,
+          agent: (agent ??= new http.Agent({ keepAlive: true, maxSockets: maxIdle, noDelay: true })),
           headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
         },
         (response) => onResponse(response, settle),
@@ -91,27 +140,16 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
   }
 
   return {
-    post(path, body, timeoutMs) {
-      return send<WorkerReply>(path, body, timeoutMs, (response, settle) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          const text = chunks.length === 1 && chunks[0] !== undefined ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
-          settle.resolve({ status: response.statusCode ?? 0, text });
-        });
-        response.on("error", (error) => settle.fail(error));
-        response.on("close", () => {
-          if (!response.complete) settle.fail(new Error("connection closed before the answer was complete"));
-        });
-      });
-    },
+    post,
     openStream(path, body, timeoutMs) {
       return send<WorkerStream>(path, body, timeoutMs, (response, settle) => {
         settle.resolve({ status: response.statusCode ?? 0, response });
       });
     },
     destroy() {
-      agent.destroy();
+      isDestroyed = true;
+      for (const conn of [...open]) conn.destroy(new Error("the client was closed"));
+      agent?.destroy();
     },
   };
 }

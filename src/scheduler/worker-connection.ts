@@ -1,0 +1,201 @@
+/**
+ * One keep-alive HTTP/1.1 connection to a worker, written on `net` for the predict hot path.
+ *
+ * Node's http client (Agent, ClientRequest, IncomingMessage streams) was about a quarter of the
+ * gateway's CPU per sync task (issue 5, scripts/bench/profile.mjs). A worker answers one request at a
+ * time per connection (the dispatcher bounds concurrency, one connection per slot), so a connection
+ * needs only: one write per request (head and body together, so Nagle and delayed ACK never meet),
+ * and a response parser for what a worker may send: a status line, headers, then a Content-Length
+ * body, a chunked body, or (no length, HTTP/1.0 style) a body ending with the connection. 1xx
+ * interim answers are skipped. Anything unparseable ends the connection with an error.
+ */
+import net from "node:net";
+
+const CRLF_CRLF = Buffer.from("\r\n\r\n");
+const MAX_HEAD_BYTES = 64 * 1024;
+
+export interface RawReply {
+  status: number;
+  body: Buffer;
+}
+
+interface Pending {
+  resolve(reply: RawReply): void;
+  reject(error: Error): void;
+}
+
+type BodyMode = { kind: "length"; remaining: number } | { kind: "chunked" } | { kind: "until-close" };
+
+export class WorkerConnection {
+  private readonly socket: net.Socket;
+  private buffered: Buffer = Buffer.alloc(0);
+  private pending: Pending | null = null;
+  private status = 0;
+  private mode: BodyMode | null = null;
+  private parts: Buffer[] = [];
+  private isClosing = false;
+  private isDead = false;
+
+  /** `onIdle` runs after each complete answer the connection survives; `onClose` once, at the end. */
+  constructor(
+    host: string,
+    port: number,
+    private readonly onIdle: (connection: WorkerConnection) => void,
+    private readonly onClose: (connection: WorkerConnection) => void,
+  ) {
+    this.socket = net.connect({ host, port, noDelay: true });
+    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    this.socket.on("error", (error) => this.fail(error));
+    this.socket.on("close", () => this.onSocketClose());
+  }
+
+  get isUsable(): boolean {
+    return !this.isDead && !this.isClosing;
+  }
+
+  /** Sends one request (`head` ends with the blank line); resolves with the whole answer. */
+  request(head: string, body: string | Uint8Array): Promise<RawReply> {
+    return new Promise<RawReply>((resolve, reject) => {
+      if (this.pending !== null || !this.isUsable) {
+        reject(new Error("connection is busy or closed"));
+        return;
+      }
+      this.pending = { resolve, reject };
+      this.status = 0;
+      this.mode = null;
+      this.parts = [];
+      this.socket.write(typeof body === "string" ? head + body : Buffer.concat([Buffer.from(head, "latin1"), body]));
+    });
+  }
+
+  destroy(error?: Error): void {
+    this.fail(error ?? new Error("connection destroyed"));
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    try {
+      this.parse();
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private parse(): void {
+    for (;;) {
+      if (this.pending === null) {
+        if (this.buffered.length > 0) throw new Error("the worker sent bytes nobody asked for");
+        return;
+      }
+      if (this.mode === null) {
+        if (!this.parseHead()) return;
+        continue;
+      }
+      if (!this.parseBody(this.mode)) return;
+      this.complete();
+    }
+  }
+
+  /** Reads a status line and headers; false when more bytes are needed. */
+  private parseHead(): boolean {
+    const end = this.buffered.indexOf(CRLF_CRLF);
+    if (end < 0) {
+      if (this.buffered.length > MAX_HEAD_BYTES) throw new Error("response head too large");
+      return false;
+    }
+    const lines = this.buffered.toString("latin1", 0, end).split("\r\n");
+    this.buffered = this.buffered.subarray(end + 4);
+    const statusLine = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? "");
+    if (statusLine === null) throw new Error(`malformed status line: ${JSON.stringify((lines[0] ?? "").slice(0, 80))}`);
+    const status = Number(statusLine[1]);
+    if (status >= 100 && status < 200) return true; // an interim answer (100 Continue): the real one follows
+    let length: number | null = null;
+    let isChunked = false;
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] ?? "";
+      const colon = line.indexOf(":");
+      if (colon <= 0) throw new Error("malformed header line");
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (name === "content-length") {
+        if (!/^\d+$/.test(value)) throw new Error("invalid Content-Length");
+        length = Number(value);
+      } else if (name === "transfer-encoding") {
+        isChunked = value.toLowerCase().split(",").some((coding) => coding.trim() === "chunked");
+      } else if (name === "connection") {
+        if (value.toLowerCase().split(",").some((token) => token.trim() === "close")) this.isClosing = true;
+      }
+    }
+    this.status = status;
+    if (status === 204 || status === 304) this.mode = { kind: "length", remaining: 0 };
+    else if (isChunked) this.mode = { kind: "chunked" };
+    else if (length !== null) this.mode = { kind: "length", remaining: length };
+    else {
+      this.mode = { kind: "until-close" };
+      this.isClosing = true;
+    }
+    return true;
+  }
+
+  /** Consumes body bytes; true once the body is complete. */
+  private parseBody(mode: BodyMode): boolean {
+    if (mode.kind === "until-close") {
+      this.parts.push(this.buffered);
+      this.buffered = Buffer.alloc(0);
+      return false;
+    }
+    if (mode.kind === "length") {
+      const take = Math.min(mode.remaining, this.buffered.length);
+      if (take > 0) this.parts.push(this.buffered.subarray(0, take));
+      this.buffered = this.buffered.subarray(take);
+      mode.remaining -= take;
+      return mode.remaining === 0;
+    }
+    for (;;) {
+      const lineEnd = this.buffered.indexOf("\r\n");
+      if (lineEnd < 0) return false;
+      const size = parseInt(this.buffered.toString("latin1", 0, lineEnd).split(";")[0] ?? "", 16);
+      if (!Number.isFinite(size) || size < 0) throw new Error("invalid chunk size");
+      if (size === 0) {
+        // The last chunk, then optional trailers, then a blank line ("0\r\n\r\n" without trailers).
+        const end = this.buffered.indexOf(CRLF_CRLF, lineEnd);
+        if (end < 0) return false;
+        this.buffered = this.buffered.subarray(end + 4);
+        return true;
+      }
+      const dataStart = lineEnd + 2;
+      if (this.buffered.length < dataStart + size + 2) return false;
+      this.parts.push(this.buffered.subarray(dataStart, dataStart + size));
+      this.buffered = this.buffered.subarray(dataStart + size + 2);
+    }
+  }
+
+  private complete(): void {
+    const pending = this.pending;
+    const reply = { status: this.status, body: this.parts.length === 1 && this.parts[0] !== undefined ? this.parts[0] : Buffer.concat(this.parts) };
+    this.pending = null;
+    this.mode = null;
+    this.parts = [];
+    if (this.isClosing) this.socket.destroy();
+    else this.onIdle(this);
+    pending?.resolve(reply);
+  }
+
+  private onSocketClose(): void {
+    if (this.pending !== null && this.mode?.kind === "until-close") {
+      this.complete();
+    }
+    this.fail(new Error("connection closed before the answer was complete"));
+  }
+
+  private fail(error: Error): void {
+    const pending = this.pending;
+    this.pending = null;
+    if (!this.isDead) {
+      this.isDead = true;
+      this.socket.destroy();
+      this.onClose(this);
+    }
+    pending?.reject(error);
+  }
+}
