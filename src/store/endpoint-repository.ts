@@ -35,6 +35,11 @@ export function createEndpointRepository(db: Db): EndpointRepository {
   };
 
   const toRecord = (row: EndpointRow): EndpointRecord => parseStored<EndpointRecord>(row.data);
+  // Every predict looks its endpoint up by id; parsing the stored JSON each time was a tenth of the
+  // gateway's CPU per sync task (issue 5). The row is still read, so the answer is always the stored
+  // one (a reset or another writer is seen at once); only an unchanged document skips the parse. The
+  // shared record is frozen, so no caller can change what the next one reads.
+  const parsedById = new Map<string, { data: string; record: EndpointRecord }>();
 
   return {
     insert(endpoint) {
@@ -45,10 +50,19 @@ export function createEndpointRepository(db: Db): EndpointRepository {
     },
     delete(id) {
       remove.run(id);
+      parsedById.delete(id);
     },
     get(id) {
       const row = byId.get(id);
-      return row ? toRecord(row) : null;
+      if (!row) {
+        parsedById.delete(id);
+        return null;
+      }
+      const memo = parsedById.get(id);
+      if (memo !== undefined && memo.data === row.data) return memo.record;
+      const record = deepFreeze(toRecord(row));
+      parsedById.set(id, { data: row.data, record });
+      return record;
     },
     findByName(owner, name) {
       const row = byName.get(owner, name);
@@ -61,4 +75,12 @@ export function createEndpointRepository(db: Db): EndpointRepository {
       return all.all().map(toRecord);
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
