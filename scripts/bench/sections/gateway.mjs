@@ -102,35 +102,41 @@ export async function measureGateway(report, setup, sizes) {
 
 /**
  * Row 2. Closed-loop throughput at 1, 8 and 32 clients: the 2 bare workers round-robin, the floor
- * proxy, then the gateway; with the CPU each process spent per request (from /proc).
+ * proxy, then the gateway, in THROUGHPUT_ROUNDS interleaved rounds (so drift on a shared machine
+ * hits all three alike); with the CPU each process spent per request (from /proc).
  */
+const THROUGHPUT_ROUNDS = 3;
+
 export async function measureThroughput(report, setup, sizes) {
+  const roundMs = Math.max(200, Math.round(sizes.durationMs / THROUGHPUT_ROUNDS));
+  const warmupMs = Math.max(100, Math.round(sizes.warmupMs / THROUGHPUT_ROUNDS));
   for (const concurrency of [1, 8, 32]) {
     const run = async (targets, check, proxyPid) => {
       const agent = keepAliveAgent(concurrency);
       try {
         const before = cpuOf(setup, proxyPid);
         const client = process.cpuUsage();
-        const result = await closedLoop({ targets, agent, concurrency, warmupMs: sizes.warmupMs, durationMs: sizes.durationMs, check });
+        const result = await closedLoop({ targets, agent, concurrency, warmupMs, durationMs: roundMs, check });
         const clientUs = process.cpuUsage(client);
         const after = cpuOf(setup, proxyPid);
         // The CPU counters also cover the warm-up: per request over everything sent, approximately.
-        const sent = result.completed * ((sizes.warmupMs + sizes.durationMs) / sizes.durationMs);
+        const sent = result.completed * ((warmupMs + roundMs) / roundMs);
         return {
           ...result,
-          cpuUsPerRequest: {
-            proxy: proxyPid === null ? null : ((after.proxy - before.proxy) * 1000) / sent,
-            workers: ((after.workers - before.workers) * 1000) / sent,
-            client: (clientUs.user + clientUs.system) / sent,
-          },
+          cpuUs: { proxy: proxyPid === null ? null : (after.proxy - before.proxy) * 1000, workers: (after.workers - before.workers) * 1000, client: clientUs.user + clientUs.system },
+          sent,
         };
       } finally {
         agent.destroy();
       }
     };
-    const bare = await run(setup.direct, directCheck, null);
-    const floor = await run([setup.floor], gatewayCheck, setup.pids.floor);
-    const gateway = await run([setup.gateway], gatewayCheck, setup.pids.server);
+    const rounds = { bare: [], floor: [], gateway: [] };
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+      rounds.bare.push(await run(setup.direct, directCheck, null));
+      rounds.floor.push(await run([setup.floor], gatewayCheck, setup.pids.floor));
+      rounds.gateway.push(await run([setup.gateway], gatewayCheck, setup.pids.server));
+    }
+    const [bare, floor, gateway] = [rounds.bare, rounds.floor, rounds.gateway].map(combineRounds);
     for (const [what, result] of [["bare workers", bare], ["floor proxy", floor], ["gateway", gateway]]) {
       if (result.errors.count > 0) {
         report.error("2", `${result.errors.count} bad answers from the ${what} at ${concurrency} clients, e.g. ${result.errors.examples.slice(0, 2).join(" | ")}`);
@@ -142,12 +148,29 @@ export async function measureThroughput(report, setup, sizes) {
       text:
         `bare workers ${Math.round(bare.rps)} req/s | gateway ${Math.round(gateway.rps)} req/s, ${(share * 100).toFixed(0)}% of bare, ${cpu(gateway)} µs CPU/req` +
         ` | node floor ${Math.round(floor.rps)} req/s (${((floor.rps / bare.rps) * 100).toFixed(0)}%), ${cpu(floor)} µs CPU/req`,
-      data: { concurrency, share, bare: summary(bare), floor: summary(floor), gateway: summary(gateway) },
+      data: { concurrency, share, rounds: THROUGHPUT_ROUNDS, bare: summary(bare), floor: summary(floor), gateway: summary(gateway) },
     });
     if (concurrency > 1) {
       report.target("2", `${concurrency} clients: ≥ 80% of bare worker throughput`, `${(share * 100).toFixed(0)}%`, verdict(share, "at-least", 0.8));
     }
   }
+}
+
+/** Sums interleaved rounds of one path: requests over seconds, CPU over requests sent. */
+function combineRounds(results) {
+  const sum = (pick) => results.reduce((total, result) => total + pick(result), 0);
+  const completed = sum((result) => result.completed);
+  const seconds = sum((result) => result.seconds);
+  const sent = sum((result) => result.sent);
+  const errors = { count: sum((result) => result.errors.count), examples: results.flatMap((result) => result.errors.examples).slice(0, 3) };
+  const perRequest = (key) => (results.some((result) => result.cpuUs[key] === null) ? null : sum((result) => result.cpuUs[key]) / sent);
+  return {
+    completed,
+    seconds,
+    rps: completed / seconds,
+    errors,
+    cpuUsPerRequest: { proxy: perRequest("proxy"), workers: perRequest("workers"), client: perRequest("client") },
+  };
 }
 
 function cpuOf(setup, proxyPid) {
