@@ -1,29 +1,75 @@
 import { request } from "node:http";
 import type { JobHandle, JobRunner, WorkerHandle, WorkerRuntime } from "./domain/ports.js";
+import { dataDirFilter, orphanIds } from "./runtime/docker/labels.js";
+
+/** Where the engine listens, when Node's own http client can reach it (no TLS, no ssh, no pipes). */
+export type EngineTarget = { socketPath: string } | { host: string; port: number };
+
+export function plainEngineTarget(env: Record<string, string | undefined>): EngineTarget | null {
+  const host = env["DOCKER_HOST"] ?? "";
+  if (host === "") return { socketPath: "/var/run/docker.sock" };
+  if (host.startsWith("unix://")) return { socketPath: host.slice("unix://".length) };
+  if (host.startsWith("tcp://") && (env["DOCKER_TLS_VERIFY"] ?? "") === "") {
+    const url = new URL(`http://${host.slice("tcp://".length)}`);
+    return { host: url.hostname, port: Number(url.port || 2375) };
+  }
+  return null;
+}
+
+/** One Engine API call with Node's http client; rejects on a transport error or after `timeoutMs`. */
+function engineCall(target: EngineTarget, method: string, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const call = request({ ...target, path, method, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      response.on("error", reject);
+    });
+    call.on("timeout", () => call.destroy(new Error(`the Docker engine did not answer ${method} ${path} within ${timeoutMs} ms`)));
+    call.on("error", reject);
+    call.end();
+  });
+}
 
 /**
  * Whether a Docker engine answers `GET /_ping`, asked with Node's own http client so that the answer
- * costs no dockerode load (about 230 ms of CPU: most of a start, bench row 6). null when the
- * endpoint needs the real client to be reached (TLS, ssh, named pipes).
+ * costs no dockerode load (about 230 ms of CPU and 13 MB: bench row 6). null when the endpoint needs
+ * the real client to be reached (TLS, ssh, named pipes).
  */
-export function pingDockerEngine(env: Record<string, string | undefined>, timeoutMs = 2_000): Promise<boolean | null> {
-  const host = env["DOCKER_HOST"] ?? "";
-  let target: { socketPath: string } | { host: string; port: number };
-  if (host === "") target = { socketPath: "/var/run/docker.sock" };
-  else if (host.startsWith("unix://")) target = { socketPath: host.slice("unix://".length) };
-  else if (host.startsWith("tcp://") && (env["DOCKER_TLS_VERIFY"] ?? "") === "") {
-    const url = new URL(`http://${host.slice("tcp://".length)}`);
-    target = { host: url.hostname, port: Number(url.port || 2375) };
-  } else return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const ping = request({ ...target, path: "/_ping", method: "GET", timeout: timeoutMs }, (response) => {
-      response.resume();
-      resolve(response.statusCode === 200);
-    });
-    ping.on("timeout", () => ping.destroy());
-    ping.on("error", () => resolve(false));
-    ping.end();
-  });
+export async function pingDockerEngine(env: Record<string, string | undefined>, timeoutMs = 2_000): Promise<boolean | null> {
+  const target = plainEngineTarget(env);
+  if (target === null) return null;
+  try {
+    return (await engineCall(target, "GET", "/_ping", timeoutMs)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The start-up orphan sweep (orphan-sweep.ts) without dockerode: lists the data dir's containers and
+ * force-removes those another instance left. Returns how many were removed.
+ */
+export async function sweepOrphansOverHttp(target: EngineTarget, dataDir: string, instanceId: string, timeoutMs = 30_000): Promise<number> {
+  const filters = encodeURIComponent(JSON.stringify(dataDirFilter(dataDir)));
+  const listed = await engineCall(target, "GET", `/containers/json?all=1&filters=${filters}`, timeoutMs);
+  if (listed.status !== 200) throw new Error(`listing containers answered ${listed.status}: ${listed.body.slice(0, 200)}`);
+  const parsed: unknown = JSON.parse(listed.body);
+  const containers = Array.isArray(parsed) ? parsed.filter(isListedContainer) : [];
+  const removed = await Promise.all(
+    orphanIds(containers, instanceId).map(async (id) => {
+      const answer = await engineCall(target, "DELETE", `/containers/${encodeURIComponent(id)}?force=1`, timeoutMs);
+      // 404: gone meanwhile; 409: removal already in progress.
+      if (answer.status === 404 || answer.status === 409) return false;
+      if (answer.status >= 300) throw new Error(`removing container ${id} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+      return true;
+    }),
+  );
+  return removed.filter(Boolean).length;
+}
+
+function isListedContainer(value: unknown): value is { Id: string; Labels?: Record<string, string> | null } {
+  return typeof value === "object" && value !== null && "Id" in value && typeof value.Id === "string";
 }
 
 export interface DockerPair {
@@ -32,34 +78,43 @@ export interface DockerPair {
 }
 
 /**
- * The Docker runtime and job runner behind a promise: the instance is ready before the Docker client
- * has loaded and the orphan sweep has run (both start at once, in the background); every call that
- * needs them waits for them. A load that fails makes those calls fail with its reason (an endpoint
- * then ends UPDATE_FAILED with it).
+ * The Docker runtime and job runner behind a promise, loaded on the first call that needs them: an
+ * idle instance never pays for dockerode (bench row 6: 13 MB of its idle memory). A load that fails
+ * makes those calls fail with its reason (an endpoint then ends UPDATE_FAILED with it); the next
+ * call tries again. Disposing what never loaded does nothing.
  */
 export function deferredDocker(load: () => Promise<DockerPair>): DockerPair {
-  const loaded = load();
-  // Callers see the failure; an instance that never uses Docker must not report it as unhandled.
-  loaded.catch(() => undefined);
+  let pending: Promise<DockerPair> | null = null;
+  const loaded = (): Promise<DockerPair> => {
+    if (pending === null) {
+      const attempt = load();
+      pending = attempt;
+      attempt.catch(() => {
+        if (pending === attempt) pending = null;
+      });
+    }
+    return pending;
+  };
+  const ifLoaded = async (): Promise<DockerPair | null> => (pending === null ? null : pending.catch(() => null));
   const runtime: WorkerRuntime = {
     name: "docker",
-    prepare: async (bundle, gpus, log) => (await loaded).runtime.prepare(bundle, gpus, log),
-    start: async (spec, log): Promise<WorkerHandle> => (await loaded).runtime.start(spec, log),
+    prepare: async (bundle, gpus, log) => (await loaded()).runtime.prepare(bundle, gpus, log),
+    start: async (spec, log): Promise<WorkerHandle> => (await loaded()).runtime.start(spec, log),
     dispose: async () => {
-      const pair = await loaded.catch(() => null);
+      const pair = await ifLoaded();
       await pair?.runtime.dispose();
     },
   };
   const jobRunner: JobRunner = {
     name: "docker",
-    run: async (job, log): Promise<JobHandle> => (await loaded).jobRunner.run(job, log),
-    reap: async (jobId, ref) => (await loaded).jobRunner.reap(jobId, ref),
+    run: async (job, log): Promise<JobHandle> => (await loaded()).jobRunner.run(job, log),
+    reap: async (jobId, ref) => (await loaded()).jobRunner.reap(jobId, ref),
     imageExists: async (repository, tag) => {
-      const runner = (await loaded).jobRunner;
+      const runner = (await loaded()).jobRunner;
       return runner.imageExists ? runner.imageExists(repository, tag) : true;
     },
     dispose: async () => {
-      const pair = await loaded.catch(() => null);
+      const pair = await ifLoaded();
       await pair?.jobRunner.dispose();
     },
   };

@@ -6,7 +6,7 @@ import type { Logger } from "./domain/logger.js";
 import type { JobRunner, WorkerRuntime } from "./domain/ports.js";
 import { createProcessJobRunner } from "./runtime/process/job-runner.js";
 import { createProcessRuntime } from "./runtime/process/process-runtime.js";
-import { deferredDocker, pingDockerEngine } from "./instance-docker.js";
+import { deferredDocker, pingDockerEngine, plainEngineTarget, sweepOrphansOverHttp } from "./instance-docker.js";
 
 /** The worker server, run by path (process runtime) or copied into images (docker runtime). */
 export const WORKER_DIR = fileURLToPath(new URL("../src/worker", import.meta.url));
@@ -43,7 +43,7 @@ export async function chooseRuntime(context: RuntimeContext): Promise<ChosenRunt
   }
   if (answers === null) {
     // An engine reached through TLS or ssh: only the real client can tell, so load it now.
-    const pair = await loadDocker(context);
+    const pair = await loadDocker(context, randomBytes(8).toString("hex"), true);
     if (pair === null) {
       if (config.runtime === "docker") throw new ConfigError(`No Docker engine answers at DOCKER_HOST=${context.env["DOCKER_HOST"] ?? ""}.`);
       return { runtime: processRuntime(context), jobRunner: processJobRunner(context) };
@@ -52,19 +52,32 @@ export async function chooseRuntime(context: RuntimeContext): Promise<ChosenRunt
   }
   // The image map is checked now, so a typo is a start-up error rather than a failed build later.
   await parseImageMapOrThrow(config.imageMap);
+  const instanceId = randomBytes(8).toString("hex");
+  // A crashed instance's containers go now, in the background and without dockerode, which loads
+  // only when something first needs a container.
+  const target = plainEngineTarget(context.env);
+  if (target !== null) {
+    sweepOrphansOverHttp(target, config.dataDir, instanceId).then(
+      (removed) => {
+        if (removed > 0) context.logger.info(`removed ${removed} container(s) left by a crashed instance`);
+      },
+      (error: unknown) => context.logger.warn("could not remove containers left by a crashed instance", { error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
   return deferredDocker(async () => {
-    const pair = await loadDocker(context);
+    const pair = await loadDocker(context, instanceId, target === null);
     if (pair === null) throw new ConfigError("The Docker engine stopped answering.");
     return pair;
   });
 }
 
 /**
- * Loads dockerode and the Docker runtime (about 230 ms of CPU and 12 MB: kept off the start-up path
+ * Loads dockerode and the Docker runtime (about 230 ms of CPU and 13 MB: kept off the start-up path
  * unless the engine needs the real client to be reached), sweeps the containers a crashed instance
- * left, and builds the runtime and job runner. null when the engine does not answer.
+ * left when `sweep` (the plain-HTTP sweep did not), and builds the runtime and job runner. null when
+ * the engine does not answer.
  */
-async function loadDocker(context: RuntimeContext): Promise<ChosenRuntime | null> {
+async function loadDocker(context: RuntimeContext, instanceId: string, sweep: boolean): Promise<ChosenRuntime | null> {
   const { config, logger } = context;
   const [{ default: Dockerode }, { createDockerJobRunner, createDockerRuntime, isDockerAvailable }] = await Promise.all([
     import("dockerode"),
@@ -73,7 +86,6 @@ async function loadDocker(context: RuntimeContext): Promise<ChosenRuntime | null
   const docker = new Dockerode();
   if (!(await isDockerAvailable(docker))) return null;
   const imageMap = await parseImageMapOrThrow(config.imageMap);
-  const instanceId = randomBytes(8).toString("hex");
   const runtime = createDockerRuntime({
     docker,
     instanceId,
@@ -91,8 +103,10 @@ async function loadDocker(context: RuntimeContext): Promise<ChosenRuntime | null
     clock: context.clock,
   });
   // Job containers carry the same instance and data-dir labels, so this sweep removes them too.
-  const removed = await runtime.sweepOrphans();
-  if (removed > 0) logger.info(`removed ${removed} container(s) left by a crashed instance`);
+  if (sweep) {
+    const removed = await runtime.sweepOrphans();
+    if (removed > 0) logger.info(`removed ${removed} container(s) left by a crashed instance`);
+  }
   const jobRunner = createDockerJobRunner({
     docker,
     instanceId,

@@ -10,6 +10,14 @@ export const LABELS = {
   dataDir: "launch-local.data-dir",
 } as const;
 
+/** The engine's container-list filter for one data dir's containers (every instance's). */
+export const dataDirFilter = (dataDir: string): { label: string[] } => ({ label: [`${LABELS.dataDir}=${dataDir}`] });
+
+/** Of the containers listed with dataDirFilter, those another instance left: the orphans to remove. */
+export function orphanIds(containers: ReadonlyArray<{ Id: string; Labels?: Record<string, string> | null }>, instanceId: string): string[] {
+  return containers.filter((container) => container.Labels?.[LABELS.instance] !== instanceId).map((container) => container.Id);
+}
+
 export const BUNDLE_IMAGE_REPOSITORY = "launch-local/bundle";
 export const BUNDLE_IMAGE_LABEL = "launch-local.bundle-image";
 

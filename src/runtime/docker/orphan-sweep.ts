@@ -4,7 +4,7 @@
  * but another instance's id.
  */
 import type Dockerode from "dockerode";
-import { LABELS } from "./labels.js";
+import { dataDirFilter, LABELS, orphanIds } from "./labels.js";
 import { engineStatus } from "./local-image.js";
 
 export async function listInstanceContainers(docker: Dockerode, instanceId: string): Promise<string[]> {
@@ -31,7 +31,6 @@ export async function removeContainers(docker: Dockerode, ids: readonly string[]
 }
 
 export async function sweepOrphanContainers(docker: Dockerode, dataDir: string, instanceId: string): Promise<number> {
-  const found = await docker.listContainers({ all: true, filters: { label: [`${LABELS.dataDir}=${dataDir}`] } });
-  const orphans = found.filter((container) => container.Labels[LABELS.instance] !== instanceId).map((container) => container.Id);
-  return removeContainers(docker, orphans);
+  const found = await docker.listContainers({ all: true, filters: dataDirFilter(dataDir) });
+  return removeContainers(docker, orphanIds(found, instanceId));
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LaunchError } from "../../../src/domain/errors.js";
 import type { JobRunner, WorkerRuntime } from "../../../src/domain/ports.js";
-import { deferredDocker, pingDockerEngine } from "../../../src/instance-docker.js";
+import { deferredDocker, pingDockerEngine, sweepOrphansOverHttp } from "../../../src/instance-docker.js";
 
 describe("pingDockerEngine: is there an engine, asked without dockerode", () => {
   it("answers true for an engine on a unix socket, false for none, null where only the client can tell", async () => {
@@ -27,7 +27,76 @@ describe("pingDockerEngine: is there an engine, asked without dockerode", () => 
   });
 });
 
+describe("sweepOrphansOverHttp: the start-up sweep without dockerode", () => {
+  it("lists the data dir's containers and force-removes those of other instances; one gone meanwhile is not an error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-sweep-"));
+    const socket = join(dir, "docker.sock");
+    const seen: string[] = [];
+    const engine = createServer((request, response) => {
+      seen.push(`${request.method} ${decodeURIComponent(request.url ?? "")}`);
+      if (request.method === "GET") {
+        response.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify([
+            { Id: "mine", Labels: { "launch-local.instance": "me" } },
+            { Id: "old1", Labels: { "launch-local.instance": "crashed" } },
+            { Id: "gone", Labels: { "launch-local.instance": "crashed" } },
+            { Id: "unlabelled", Labels: null },
+          ]),
+        );
+        return;
+      }
+      response.writeHead(request.url?.startsWith("/containers/gone") ? 404 : 204).end();
+    });
+    await new Promise<void>((resolve) => engine.listen(socket, resolve));
+    try {
+      expect(await sweepOrphansOverHttp({ socketPath: socket }, "/data dir", "me")).toBe(2);
+      expect(seen[0]).toBe('GET /containers/json?all=1&filters={"label":["launch-local.data-dir=/data dir"]}');
+      expect(seen.slice(1).sort()).toEqual(["DELETE /containers/gone?force=1", "DELETE /containers/old1?force=1", "DELETE /containers/unlabelled?force=1"]);
+    } finally {
+      engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails when the engine refuses the list", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-sweep-"));
+    const socket = join(dir, "docker.sock");
+    const engine = createServer((_, response) => response.writeHead(500).end("boom"));
+    await new Promise<void>((resolve) => engine.listen(socket, resolve));
+    try {
+      await expect(sweepOrphansOverHttp({ socketPath: socket }, "/d", "me")).rejects.toThrow(/answered 500: boom/);
+    } finally {
+      engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("deferredDocker: ready before the Docker client has loaded", () => {
+  it("loads nothing until a call needs it, and disposes nothing that never loaded", async () => {
+    let loads = 0;
+    const pair = deferredDocker(async () => {
+      loads++;
+      return { runtime: { name: "docker" } as unknown as WorkerRuntime, jobRunner: { name: "docker" } as unknown as JobRunner };
+    });
+    await pair.runtime.dispose();
+    await pair.jobRunner.dispose();
+    expect(loads).toBe(0);
+  });
+
+  it("tries the load again on the next call after one failed", async () => {
+    let loads = 0;
+    const runtime = { name: "docker", prepare: async () => "prepared" } as unknown as WorkerRuntime;
+    const pair = deferredDocker(async () => {
+      loads++;
+      if (loads === 1) throw new LaunchError("BAD_REQUEST", "engine restarting");
+      return { runtime, jobRunner: { name: "docker" } as unknown as JobRunner };
+    });
+    await expect(pair.runtime.prepare({} as never, 0, () => undefined)).rejects.toThrow("engine restarting");
+    await expect(pair.runtime.prepare({} as never, 0, () => undefined)).resolves.toBe("prepared");
+    expect(loads).toBe(2);
+  });
+
   it("makes every call wait for the load, and fails them with its reason when it fails", async () => {
     const calls: string[] = [];
     let finish: () => void = () => undefined;
