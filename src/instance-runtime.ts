@@ -103,10 +103,8 @@ async function loadDocker(context: RuntimeContext, instanceId: string, sweep: bo
     clock: context.clock,
   });
   // Job containers carry the same instance and data-dir labels, so this sweep removes them too.
-  if (sweep) {
-    const removed = await runtime.sweepOrphans();
-    if (removed > 0) logger.info(`removed ${removed} container(s) left by a crashed instance`);
-  }
+  // sweepOrphans logs what it removed.
+  if (sweep) await runtime.sweepOrphans();
   const jobRunner = createDockerJobRunner({
     docker,
     instanceId,

@@ -58,8 +58,10 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
     const at = idle.indexOf(connection);
     if (at >= 0) idle.splice(at, 1);
   };
+  // A connection is idle only between complete answers, and leaves `idle` the moment it closes.
   const connection = (): WorkerConnection => {
-    for (let next = idle.pop(); next !== undefined; next = idle.pop()) if (next.isUsable) return next;
+    const reused = idle.pop();
+    if (reused !== undefined) return reused;
     const created = new WorkerConnection(host, port, onIdle, onClose);
     open.add(created);
     return created;
@@ -92,29 +94,17 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
     }
   }
 
-  function send<T>(
-    path: string,
-    body: string | Uint8Array,
-    timeoutMs: number | null,
-    onResponse: (response: http.IncomingMessage, settle: Settle<T>) => void,
-  ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  /** Resolves once the answer's headers arrived; `timeoutMs` bounds the wait for them. */
+  function openStream(path: string, body: string | Uint8Array, timeoutMs: number | null): Promise<WorkerStream> {
+    return new Promise<WorkerStream>((resolve, reject) => {
       let isSettled = false;
       let isTimedOut = false;
       let cancelTimer: (() => void) | null = null;
-      const settle: Settle<T> = {
-        resolve(value) {
-          if (isSettled) return;
-          isSettled = true;
-          cancelTimer?.();
-          resolve(value);
-        },
-        fail(error) {
-          if (isSettled) return;
-          isSettled = true;
-          cancelTimer?.();
-          reject(isTimedOut ? requestTimedOut() : new WorkerConnectionError(`worker ${baseUrl} did not answer: ${String(error)}`, { cause: error }));
-        },
+      const fail = (error: unknown): void => {
+        if (isSettled) return;
+        isSettled = true;
+        cancelTimer?.();
+        reject(isTimedOut ? requestTimedOut() : new WorkerConnectionError(`worker ${baseUrl} did not answer: ${String(error)}`, { cause: error }));
       };
       const request = http.request(
         {
@@ -125,14 +115,19 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
           agent: (agent ??= new http.Agent({ keepAlive: true, maxSockets: maxIdle, noDelay: true })),
           headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
         },
-        (response) => onResponse(response, settle),
+        (response) => {
+          if (isSettled) return;
+          isSettled = true;
+          cancelTimer?.();
+          resolve({ status: response.statusCode ?? 0, response });
+        },
       );
-      request.on("error", (error) => settle.fail(error));
+      request.on("error", fail);
       if (timeoutMs !== null) {
         cancelTimer = clock.setTimeout(() => {
           isTimedOut = true;
           request.destroy();
-          settle.fail(new Error("timed out"));
+          fail(new Error("timed out"));
         }, timeoutMs);
       }
       request.end(body);
@@ -141,20 +136,11 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
 
   return {
     post,
-    openStream(path, body, timeoutMs) {
-      return send<WorkerStream>(path, body, timeoutMs, (response, settle) => {
-        settle.resolve({ status: response.statusCode ?? 0, response });
-      });
-    },
+    openStream,
     destroy() {
       isDestroyed = true;
       for (const conn of [...open]) conn.destroy(new Error("the client was closed"));
       agent?.destroy();
     },
   };
-}
-
-interface Settle<T> {
-  resolve(value: T): void;
-  fail(error: unknown): void;
 }
