@@ -188,7 +188,9 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       triggerClock.clear();
       await jobExecutor.stopAll("launch-local was reset.");
       await Promise.all(endpoints.all().map((endpoint) => scheduler.undeploy(endpoint.id)));
-      await pruneBlobs(blobRoot, wipeState(db, resetOptions.keepBundles ?? false));
+      const keptLocations = wipeState(db, resetOptions.keepBundles ?? false);
+      endpoints.forgetCached();
+      await pruneBlobs(blobRoot, keptLocations);
       faults.clearAll();
     };
 

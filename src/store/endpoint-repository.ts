@@ -16,7 +16,13 @@ interface ListParams {
  * Statements are prepared once (STYLE.md §10). Without `order_by` a list comes back in insertion
  * order, as the real server's DB query does (§2.2).
  */
-export function createEndpointRepository(db: Db): EndpointRepository {
+/** The store's endpoint repository: the domain port, plus dropping what it keeps of rows read. */
+export interface CachedEndpointRepository extends EndpointRepository {
+  /** Forgets every row read; for writers that go around the repository (state-reset.ts). */
+  forgetCached(): void;
+}
+
+export function createEndpointRepository(db: Db): CachedEndpointRepository {
   const insert = db.prepare<[string, string, string, number, string]>(
     "INSERT INTO endpoints (id, owner, name, created_at, data) VALUES (?, ?, ?, ?, ?)",
   );
@@ -35,33 +41,33 @@ export function createEndpointRepository(db: Db): EndpointRepository {
   };
 
   const toRecord = (row: EndpointRow): EndpointRecord => parseStored<EndpointRecord>(row.data);
-  // Every predict looks its endpoint up by id; parsing the stored JSON each time was a tenth of the
-  // gateway's CPU per sync task (issue 5). The row is still read, so the answer is always the stored
-  // one (a reset or another writer is seen at once); only an unchanged document skips the parse. The
-  // shared record is frozen, so no caller can change what the next one reads.
-  const parsedById = new Map<string, { data: string; record: EndpointRecord }>();
+  // Every predict looks its endpoint up by id, and a read statement costs SQLite a lock round trip
+  // (fcntl) besides the parse: together a tenth of the gateway's CPU per sync task (issue 5). So a
+  // record read is kept until this repository writes that row or `forgetCached` runs (a reset, the
+  // one other writer of the table). It is kept only when read outside a transaction: a row read
+  // inside one may yet be rolled back. The shared record is frozen, so no caller can change it.
+  const cached = new Map<string, EndpointRecord>();
 
   return {
     insert(endpoint) {
+      cached.delete(endpoint.id);
       insert.run(endpoint.id, endpoint.owner, endpoint.name, endpoint.createdAt, JSON.stringify(endpoint));
     },
     update(endpoint) {
+      cached.delete(endpoint.id);
       update.run(endpoint.owner, endpoint.name, JSON.stringify(endpoint), endpoint.id);
     },
     delete(id) {
+      cached.delete(id);
       remove.run(id);
-      parsedById.delete(id);
     },
     get(id) {
+      const hit = cached.get(id);
+      if (hit !== undefined) return hit;
       const row = byId.get(id);
-      if (!row) {
-        parsedById.delete(id);
-        return null;
-      }
-      const memo = parsedById.get(id);
-      if (memo !== undefined && memo.data === row.data) return memo.record;
+      if (!row) return null;
       const record = deepFreeze(toRecord(row));
-      parsedById.set(id, { data: row.data, record });
+      if (!db.inTransaction) cached.set(id, record);
       return record;
     },
     findByName(owner, name) {
@@ -73,6 +79,9 @@ export function createEndpointRepository(db: Db): EndpointRepository {
     },
     all() {
       return all.all().map(toRecord);
+    },
+    forgetCached() {
+      cached.clear();
     },
   };
 }

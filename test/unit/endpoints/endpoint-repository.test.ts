@@ -76,4 +76,30 @@ describe("endpoint repository (SQLite)", () => {
     repo.insert(record({}));
     expect(() => repo.insert(record({ id: "end_2" }))).toThrow(/UNIQUE/);
   });
+
+  it("keeps a record read until it writes that row, a transaction rolls back, or forgetCached runs", () => {
+    const db = openDatabase(":memory:");
+    const repo = createEndpointRepository(db);
+    repo.insert(record({}));
+    const first = repo.get("end_1");
+    expect(repo.get("end_1")).toBe(first);
+    expect(Object.isFrozen(first?.metadata)).toBe(true);
+
+    repo.update(record({ status: "READY" }));
+    expect(repo.get("end_1")?.status).toBe("READY");
+
+    // A row read inside a transaction that rolls back is not kept.
+    const rollBack = db.transaction(() => {
+      repo.update(record({ status: "UPDATE_FAILED" }));
+      expect(repo.get("end_1")?.status).toBe("UPDATE_FAILED");
+      throw new Error("roll back");
+    });
+    expect(() => rollBack()).toThrow("roll back");
+    expect(repo.get("end_1")?.status).toBe("READY");
+
+    // A writer that goes around the repository (a reset) is seen once the cache is dropped.
+    db.prepare("DELETE FROM endpoints").run();
+    repo.forgetCached();
+    expect(repo.get("end_1")).toBeNull();
+  });
 });
