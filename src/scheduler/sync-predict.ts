@@ -44,7 +44,7 @@ export function createSyncPredict(ctx: SchedulerContext, dispatcher: Dispatcher,
     const mode = forwardModeOf(flavor);
     // Artifact workers get the whole request (the bytes as received when the caller has them);
     // runnable images only `args` (§4.2).
-    const body = mode === "artifact" ? (rawBody ?? JSON.stringify(raw)) : runnableBody(request);
+    const body = mode === "artifact" ? (rawBody ?? JSON.stringify(raw)) : runnableBody(request, rawBody);
     let reply;
     try {
       if (worker.client === null) throw new WorkerConnectionError(`worker ${worker.id} is not serving`);

@@ -50,10 +50,15 @@ export function requestPayloadJson(request: PredictRequest): string {
   return `{"args":${request.argsJson}${rest === "{}" ? "}" : `,${rest.slice(1)}`}`;
 }
 
-/** A runnable image receives only `args`; a request without args delivers JSON `null` (§4.2, §9.15). */
-export function runnableBody(request: PredictRequest): string {
+/**
+ * A runnable image receives only `args`; a request without args delivers JSON `null` (§4.2, §9.15).
+ * `rawBody`: the request's JSON bytes, for a sync request whose `argsJson` was left to be read here,
+ * where it is needed (an artifact worker gets the bytes whole and never needs it).
+ */
+export function runnableBody(request: PredictRequest, rawBody?: Uint8Array): string {
   if (!request.hasArgs) return "null";
-  return request.argsJson ?? JSON.stringify(request.args ?? null) ?? "null";
+  const argsJson = request.argsJson ?? (rawBody === undefined ? undefined : argsJsonOf(rawBody));
+  return argsJson ?? JSON.stringify(request.args ?? null) ?? "null";
 }
 
 const utf8 = new TextDecoder();
