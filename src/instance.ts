@@ -21,6 +21,8 @@ import { createLogger, type Logger } from "./domain/logger.js";
 import type { WorkerRuntime } from "./domain/ports.js";
 import { TaskService } from "./domain/tasks/task-service.js";
 import { createApp } from "./http/app.js";
+import { attachFastLane, type FastLane } from "./http/fast-lane/fast-lane.js";
+import { createSyncTaskLane } from "./http/fast-lane/sync-task-lane.js";
 import { chooseRuntime, processJobRunner } from "./instance-runtime.js";
 import type { Services } from "./http/services.js";
 import { detectGpus } from "./runtime/gpu-inventory.js";
@@ -234,8 +236,10 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const app = createApp(services);
     const server = createAdaptorServer({ fetch: app.fetch }) as Server;
     server.keepAliveTimeout = 65_000;
+    // POST /v1/sync-tasks in its plain form skips Node's and hono's request machinery (issue 5).
+    const fastLane = attachFastLane(server, createSyncTaskLane(services));
     const port = await listen(server, config.port, config.host);
-    disposers.push(() => closeServer(server));
+    disposers.push(() => closeServer(server, fastLane));
     const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
     publicUrl = `http://${hostForUrl === "0.0.0.0" ? "127.0.0.1" : hostForUrl}:${port}`;
 
@@ -291,9 +295,10 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+function closeServer(server: Server, fastLane: FastLane): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
+    fastLane.closeAllConnections();
   });
 }

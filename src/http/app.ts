@@ -1,11 +1,10 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { isLaunchError } from "../domain/errors.js";
 import { authMiddleware } from "./auth.js";
 import { batchJobRoutes } from "./routes/batch-jobs.js";
 import { jsonBodyMiddleware } from "./body.js";
 import type { HttpEnv } from "./context.js";
-import { internalErrorBody, responseForLaunchError } from "./error-table.js";
+import { answerForError } from "./error-table.js";
 import { controlRoutes } from "./routes/control.js";
 import { dockerImageBatchJobBundleRoutes } from "./routes/docker-image-batch-job-bundles.js";
 import { dockerImageBatchJobRoutes } from "./routes/docker-image-batch-jobs.js";
@@ -42,16 +41,8 @@ export function createApp(services: Services): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>({ getPath: (request) => routedPath(request.url) });
 
   app.onError((error, c) => {
-    if (isLaunchError(error)) {
-      const { status, body, headers } = responseForLaunchError(error);
-      return c.json(body, status as 400, headers);
-    }
-    const requestId = services.uuid();
-    services.logger.error(`unhandled error ${c.req.method} ${c.req.path}`, {
-      requestId,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-    return c.json(internalErrorBody(requestId, services.now()), 500);
+    const { status, body, headers } = answerForError(error, services, c.req.method, c.req.path);
+    return c.json(body, status as 400, headers);
   });
 
   app.notFound((c) => {

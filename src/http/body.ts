@@ -101,7 +101,8 @@ export function jsonBodyMiddleware(limit: number): MiddlewareHandler<HttpEnv> {
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-function parseJson(bytes: Uint8Array): unknown {
+/** The body as JSON; a 422 json_invalid for bytes that are not UTF-8 JSON. */
+export function parseJson(bytes: Uint8Array): unknown {
   let text: string;
   try {
     text = decoder.decode(bytes);

@@ -1,4 +1,5 @@
-import type { ErrorCode, LaunchError } from "../domain/errors.js";
+import { type ErrorCode, type LaunchError, isLaunchError } from "../domain/errors.js";
+import type { Logger } from "../domain/logger.js";
 
 /** The one mapping from domain error codes to what the real server sends (server-contract.md §0.2). */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -57,4 +58,26 @@ export function internalErrorBody(requestId: string, now: number): unknown {
     timestamp: pacificTimestamp(now),
     request_id: requestId,
   };
+}
+
+/** What answering an unexpected error needs: a request id to log it under, and the time. */
+export interface ErrorAnswerDeps {
+  logger: Logger;
+  uuid(): string;
+  now(): number;
+}
+
+/**
+ * The answer to any error a route let through, for the app's `onError` and the fast lane alike: a
+ * coded error maps through the table; anything else is logged with a request id and becomes the 500
+ * envelope.
+ */
+export function answerForError(error: unknown, deps: ErrorAnswerDeps, method: string, path: string): ErrorResponse {
+  if (isLaunchError(error)) return responseForLaunchError(error);
+  const requestId = deps.uuid();
+  deps.logger.error(`unhandled error ${method} ${path}`, {
+    requestId,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+  return { status: 500, body: internalErrorBody(requestId, deps.now()), headers: {} };
 }

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import type { PredictResponse } from "../../domain/task.js";
 import type { HttpEnv } from "../context.js";
-import { parsePredictInput } from "../schemas/tasks.js";
+import { parsePredictInput, predictResponseBody } from "../schemas/tasks.js";
 import type { Services } from "../services.js";
 import { eventStreamResponse, nodeConnectionAbort } from "../sse-response.js";
 
@@ -14,14 +13,6 @@ export interface TaskRouteOptions {
 }
 
 const DEFAULT_PING_INTERVAL_MS = 15_000;
-
-/** SyncEndpointPredictV1Response, rebuilt so the key order is the contract's whatever the source (§4.6). */
-const predictResponseBody = (response: PredictResponse): PredictResponse => ({
-  status: response.status,
-  result: response.result,
-  traceback: response.traceback,
-  status_code: response.status_code,
-});
 
 /** Inference task routes (server-contract.md §1 rows 22-25, §2.3). */
 export function taskRoutes(services: TaskRouteServices, options: TaskRouteOptions = {}): Hono<HttpEnv> {
@@ -37,7 +28,8 @@ export function taskRoutes(services: TaskRouteServices, options: TaskRouteOption
 
   // Upstream failures are HTTP 200 FAILURE bodies; only coded errors (400/404/408) change the status.
   app.post("/v1/sync-tasks", async (c) => {
-    const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"), c.get("rawBody"));
+    // No rawBody here: sync-predict.ts reads `args` from the bytes only for a runnable image.
+    const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"));
     const response = await services.tasks.predictSync(c.get("user"), input.endpointId, input.request, input.raw, c.get("rawBody"));
     return c.json(predictResponseBody(response));
   });

@@ -1,6 +1,6 @@
 import { argsJsonOf } from "../../domain/tasks/forwarding.js";
 import type { CallbackAuth } from "../../domain/endpoint.js";
-import type { PredictRequest } from "../../domain/task.js";
+import type { PredictRequest, PredictResponse } from "../../domain/task.js";
 import { type Issue, issue } from "../validation/issues.js";
 import { validationError } from "../validation/parse.js";
 import { INVALID, any, bool, discriminated, int, literal, num, object, optional, str } from "../validation/schema.js";
@@ -139,3 +139,11 @@ function workerPayload(route: PredictRoute, request: PredictRequest, body: Recor
   }
   return raw;
 }
+
+/** SyncEndpointPredictV1Response, rebuilt so the key order is the contract's whatever the source (§4.6). */
+export const predictResponseBody = (response: PredictResponse): PredictResponse => ({
+  status: response.status,
+  result: response.result,
+  traceback: response.traceback,
+  status_code: response.status_code,
+});

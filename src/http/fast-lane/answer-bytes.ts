@@ -1,0 +1,38 @@
+import { STATUS_CODES } from "node:http";
+import type { LaneAnswer } from "./sync-task-lane.js";
+
+/**
+ * One lane answer as the bytes Node's server would send for it (status line, Content-Type,
+ * Content-Length, Date, Connection, Keep-Alive), in one buffer so it leaves in one write.
+ */
+export class AnswerFormatter {
+  private dateSecond = -1;
+  private dateField = "";
+
+  /** `now`: wall-clock time; the Date field is transport, as in Node's server, not the instance's clock. */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** `keepAliveSeconds`: null closes the connection; 0 keeps it open with no stated timeout. */
+  format(answer: LaneAnswer, keepAliveSeconds: number | null): Buffer {
+    const body = Buffer.from(answer.body, "utf8");
+    let head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? "Unknown"}\r\nContent-Type: application/json\r\n`;
+    for (const [name, value] of Object.entries(answer.headers)) head += `${name}: ${value}\r\n`;
+    head += `Content-Length: ${body.byteLength}\r\nDate: ${this.date()}\r\n`;
+    if (keepAliveSeconds === null) head += "Connection: close\r\n\r\n";
+    else if (keepAliveSeconds === 0) head += "Connection: keep-alive\r\n\r\n";
+    else head += `Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n\r\n`;
+    const headBytes = Buffer.from(head, "latin1");
+    return Buffer.concat([headBytes, body], headBytes.byteLength + body.byteLength);
+  }
+
+  /** The IMF-fixdate, formatted once a second as Node's server does. */
+  private date(): string {
+    const now = this.now();
+    const second = Math.floor(now / 1000);
+    if (second !== this.dateSecond) {
+      this.dateSecond = second;
+      this.dateField = new Date(second * 1000).toUTCString();
+    }
+    return this.dateField;
+  }
+}

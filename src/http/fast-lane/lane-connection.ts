@@ -1,0 +1,139 @@
+/**
+ * One client connection while the fast lane serves it. Requests are read one at a time, in order:
+ * the next head is read only once the previous answer is written, so answers can never cross (RFC
+ * 9112 §9.3.2). The first request the lane will not serve hands the whole connection, from that
+ * request's first byte, to Node's HTTP server for good; nothing of it has been consumed, so the app
+ * sees exactly the bytes the client sent.
+ */
+import type { Socket } from "node:net";
+import type { AnswerFormatter } from "./answer-bytes.js";
+import { readRequestHead } from "./request-head.js";
+import type { Lane } from "./sync-task-lane.js";
+
+export interface LaneConnectionContext {
+  lane: Lane;
+  formatter: AnswerFormatter;
+  /** The server's keepAliveTimeout (ms), read per request as Node does. */
+  keepAliveTimeoutMs(): number;
+  /** Gives the socket, with `unread` pushed back in front of whatever comes next, to the app's server. */
+  handOff(socket: Socket, unread: Buffer): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export function serveLaneConnection(socket: Socket, context: LaneConnectionContext): void {
+  // Received bytes not yet consumed by a request, kept as chunks so a large body is copied once.
+  let chunks: Buffer[] = [];
+  let received = 0;
+  /** Bytes the current head and body need before anything can be done. */
+  let needed = 1;
+  let isServing = false;
+  let isEnded = false;
+  let isDone = false;
+
+  const unread = (): Buffer => {
+    if (chunks.length !== 1) chunks = [chunks.length === 0 ? EMPTY : Buffer.concat(chunks, received)];
+    return chunks[0] ?? EMPTY;
+  };
+  const consume = (count: number): void => {
+    const rest = unread().subarray(count);
+    chunks = rest.byteLength === 0 ? [] : [rest];
+    received = rest.byteLength;
+  };
+
+  const detach = (): void => {
+    isDone = true;
+    socket.setTimeout(0);
+    socket.off("data", onData);
+    socket.off("end", onEnd);
+    socket.off("timeout", onTimeout);
+  };
+  const handOff = (): void => {
+    detach();
+    if (isEnded) {
+      // A stream cannot take bytes back after its end; a client that half-closed behind a lane
+      // request and a pipelined other one loses the second (Node answers it; no known client does it).
+      socket.end();
+      return;
+    }
+    socket.pause();
+    context.handOff(socket, unread());
+    // The app's server attached its own error listener in handOff.
+    socket.off("error", onError);
+    socket.resume();
+  };
+  const waitForMore = (): void => {
+    if (isEnded) {
+      // The client sent all it will; a partial request can never be completed.
+      detach();
+      socket.end();
+      return;
+    }
+    socket.setTimeout(context.keepAliveTimeoutMs());
+  };
+
+  const next = (): void => {
+    while (!isServing && !isDone) {
+      if (received < needed) return waitForMore();
+      const head = readRequestHead(unread());
+      if (head === "incomplete") {
+        needed = received + 1;
+        return waitForMore();
+      }
+      if (head === "unusual") return handOff();
+      const bodySize = context.lane.bodySize(head);
+      if (bodySize === null) return handOff();
+      if (received < head.size + bodySize) {
+        needed = head.size + bodySize;
+        return waitForMore();
+      }
+      const request = unread();
+      const answer = context.lane.serve(head, request.subarray(head.size, head.size + bodySize));
+      if (answer === null) return handOff();
+      consume(head.size + bodySize);
+      needed = 1;
+      isServing = true;
+      socket.setTimeout(0);
+      const isKeepAlive = !/^close$/i.test(head.fields.get("connection")?.[0] ?? "");
+      answer.then(
+        (value) => {
+          if (isDone || socket.destroyed) return;
+          const keepAliveMs = context.keepAliveTimeoutMs();
+          const keepAliveSeconds = isKeepAlive && !isEnded ? Math.floor(keepAliveMs / 1000) : null;
+          socket.write(context.formatter.format(value, keepAliveSeconds));
+          isServing = false;
+          if (keepAliveSeconds === null) {
+            detach();
+            socket.end();
+            return;
+          }
+          next();
+        },
+        () => socket.destroy(),
+      );
+    }
+  };
+
+  function onData(chunk: Buffer): void {
+    chunks.push(chunk);
+    received += chunk.byteLength;
+    if (!isServing && received >= needed) next();
+  }
+  function onEnd(): void {
+    isEnded = true;
+    if (!isServing) next();
+  }
+  function onTimeout(): void {
+    socket.destroy();
+  }
+  function onError(): void {
+    // Only the socket itself is lost; Node's server does the same for a client that resets.
+    socket.destroy();
+  }
+
+  socket.on("data", onData);
+  socket.on("end", onEnd);
+  socket.on("timeout", onTimeout);
+  socket.on("error", onError);
+  waitForMore();
+}

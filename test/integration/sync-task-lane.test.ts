@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readRequestHead } from "../../src/http/fast-lane/request-head.js";
+import { createSyncTaskLane, type Lane } from "../../src/http/fast-lane/sync-task-lane.js";
+import { exchange, type RawAnswer } from "../helpers/raw-http.js";
+import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { appClient, createArtifactBundle, createEndpoint, readyWorkers } from "./control-fixture.js";
+
+/**
+ * The fast lane against the app it stands in for: every request is sent both to /v1/sync-tasks (the
+ * lane's, when it takes it) and to /v1/launch/v1/sync-tasks (the same route, always through hono), and
+ * the two answers must match. The lane's own decision (serve or decline) is checked beside it.
+ */
+let app: TestApp;
+let lane: Lane;
+let port: number;
+let syncId: string;
+let asyncId: string;
+let othersId: string;
+const MAX_BODY = 4096;
+
+beforeAll(async () => {
+  app = await createTestApp({ maxBodyBytes: MAX_BODY });
+  port = Number(new URL(app.url).port);
+  lane = createSyncTaskLane(app.instance.services);
+  const me = appClient(app);
+  const other = appClient(app, "other");
+  const bundleId = await createArtifactBundle(me, "echo");
+  syncId = await createEndpoint(me, "lane-sync", bundleId, { endpoint_type: "sync" });
+  asyncId = await createEndpoint(me, "lane-async", bundleId, { endpoint_type: "async" });
+  othersId = await createEndpoint(other, "lane-other", await createArtifactBundle(other, "echo"), { endpoint_type: "sync" });
+  await Promise.all([readyWorkers(me, syncId), readyWorkers(other, othersId)]);
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+const ME = `Basic ${Buffer.from("me:").toString("base64")}`;
+
+interface Case {
+  what: string;
+  query?: () => string;
+  /** Fields added or replaced; null leaves one out. */
+  fields?: Record<string, string | null>;
+  body?: string;
+  /** Replaces the whole request after the target (fields and body), for framing cases. */
+  rest?: string;
+  version?: string;
+}
+
+function request(path: string, c: Case): string {
+  const target = `${path}?${c.query ? c.query() : `model_endpoint_id=${syncId}`}`;
+  const line = `POST ${target} ${c.version ?? "HTTP/1.1"}\r\n`;
+  if (c.rest !== undefined) return `${line}${c.rest}`;
+  const body = c.body ?? '{"args": {"x": 1.0, "y": [1, 2]}}';
+  const fields = { Host: "127.0.0.1", Authorization: ME, "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...c.fields };
+  const lines = Object.entries(fields).flatMap(([name, value]) => (value === null ? [] : [`${name}: ${value}\r\n`]));
+  return `${line}${lines.join("")}\r\n${body}`;
+}
+
+/** What the lane does with the request: the answer it serves, or "declined". */
+async function laneDecision(raw: string): Promise<{ status: number; body: string } | "declined"> {
+  const buffer = Buffer.from(raw, "latin1");
+  const head = readRequestHead(buffer);
+  if (typeof head === "string") return "declined";
+  const size = lane.bodySize(head);
+  if (size === null) return "declined";
+  const answer = lane.serve(head, buffer.subarray(head.size, head.size + size));
+  if (answer === null) return "declined";
+  const { status, body } = await answer;
+  return { status, body };
+}
+
+async function send(raw: string): Promise<RawAnswer> {
+  const { answers, socket } = await exchange(port, [raw], 1);
+  socket.destroy();
+  const [answer] = answers;
+  if (answer === undefined) throw new Error("no answer");
+  return answer;
+}
+
+const field = (answer: RawAnswer, name: string): string | undefined =>
+  new RegExp(`\\r\\n${name}: ([^\\r]*)`, "i").exec(answer.head)?.[1];
+
+async function expectSameAnswers(c: Case): Promise<RawAnswer> {
+  const viaLanePath = await send(request("/v1/sync-tasks", c));
+  const viaApp = await send(request("/v1/launch/v1/sync-tasks", c));
+  expect(viaLanePath.status, c.what).toBe(viaApp.status);
+  expect(viaLanePath.body, c.what).toBe(viaApp.body);
+  for (const name of ["content-type", "www-authenticate", "content-length"]) {
+    expect(field(viaLanePath, name), `${c.what}: ${name}`).toBe(field(viaApp, name));
+  }
+  return viaLanePath;
+}
+
+describe("the sync-task lane answers as the app does", () => {
+  const served: [Case, number][] = [
+    [{ what: "a predict" }, 200],
+    [{ what: "an unknown endpoint", query: () => "model_endpoint_id=end_nope" }, 404],
+    [{ what: "another team's endpoint", query: () => `model_endpoint_id=${othersId}` }, 404],
+    [{ what: "an async endpoint", query: () => `model_endpoint_id=${asyncId}` }, 400],
+    [{ what: "a body without args", body: '{"return_pickled": false}' }, 200],
+    [{ what: "a Bearer token and no content type", fields: { Authorization: "Bearer me", "Content-Type": null } }, 200],
+  ];
+  it.each(served)("serves $what", async (c, status) => {
+    const answer = await expectSameAnswers(c);
+    expect(answer.status).toBe(status);
+    const decision = await laneDecision(request("/v1/sync-tasks", c));
+    expect(decision === "declined" ? decision : decision.status).toBe(status);
+  });
+
+  const declined: Case[] = [
+    { what: "malformed JSON", body: "{not json" },
+    { what: "invalid UTF-8", body: '{"args": "\xff"}' },
+    { what: "no credentials", fields: { Authorization: null } },
+    { what: "an empty content type", fields: { "Content-Type": "" } },
+    { what: "an unknown scheme", fields: { Authorization: "Digest abc" } },
+    { what: "a validation error", body: '{"args": 1, "return_pickled": null, "timeout_seconds": -1}' },
+    { what: "a body that is not an object", body: "[1, 2]" },
+    { what: "an empty body", body: "" },
+    { what: "a text body", fields: { "Content-Type": "text/plain" } },
+    { what: "a body over the limit", body: JSON.stringify({ args: "x".repeat(MAX_BODY) }) },
+    { what: "no model_endpoint_id", query: () => "other=1" },
+    { what: "an extra query parameter", query: () => `model_endpoint_id=${syncId}&x=1` },
+    { what: "an encoded endpoint id", query: () => `model_endpoint_id=${encodeURIComponent(syncId).replace("_", "%5F")}` },
+    { what: "HTTP/1.0", version: "HTTP/1.0" },
+    { what: "an Expect field", fields: { Expect: "100-continue" } },
+    { what: "a chunked body", rest: `Host: a\r\nAuthorization: ${ME}\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n{"args":1\r\n1\r\n}\r\n0\r\n\r\n` },
+    { what: "a repeated Content-Length", rest: `Host: a\r\nAuthorization: ${ME}\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}` },
+    { what: "a missing Host", rest: `Authorization: ${ME}\r\nContent-Length: 11\r\n\r\n{"args": 1}` },
+    { what: "a Connection upgrade", fields: { Connection: "upgrade", Upgrade: "websocket" } },
+  ];
+  it.each(declined)("leaves $what to the app", async (c) => {
+    await expectSameAnswers(c);
+    expect(await laneDecision(request("/v1/sync-tasks", c))).toBe("declined");
+  });
+
+  it("keeps one connection across lane answers and app answers", async () => {
+    const predict = request("/v1/sync-tasks", { what: "a predict" });
+    const endpoint = `GET /v1/model-endpoints/${syncId} HTTP/1.1\r\nHost: a\r\nAuthorization: ${ME}\r\n\r\n`;
+    const { answers, socket } = await exchange(port, [predict, predict, endpoint, predict], 4);
+    socket.destroy();
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    expect(JSON.parse(answers[0]?.body ?? "")).toEqual({ status: "SUCCESS", result: { result: '{"x": 1.0, "y": [1, 2]}' }, traceback: null, status_code: 200 });
+    expect(answers[3]?.body).toBe(answers[0]?.body);
+  });
+});
