@@ -13,7 +13,7 @@ import type { Lane } from "./sync-task-lane.js";
 export interface LaneConnectionContext {
   lane: Lane;
   formatter: AnswerFormatter;
-  /** The server's keepAliveTimeout (ms), read per request as Node does. */
+  /** The server's keepAliveTimeout (ms): how long a connection may sit idle between requests. */
   keepAliveTimeoutMs(): number;
   /** Gives the socket, with `unread` pushed back in front of whatever comes next, to the app's server. */
   handOff(socket: Socket, unread: Buffer): void;
@@ -69,7 +69,6 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
       socket.end();
       return;
     }
-    socket.setTimeout(context.keepAliveTimeoutMs());
   };
 
   const next = (): void => {
@@ -93,7 +92,6 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
       consume(head.size + bodySize);
       needed = 1;
       isServing = true;
-      socket.setTimeout(0);
       const isKeepAlive = !/^close$/i.test(head.fields.get("connection")?.[0] ?? "");
       answer.then(
         (value) => {
@@ -124,7 +122,9 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
     if (!isServing) next();
   }
   function onTimeout(): void {
-    socket.destroy();
+    // Every read and write restarts the socket's timer, so only a connection idle between requests
+    // times out; one waiting on a long predict is left alone, as Node's server leaves it.
+    if (!isServing) socket.destroy();
   }
   function onError(): void {
     // Only the socket itself is lost; Node's server does the same for a client that resets.
@@ -135,5 +135,6 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
   socket.on("end", onEnd);
   socket.on("timeout", onTimeout);
   socket.on("error", onError);
-  waitForMore();
+  // Set once, not per request: re-arming a socket's timer costs a timer-list update each time.
+  socket.setTimeout(context.keepAliveTimeoutMs());
 }

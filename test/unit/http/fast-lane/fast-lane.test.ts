@@ -20,6 +20,7 @@ const fakeLane = (served: string[]): Lane => ({
     const text = body.toString("utf8");
     if (text === "decline") return null;
     served.push(text);
+    if (text === "slow") return new Promise((resolve) => setTimeout(() => resolve({ status: 200, headers: {}, body: '"late"' }), 150));
     return Promise.resolve({ status: text === "teapot" ? 418 : 200, headers: { "X-Lane": "yes" }, body: JSON.stringify({ lane: text }) });
   },
 });
@@ -83,8 +84,8 @@ describe("the fast lane", () => {
 
   it("reads a request that arrives byte by byte", async () => {
     const { port } = await start();
-    const { answers: got, socket } = await exchange(port, [...post("/fast", "slow")], 1);
-    expect(got[0]?.body).toBe('{"lane":"slow"}');
+    const { answers: got, socket } = await exchange(port, [...post("/fast", "bytes")], 1);
+    expect(got[0]?.body).toBe('{"lane":"bytes"}');
     socket.destroy();
   });
 
@@ -141,6 +142,13 @@ describe("the fast lane", () => {
     const { port } = await start(50);
     const { answers: got, isClosed } = await exchange(port, [post("/fast", "idle")], 2);
     expect(got).toHaveLength(1);
+    expect(isClosed()).toBe(true);
+  });
+
+  it("never times out a connection waiting on its answer, and still closes it once idle", async () => {
+    const { port } = await start(50);
+    const { answers: got, isClosed } = await exchange(port, [post("/fast", "slow")], 2);
+    expect(got.map((answer) => answer.body)).toEqual(['"late"']);
     expect(isClosed()).toBe(true);
   });
 
