@@ -50,7 +50,7 @@ export function createEndpointRepository(db: Db): CachedEndpointRepository {
 
   return {
     insert(endpoint) {
-      cached.delete(endpoint.id);
+      // Nothing to forget: only a row that exists is ever kept, and then this insert fails (UNIQUE).
       insert.run(endpoint.id, endpoint.owner, endpoint.name, endpoint.createdAt, JSON.stringify(endpoint));
     },
     update(endpoint) {

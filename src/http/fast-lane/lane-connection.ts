@@ -62,13 +62,12 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
     socket.off("error", onError);
     socket.resume();
   };
+  /** Called when the bytes so far do not make a request: more may come, unless the client ended. */
   const waitForMore = (): void => {
-    if (isEnded) {
-      // The client sent all it will; a partial request can never be completed.
-      detach();
-      socket.end();
-      return;
-    }
+    if (!isEnded) return;
+    // The client sent all it will; a partial request can never be completed.
+    detach();
+    socket.end();
   };
 
   const next = (): void => {
