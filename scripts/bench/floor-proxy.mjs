@@ -1,8 +1,9 @@
 /**
- * A reference for rows 1 and 2, not part of launch-local: the least a Node.js gateway can do, a
- * plain http server that forwards each body to the workers (round-robin, keep-alive) and wraps the
- * answer as /v1/sync-tasks does. Whatever it costs over the bare workers is the floor for any Node
- * gateway on this machine. Run as `node floor-proxy.mjs PORT…`; prints its own port.
+ * A reference for rows 1 and 2, not part of launch-local: a naive Node.js gateway, a plain `http`
+ * server that forwards each body to the workers (round-robin, keep-alive through an http.Agent) and
+ * wraps the answer as /v1/sync-tasks does, with no auth, validation or queue. It shows what Node's
+ * http server and client alone cost per request; the gateway's own connection code is measured
+ * against it. Run as `node floor-proxy.mjs PORT…`; prints its own port.
  */
 import http from "node:http";
 

@@ -1,8 +1,10 @@
 /**
  * Rows 1 and 2: the same sync request to the echo bundle sent straight to a worker's /predict and
- * through /v1/sync-tasks, on one server with a 2-worker sync endpoint. A third path, a minimal Node
- * proxy in front of the same workers (floor-proxy.mjs), is measured beside them as the floor of any
- * Node gateway on this machine: a reference, not a target.
+ * through /v1/sync-tasks, on one server with a 2-worker sync endpoint. Two references run in front of
+ * the same workers and are measured beside them, not as targets:
+ * - the tcp pump (tcp-pump.mjs): a byte pump that reads no HTTP, the price of one more process hop on
+ *   this machine, so the bound for any gateway at all;
+ * - the node proxy (floor-proxy.mjs): a plain `http` proxy, what a naive Node gateway costs.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -17,13 +19,21 @@ const ARGS = { x: 1, text: "hello" };
 const WORKER_BODY = { args: ARGS, return_pickled: false };
 const SLOTS_PER_WORKER = 16;
 const FLOOR_PROXY = fileURLToPath(new URL("../floor-proxy.mjs", import.meta.url));
+const TCP_PUMP = fileURLToPath(new URL("../tcp-pump.mjs", import.meta.url));
 
 const directCheck = (reply) => (reply.status === 200 && reply.text.startsWith('{"result"') ? null : `worker answered ${reply.status}: ${reply.text.slice(0, 200)}`);
 const gatewayCheck = (reply) => (reply.status === 200 && reply.text.includes('"SUCCESS"') ? null : `answered ${reply.status}: ${reply.text.slice(0, 200)}`);
 
+/** Starts one reference proxy in front of the worker ports; resolves once it printed its port. */
+async function startReference(script, ports) {
+  const child = spawn(process.execPath, [script, ...ports.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
+  const [portLine] = await once(child.stdout, "data");
+  return { child, port: Number(String(portLine).trim()) };
+}
+
 /**
  * Sets up the endpoint (min = max = 2 workers with 16 slots each, so 32 clients never see a 429) and
- * the floor proxy in front of its workers. Call `stop()` when done.
+ * the two references in front of its workers. Call `stop()` when done.
  */
 export async function prepareSyncEndpoint(api, server, bundleId) {
   const endpointId = await api.createEndpoint("bench-sync", bundleId, {
@@ -36,49 +46,55 @@ export async function prepareSyncEndpoint(api, server, bundleId) {
   await api.waitForWorkers(endpointId, 2, 120_000);
   const workers = findWorkers(server.pid, endpointId);
   if (workers.length !== 2) throw new Error(`expected 2 worker processes for ${endpointId}, found ${workers.length}`);
-  const proxy = spawn(process.execPath, [FLOOR_PROXY, ...workers.map((worker) => String(worker.port))], { stdio: ["ignore", "pipe", "inherit"] });
-  const [portLine] = await once(proxy.stdout, "data");
-  const floorPort = Number(String(portLine).trim());
+  const ports = workers.map((worker) => worker.port);
+  const floor = await startReference(FLOOR_PROXY, ports);
+  const pump = await startReference(TCP_PUMP, ports);
   return {
     endpointId,
     workers,
-    pids: { server: server.pid, floor: proxy.pid, workers: workers.map((worker) => worker.pid) },
+    pids: { server: server.pid, floor: floor.child.pid, pump: pump.child.pid, workers: workers.map((worker) => worker.pid) },
     direct: workers.map((worker) => postTarget(`http://127.0.0.1:${worker.port}`, "/predict", WORKER_BODY)),
-    floor: postTarget(`http://127.0.0.1:${floorPort}`, "/predict", WORKER_BODY),
+    pump: postTarget(`http://127.0.0.1:${pump.port}`, "/predict", WORKER_BODY),
+    floor: postTarget(`http://127.0.0.1:${floor.port}`, "/predict", WORKER_BODY),
     gateway: postTarget(server.url, `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: ARGS }, { authorization: AUTH }),
     async stop() {
-      if (proxy.exitCode === null && proxy.signalCode === null) {
-        proxy.kill("SIGTERM");
-        await once(proxy, "exit");
+      for (const { child } of [floor, pump]) {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill("SIGTERM");
+          await once(child, "exit");
+        }
       }
     },
   };
 }
 
 /**
- * Row 1. Sequential requests; direct, floor and gateway interleaved in blocks so drift hits all
- * three. Direct requests go to the first worker, the one the dispatcher picks for sequential
- * requests (least loaded, first on a tie).
+ * Row 1. Sequential requests; direct, the references and the gateway interleaved in blocks so drift
+ * hits them all. Direct requests go to the first worker, the one the dispatcher picks for sequential
+ * requests (least loaded, first on a tie). The tcp pump runs only with keep-alive: it opens an
+ * upstream connection per client connection, so with a fresh connection per request it pays a
+ * second connection set-up that the gateway (warm worker connections) does not, and bounds nothing.
  */
 export async function measureGateway(report, setup, sizes) {
   const [firstDirect] = setup.direct;
-  const paths = [
-    ["direct", firstDirect, directCheck],
-    ["floor", setup.floor, gatewayCheck],
-    ["gateway", setup.gateway, gatewayCheck],
-  ];
   for (const mode of ["fresh", "keep-alive"]) {
+    const paths = [
+      { name: "direct", target: firstDirect, check: directCheck },
+      ...(mode === "keep-alive" ? [{ name: "pump", target: setup.pump, check: directCheck }] : []),
+      { name: "floor", target: setup.floor, check: gatewayCheck },
+      { name: "gateway", target: setup.gateway, check: gatewayCheck },
+    ];
     const agents = paths.map(() => (mode === "fresh" ? false : keepAliveAgent(1)));
     // Warm-up: connections, JIT, the worker's code paths.
     for (let i = 0; i < sizes.warmup; i++) {
-      for (const [index, [, target]] of paths.entries()) await send(target, agents[index]);
+      for (const [index, { target }] of paths.entries()) await send(target, agents[index]);
     }
     const samples = paths.map(() => []);
     let errors = 0;
     const examples = [];
     const block = Math.ceil(sizes.latencyCount / sizes.latencyBlocks);
     for (let round = 0; round < sizes.latencyBlocks; round++) {
-      for (const [index, [, target, check]] of paths.entries()) {
+      for (const [index, { target, check }] of paths.entries()) {
         const result = await latencies(target, agents[index], block, check);
         samples[index].push(...result.samples);
         errors += result.errors.count;
@@ -88,12 +104,25 @@ export async function measureGateway(report, setup, sizes) {
     for (const agent of agents) if (agent) agent.destroy();
     if (errors > 0) report.error("1", `${errors} bad answers in the ${mode} latency run, e.g. ${examples.slice(0, 2).join(" | ")}`);
 
-    const [a, floor, b] = samples.map((values) => summarize(values));
+    const stats = Object.fromEntries(paths.map(({ name }, index) => [name, summarize(samples[index])]));
+    const { direct: a, gateway: b, pump = null, floor } = stats;
     const ratio = b.p50 / a.p50;
     const added = b.p50 - a.p50;
+    const versus = (reference) => `${ms(reference.p50)} (${(reference.p50 / a.p50).toFixed(2)}×, +${ms(reference.p50 - a.p50)})`;
     report.row("1", `gateway overhead, ${mode === "fresh" ? "fresh connection per request" : "keep-alive"}`, {
-      text: `direct p50 ${ms(a.p50)} p99 ${ms(a.p99)} | gateway p50 ${ms(b.p50)} p99 ${ms(b.p99)} | ratio ${ratio.toFixed(2)}, added ${ms(added)} | node floor p50 ${ms(floor.p50)} (+${ms(floor.p50 - a.p50)})`,
-      data: { mode, direct: a, gateway: b, floor, p50Ratio: ratio, p50AddedMs: added, p99Ratio: b.p99 / a.p99, floorP50AddedMs: floor.p50 - a.p50 },
+      text:
+        `direct p50 ${ms(a.p50)} p99 ${ms(a.p99)} | gateway p50 ${ms(b.p50)} p99 ${ms(b.p99)} | ratio ${ratio.toFixed(2)}, added ${ms(added)}` +
+        `${pump === null ? "" : ` | tcp pump p50 ${versus(pump)}`} | node proxy p50 ${versus(floor)}`,
+      data: {
+        mode,
+        ...stats,
+        p50Ratio: ratio,
+        p50AddedMs: added,
+        p99Ratio: b.p99 / a.p99,
+        pumpP50Ratio: pump === null ? null : pump.p50 / a.p50,
+        pumpP50AddedMs: pump === null ? null : pump.p50 - a.p50,
+        floorP50AddedMs: floor.p50 - a.p50,
+      },
     });
     const isMet = verdict(ratio, "at-most", 1.15) === "met" && verdict(added, "at-most", 0.3) === "met";
     report.target("1", `${mode}: p50 ratio ≤ 1.15 and ≤ 0.3 ms added`, `${ratio.toFixed(2)}, +${ms(added)}`, isMet ? "met" : "missed");
@@ -101,9 +130,9 @@ export async function measureGateway(report, setup, sizes) {
 }
 
 /**
- * Row 2. Closed-loop throughput at 1, 8 and 32 clients: the 2 bare workers round-robin, the floor
- * proxy, then the gateway, in THROUGHPUT_ROUNDS interleaved rounds (so drift on a shared machine
- * hits all three alike); with the CPU each process spent per request (from /proc).
+ * Row 2. Closed-loop throughput at 1, 8 and 32 clients: the 2 bare workers round-robin, the two
+ * references, then the gateway, in THROUGHPUT_ROUNDS interleaved rounds (so drift on a shared machine
+ * hits all four alike); with the CPU each process spent per request (from /proc).
  */
 const THROUGHPUT_ROUNDS = 3;
 
@@ -130,25 +159,27 @@ export async function measureThroughput(report, setup, sizes) {
         agent.destroy();
       }
     };
-    const rounds = { bare: [], floor: [], gateway: [] };
+    const rounds = { bare: [], pump: [], floor: [], gateway: [] };
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
       rounds.bare.push(await run(setup.direct, directCheck, null));
+      rounds.pump.push(await run([setup.pump], directCheck, setup.pids.pump));
       rounds.floor.push(await run([setup.floor], gatewayCheck, setup.pids.floor));
       rounds.gateway.push(await run([setup.gateway], gatewayCheck, setup.pids.server));
     }
-    const [bare, floor, gateway] = [rounds.bare, rounds.floor, rounds.gateway].map(combineRounds);
-    for (const [what, result] of [["bare workers", bare], ["floor proxy", floor], ["gateway", gateway]]) {
+    const [bare, pump, floor, gateway] = [rounds.bare, rounds.pump, rounds.floor, rounds.gateway].map(combineRounds);
+    for (const [what, result] of [["bare workers", bare], ["tcp pump", pump], ["node proxy", floor], ["gateway", gateway]]) {
       if (result.errors.count > 0) {
         report.error("2", `${result.errors.count} bad answers from the ${what} at ${concurrency} clients, e.g. ${result.errors.examples.slice(0, 2).join(" | ")}`);
       }
     }
     const share = gateway.rps / bare.rps;
     const cpu = (result) => Math.round(result.cpuUsPerRequest.proxy ?? 0);
+    const versus = (result) => `${Math.round(result.rps)} req/s (${((result.rps / bare.rps) * 100).toFixed(0)}%), ${cpu(result)} µs CPU/req`;
     report.row("2", `sync throughput, ${concurrency} client${concurrency === 1 ? "" : "s"}`, {
       text:
         `bare workers ${Math.round(bare.rps)} req/s | gateway ${Math.round(gateway.rps)} req/s, ${(share * 100).toFixed(0)}% of bare, ${cpu(gateway)} µs CPU/req` +
-        ` | node floor ${Math.round(floor.rps)} req/s (${((floor.rps / bare.rps) * 100).toFixed(0)}%), ${cpu(floor)} µs CPU/req`,
-      data: { concurrency, share, rounds: THROUGHPUT_ROUNDS, bare: summary(bare), floor: summary(floor), gateway: summary(gateway) },
+        ` | tcp pump ${versus(pump)} | node proxy ${versus(floor)}`,
+      data: { concurrency, share, rounds: THROUGHPUT_ROUNDS, bare: summary(bare), pump: summary(pump), floor: summary(floor), gateway: summary(gateway) },
     });
     if (concurrency > 1) {
       report.target("2", `${concurrency} clients: ≥ 80% of bare worker throughput`, `${(share * 100).toFixed(0)}%`, verdict(share, "at-least", 0.8));
