@@ -9,6 +9,8 @@ import type { SchedulerContext } from "./context.js";
 export interface Dispatcher {
   /** Queues an async task (a redelivered one goes back to the front, §4.4) and wakes the endpoint. */
   enqueueAsync(state: EndpointState, item: AsyncItem, isRedelivery: boolean): void;
+  /** A worker slot at once, when one is free and nobody is queued; else null (nothing is queued). */
+  tryAcquire(state: EndpointState): WorkerEntry | null;
   /**
    * A worker slot for a sync/streaming request: at once when one is free and nobody is queued, else
    * after waiting in the queue until `until` (clock ms); null when none came (or the endpoint went away).
@@ -83,6 +85,13 @@ export function createDispatcher(ctx: SchedulerContext): Dispatcher {
     }
   };
 
+  const tryAcquire = (state: EndpointState): WorkerEntry | null => {
+    if (state.queue.length > 0) return null;
+    const worker = pickWorker(state);
+    if (worker !== null) take(state, worker);
+    return worker;
+  };
+
   return {
     pump,
     enqueueAsync(state, item, isRedelivery) {
@@ -92,14 +101,10 @@ export function createDispatcher(ctx: SchedulerContext): Dispatcher {
       ctx.evaluate(state);
       pump(state);
     },
+    tryAcquire,
     acquire(state, until) {
-      if (state.queue.length === 0) {
-        const worker = pickWorker(state);
-        if (worker !== null) {
-          take(state, worker);
-          return Promise.resolve(worker);
-        }
-      }
+      const free = tryAcquire(state);
+      if (free !== null) return Promise.resolve(free);
       const now = clock.now();
       if (until <= now || state.isClosed) return Promise.resolve(null);
       return new Promise<WorkerEntry | null>((resolve) => {

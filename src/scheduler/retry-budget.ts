@@ -18,15 +18,20 @@ export function backoffMs(attemptNumber: number): number {
 /** From this retry on the wait is the 5 s maximum (1.2^9 > 5). */
 const SATURATED_FROM = 10;
 
+/** The wait before each of the first n retries added up, for n below SATURATED_FROM: every predict asks. */
+const STEPWISE_WINDOW_MS = Array.from({ length: SATURATED_FROM }, (_, n) => {
+  let total = 0;
+  for (let attempt = 1; attempt <= n; attempt++) total += backoffMs(attempt);
+  return total;
+});
+
 /**
  * Total time the gateway spends waiting between `numRetries` retries. num_retries has no upper bound
  * on the API, so the saturated tail is added in one step: a huge value must not stall the event loop.
  */
 export function retryWindowMs(numRetries: number): number {
   const stepwise = Math.min(numRetries, SATURATED_FROM - 1);
-  let total = 0;
-  for (let n = 1; n <= stepwise; n++) total += backoffMs(n);
-  return total + Math.max(0, numRetries - stepwise) * backoffMs(SATURATED_FROM);
+  return (STEPWISE_WINDOW_MS[stepwise] ?? 0) + Math.max(0, numRetries - stepwise) * backoffMs(SATURATED_FROM);
 }
 
 export class RetryBudget {

@@ -64,7 +64,7 @@ export function createSyncPredict(ctx: SchedulerContext, dispatcher: Dispatcher,
     const state = ctx.stateFor(endpoint.id);
     const budget = new RetryBudget(clock, request, ctx.deps.config.syncTimeoutSeconds);
     for (;;) {
-      const worker = await dispatcher.acquire(state, budget.waitUntil);
+      const worker = dispatcher.tryAcquire(state) ?? (await dispatcher.acquire(state, budget.waitUntil));
       if (worker === null) return budget.exhausted(hasServingWorker(state));
       budget.countAttempt();
       let outcome: PredictResponse | ExhaustedReason;

@@ -84,8 +84,7 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
             conn.destroy(new Error("timed out"));
           }, timeoutMs);
     try {
-      const reply = await conn.request(head, body);
-      return { status: reply.status, text: reply.body.toString("utf8") };
+      return await conn.request(head, body);
     } catch (error) {
       if (isTimedOut) throw requestTimedOut();
       throw new WorkerConnectionError(`worker ${baseUrl} did not answer: ${String(error)}`, { cause: error });

@@ -8,15 +8,24 @@
  * and a response parser for what a worker may send: a status line, headers, then a Content-Length
  * body, a chunked body, or (no length, HTTP/1.0 style) a body ending with the connection. 1xx
  * interim answers are skipped. Anything unparseable ends the connection with an error.
+ *
+ * Reads land in one buffer shared by every connection (net's `onread`): no stream machinery and no
+ * allocation per read. A read is parsed before its callback returns; what must outlive it (a partial
+ * answer) is copied out, and a complete answer leaves as a decoded string.
  */
 import net from "node:net";
 
 const CRLF_CRLF = Buffer.from("\r\n\r\n");
 const MAX_HEAD_BYTES = 64 * 1024;
+/** Where every connection's reads land; valid only until the read's callback returns. */
+const sharedReadBuffer = Buffer.alloc(64 * 1024);
+const isBorrowed = (bytes: Buffer): boolean => bytes.buffer === sharedReadBuffer.buffer;
+const EMPTY = Buffer.alloc(0);
 
 export interface RawReply {
   status: number;
-  body: Buffer;
+  /** The body, decoded as UTF-8. */
+  text: string;
 }
 
 interface Pending {
@@ -28,7 +37,7 @@ type BodyMode = { kind: "length"; remaining: number } | { kind: "chunked" } | { 
 
 export class WorkerConnection {
   private readonly socket: net.Socket;
-  private buffered: Buffer = Buffer.alloc(0);
+  private buffered: Buffer = EMPTY;
   private pending: Pending | null = null;
   private status = 0;
   private mode: BodyMode | null = null;
@@ -43,8 +52,11 @@ export class WorkerConnection {
     private readonly onIdle: (connection: WorkerConnection) => void,
     private readonly onClose: (connection: WorkerConnection) => void,
   ) {
-    this.socket = net.connect({ host, port, noDelay: true });
-    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    const callback = (size: number): boolean => {
+      this.onRead(size);
+      return true; // false would pause the socket
+    };
+    this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: sharedReadBuffer, callback } });
     this.socket.on("error", (error) => this.fail(error));
     this.socket.on("close", () => this.onSocketClose());
   }
@@ -72,13 +84,19 @@ export class WorkerConnection {
     this.fail(error ?? new Error("connection destroyed"));
   }
 
-  private onData(chunk: Buffer): void {
+  /** `size` bytes arrived in the shared read buffer: nothing may keep a view of it once this returns. */
+  private onRead(size: number): void {
+    const chunk = sharedReadBuffer.subarray(0, size);
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     try {
       this.parse();
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));
     }
+    // An answer split across reads: keep its bytes so far in memory of their own.
+    if (this.buffered.length === 0) this.buffered = EMPTY;
+    else if (isBorrowed(this.buffered)) this.buffered = Buffer.from(this.buffered);
+    if (this.parts.some(isBorrowed)) this.parts = this.parts.map((part) => (isBorrowed(part) ? Buffer.from(part) : part));
   }
 
   private parse(): void {
@@ -141,7 +159,7 @@ export class WorkerConnection {
   private parseBody(mode: BodyMode): boolean {
     if (mode.kind === "until-close") {
       this.parts.push(this.buffered);
-      this.buffered = Buffer.alloc(0);
+      this.buffered = EMPTY;
       return false;
     }
     if (mode.kind === "length") {
@@ -172,7 +190,8 @@ export class WorkerConnection {
 
   private complete(): void {
     const pending = this.pending;
-    const reply = { status: this.status, body: this.parts.length === 1 && this.parts[0] !== undefined ? this.parts[0] : Buffer.concat(this.parts) };
+    const [only] = this.parts;
+    const reply = { status: this.status, text: this.parts.length === 1 && only !== undefined ? only.toString("utf8") : Buffer.concat(this.parts).toString("utf8") };
     this.pending = null;
     this.mode = null;
     this.parts = [];
