@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { createAdaptorServer } from "@hono/node-server";
 import { pruneBlobs } from "./blobs/blob-prune.js";
 import { createLocalBlobStore } from "./blobs/local-blob-store.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
@@ -22,6 +21,7 @@ import type { WorkerRuntime } from "./domain/ports.js";
 import { TaskService } from "./domain/tasks/task-service.js";
 import { createApp } from "./http/app.js";
 import { attachFastLane, type FastLane } from "./http/fast-lane/fast-lane.js";
+import { createHonoListener } from "./http/hono-listener.js";
 import { createSyncTaskLane } from "./http/fast-lane/sync-task-lane.js";
 import { chooseRuntime, processJobRunner } from "./instance-runtime.js";
 import type { Services } from "./http/services.js";
@@ -234,7 +234,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     };
 
     const app = createApp(services);
-    const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    const hono = createHonoListener(app.fetch);
+    const server = createServer(hono.listener);
     server.keepAliveTimeout = 65_000;
     // POST /v1/sync-tasks in its plain form skips Node's and hono's request machinery (issue 5).
     const fastLane = attachFastLane(server, createSyncTaskLane(services));
@@ -247,6 +248,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     await jobExecutor.start();
     triggerClock.start();
     batchOrchestrator.resume();
+    // Ready now; the adaptor loads in the background, before the first request in the usual case.
+    setImmediate(() => void hono.warmUp().catch((error: unknown) => logger.warn(`http: loading the request adaptor failed: ${String(error)}`)));
 
     let closing: Promise<void> | null = null;
     return {

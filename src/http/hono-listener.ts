@@ -1,0 +1,38 @@
+/**
+ * The hono app as Node's request listener, with @hono/node-server loaded after start-up.
+ *
+ * That module reads `global.Request` when it loads, which makes Node load its whole fetch
+ * implementation (undici): about a tenth of the server's start-up CPU (issue 5, row 6). Nothing
+ * before the first request needs it, so `warmUp()` loads it once the server is listening, and a
+ * request that arrives before then waits for the load.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+
+type FetchCallback = (request: Request, env: unknown) => Response | Promise<Response>;
+
+export interface HonoListener {
+  listener: RequestListener;
+  /** Starts loading the adaptor (once); resolves when it is there. */
+  warmUp(): Promise<void>;
+}
+
+export function createHonoListener(fetch: FetchCallback): HonoListener {
+  let loaded: RequestListener | null = null;
+  let loading: Promise<RequestListener> | null = null;
+  const load = (): Promise<RequestListener> =>
+    (loading ??= import("@hono/node-server").then(({ getRequestListener }) => (loaded = getRequestListener(fetch))));
+
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
+    if (loaded !== null) {
+      void loaded(request, response);
+      return;
+    }
+    load().then(
+      (ready) => ready(request, response),
+      (error: unknown) => {
+        response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ detail: `Internal error: ${String(error)}` }));
+      },
+    );
+  };
+  return { listener, warmUp: () => load().then(() => undefined) };
+}
