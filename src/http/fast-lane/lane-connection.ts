@@ -3,7 +3,9 @@
  * the next head is read only once the previous answer is written, so answers can never cross (RFC
  * 9112 §9.3.2). The first request the lane will not serve hands the whole connection, from that
  * request's first byte, to Node's HTTP server for good; nothing of it has been consumed, so the app
- * sees exactly the bytes the client sent.
+ * sees exactly the bytes the client sent. A request that is not received in full within the server's
+ * headersTimeout (its head) or requestTimeout (all of it) gets Node's 408 and the connection ends, as
+ * Node's server does; its timer runs only while a request is partly received.
  */
 import type { Socket } from "node:net";
 import type { AnswerFormatter } from "./answer-bytes.js";
@@ -15,11 +17,15 @@ export interface LaneConnectionContext {
   formatter: AnswerFormatter;
   /** The server's keepAliveTimeout (ms): how long a connection may sit idle between requests. */
   keepAliveTimeoutMs(): number;
+  /** The server's headersTimeout and requestTimeout (ms from a request's first byte; 0: none). */
+  requestTimeouts(): { headersMs: number; requestMs: number };
   /** Gives the socket, with `unread` pushed back in front of whatever comes next, to the app's server. */
   handOff(socket: Socket, unread: Buffer): void;
 }
 
 const EMPTY = Buffer.alloc(0);
+/** What Node's server writes when a request was not received in time. */
+const REQUEST_TIMEOUT_ANSWER = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n";
 
 export function serveLaneConnection(socket: Socket, context: LaneConnectionContext): void {
   // Received bytes not yet consumed by a request, kept as chunks so a large body is copied once.
@@ -30,6 +36,10 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
   let isServing = false;
   let isEnded = false;
   let isDone = false;
+  /** When the lane began reading the request in progress (ms), and whether its head is read. */
+  let requestStartedAt: number | null = null;
+  let isHeadRead = false;
+  let deadline: NodeJS.Timeout | null = null;
 
   const unread = (): Buffer => {
     if (chunks.length !== 1) chunks = [chunks.length === 0 ? EMPTY : Buffer.concat(chunks, received)];
@@ -41,8 +51,37 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
     received = rest.byteLength;
   };
 
+  /** The request in progress is complete, handed off or abandoned: its timer stops. */
+  const settleRequest = (): void => {
+    requestStartedAt = null;
+    isHeadRead = false;
+    if (deadline !== null) clearTimeout(deadline);
+    deadline = null;
+  };
+  /** Ms left before the partial request in progress is late; null when no timeout applies. */
+  const timeLeft = (): number | null => {
+    if (requestStartedAt === null) return null;
+    const { headersMs, requestMs } = context.requestTimeouts();
+    const limits = [requestMs, isHeadRead ? 0 : headersMs].filter((limit) => limit > 0);
+    return limits.length === 0 ? null : requestStartedAt + Math.min(...limits) - Date.now();
+  };
+  const onDeadline = (): void => {
+    deadline = null;
+    if (isDone || isServing) return;
+    const left = timeLeft();
+    if (left === null) return;
+    if (left > 0) {
+      deadline = setTimeout(onDeadline, left);
+      return;
+    }
+    detach();
+    socket.write(REQUEST_TIMEOUT_ANSWER);
+    socket.destroy();
+  };
+
   const detach = (): void => {
     isDone = true;
+    settleRequest();
     socket.setTimeout(0);
     socket.off("data", onData);
     socket.off("end", onEnd);
@@ -64,7 +103,11 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
   };
   /** Called when the bytes so far do not make a request: more may come, unless the client ended. */
   const waitForMore = (): void => {
-    if (!isEnded) return;
+    if (!isEnded) {
+      const left = deadline === null ? timeLeft() : null;
+      if (left !== null) deadline = setTimeout(onDeadline, Math.max(0, left));
+      return;
+    }
     // The client sent all it will; a partial request can never be completed.
     detach();
     socket.end();
@@ -72,6 +115,7 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
 
   const next = (): void => {
     while (!isServing && !isDone) {
+      if (received > 0) requestStartedAt ??= Date.now();
       if (received < needed) return waitForMore();
       const head = readRequestHead(unread());
       if (head === "incomplete") {
@@ -83,11 +127,13 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
       if (bodySize === null) return handOff();
       if (received < head.size + bodySize) {
         needed = head.size + bodySize;
+        isHeadRead = true;
         return waitForMore();
       }
       const request = unread();
       const answer = context.lane.serve(head, request.subarray(head.size, head.size + bodySize));
       if (answer === null) return handOff();
+      settleRequest();
       consume(head.size + bodySize);
       needed = 1;
       isServing = true;

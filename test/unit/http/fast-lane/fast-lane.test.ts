@@ -152,6 +152,37 @@ describe("the fast lane", () => {
     expect(isClosed()).toBe(true);
   });
 
+  it("answers Node's 408 and closes when a head or a body is not received within the server's timeouts", async () => {
+    const { server, port, served } = await start();
+    server.headersTimeout = 100;
+    server.requestTimeout = 200;
+    const timedOut = "HTTP/1.1 408 Request Timeout\r\nConnection: close";
+    const partialHead = await exchange(port, ["POST /fast HTTP/1.1\r\nHost: a\r\n"], 1);
+    const partialBody = await exchange(port, ["POST /fast HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc"], 1);
+    const afterAnswer = await exchange(port, [post("/fast", "first"), "POST /fast HTTP/1.1\r\nHo"], 2);
+    for (const { answers: got, isClosed } of [partialHead, partialBody]) {
+      expect(got.map((answer) => answer.head)).toEqual([timedOut]);
+      expect(isClosed()).toBe(true);
+    }
+    expect(afterAnswer.answers.map((answer) => answer.head.split("\r\n")[0])).toEqual(["HTTP/1.1 200 OK", "HTTP/1.1 408 Request Timeout"]);
+    expect(served).toEqual(["first"]);
+  });
+
+  it("stops a request's timer once the request is complete", async () => {
+    const { server, port, served } = await start();
+    server.headersTimeout = 100;
+    server.requestTimeout = 200;
+    const request = post("/fast", "in time");
+    const { answers: got, socket, isClosed } = await exchange(port, [request.slice(0, 10), request.slice(10)], 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(isClosed()).toBe(false);
+    const second = once(socket, "data");
+    socket.write(post("/fast", "still open"));
+    await second;
+    expect(got.map((answer) => answer.body)).toEqual(['{"lane":"in time"}']);
+    expect(served).toEqual(["in time", "still open"]);
+  });
+
   it("lets server.close() finish once its connections are closed", async () => {
     const current = await start();
     const { socket } = await exchange(current.port, [post("/fast", "open")], 1);
