@@ -1,19 +1,33 @@
+import { existsSync } from "node:fs";
 import { request } from "node:http";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { JobHandle, JobRunner, WorkerHandle, WorkerRuntime } from "./domain/ports.js";
+import type { ChosenRuntime } from "./instance-runtime.js";
 import { dataDirFilter, orphanIds } from "./runtime/docker/labels.js";
 
 /** Where the engine listens, when Node's own http client can reach it (no TLS, no ssh, no pipes). */
 export type EngineTarget = { socketPath: string } | { host: string; port: number };
 
-export function plainEngineTarget(env: Record<string, string | undefined>): EngineTarget | null {
+/**
+ * The engine dockerode would reach (docker-modem's reading of DOCKER_HOST), when plain HTTP reaches
+ * it; null when only the real client can (TLS, ssh, named pipes). Without DOCKER_HOST that is Docker
+ * Desktop's `~/.docker/run/docker.sock` when it exists, else `/var/run/docker.sock`.
+ */
+export function plainEngineTarget(env: Record<string, string | undefined>, home = homedir()): EngineTarget | null {
   const host = env["DOCKER_HOST"] ?? "";
-  if (host === "") return { socketPath: "/var/run/docker.sock" };
-  if (host.startsWith("unix://")) return { socketPath: host.slice("unix://".length) };
-  if (host.startsWith("tcp://") && (env["DOCKER_TLS_VERIFY"] ?? "") === "") {
-    const url = new URL(`http://${host.slice("tcp://".length)}`);
-    return { host: url.hostname, port: Number(url.port || 2375) };
-  }
-  return null;
+  const socketPath = host === "" || host === "unix://" ? defaultSocket(home) : host.startsWith("unix://") ? host.slice("unix://".length) : null;
+  if (socketPath !== null) return { socketPath };
+  if (!host.startsWith("tcp://")) return null;
+  const url = new URL(`http://${host.slice("tcp://".length)}`);
+  // docker-modem speaks TLS when DOCKER_TLS_VERIFY is 1 or the port is 2376.
+  if (env["DOCKER_TLS_VERIFY"] === "1" || url.port === "2376") return null;
+  return { host: url.hostname, port: Number(url.port || 2375) };
+}
+
+function defaultSocket(home: string): string {
+  const desktop = join(home, ".docker", "run", "docker.sock");
+  return existsSync(desktop) ? desktop : "/var/run/docker.sock";
 }
 
 /** One Engine API call with Node's http client; rejects on a transport error or after `timeoutMs`. */
@@ -32,13 +46,10 @@ function engineCall(target: EngineTarget, method: string, path: string, timeoutM
 }
 
 /**
- * Whether a Docker engine answers `GET /_ping`, asked with Node's own http client so that the answer
- * costs no dockerode load (about 230 ms of CPU and 13 MB: bench row 6). null when the endpoint needs
- * the real client to be reached (TLS, ssh, named pipes).
+ * Whether a Docker engine answers `GET /_ping` at `target`, asked with Node's own http client so that
+ * the answer costs no dockerode load (about 230 ms of CPU and 13 MB: bench row 6).
  */
-export async function pingDockerEngine(env: Record<string, string | undefined>, timeoutMs = 2_000): Promise<boolean | null> {
-  const target = plainEngineTarget(env);
-  if (target === null) return null;
+export async function pingDockerEngine(target: EngineTarget, timeoutMs = 2_000): Promise<boolean> {
   try {
     return (await engineCall(target, "GET", "/_ping", timeoutMs)).status === 200;
   } catch {
@@ -72,20 +83,15 @@ function isListedContainer(value: unknown): value is { Id: string; Labels?: Reco
   return typeof value === "object" && value !== null && "Id" in value && typeof value.Id === "string";
 }
 
-export interface DockerPair {
-  runtime: WorkerRuntime;
-  jobRunner: JobRunner;
-}
-
 /**
  * The Docker runtime and job runner behind a promise, loaded on the first call that needs them: an
  * idle instance never pays for dockerode (bench row 6: 13 MB of its idle memory). A load that fails
  * makes those calls fail with its reason (an endpoint then ends UPDATE_FAILED with it); the next
  * call tries again. Disposing what never loaded does nothing.
  */
-export function deferredDocker(load: () => Promise<DockerPair>): DockerPair {
-  let pending: Promise<DockerPair> | null = null;
-  const loaded = (): Promise<DockerPair> => {
+export function deferredDocker(load: () => Promise<ChosenRuntime>): ChosenRuntime {
+  let pending: Promise<ChosenRuntime> | null = null;
+  const loaded = (): Promise<ChosenRuntime> => {
     if (pending === null) {
       const attempt = load();
       pending = attempt;
@@ -95,7 +101,7 @@ export function deferredDocker(load: () => Promise<DockerPair>): DockerPair {
     }
     return pending;
   };
-  const ifLoaded = async (): Promise<DockerPair | null> => (pending === null ? null : pending.catch(() => null));
+  const ifLoaded = async (): Promise<ChosenRuntime | null> => (pending === null ? null : pending.catch(() => null));
   const runtime: WorkerRuntime = {
     name: "docker",
     prepare: async (bundle, gpus, log) => (await loaded()).runtime.prepare(bundle, gpus, log),

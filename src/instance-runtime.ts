@@ -7,6 +7,7 @@ import type { JobRunner, WorkerRuntime } from "./domain/ports.js";
 import { createProcessJobRunner } from "./runtime/process/job-runner.js";
 import { createProcessRuntime } from "./runtime/process/process-runtime.js";
 import { deferredDocker, pingDockerEngine, plainEngineTarget, sweepOrphansOverHttp } from "./instance-docker.js";
+import { lazyGpuAllocator } from "./runtime/gpu-inventory.js";
 
 /** The worker server, run by path (process runtime) or copied into images (docker runtime). */
 export const WORKER_DIR = fileURLToPath(new URL("../src/worker", import.meta.url));
@@ -33,39 +34,35 @@ export interface ChosenRuntime {
  */
 export async function chooseRuntime(context: RuntimeContext): Promise<ChosenRuntime> {
   const { config } = context;
-  if (config.runtime === "process") return { runtime: processRuntime(context), jobRunner: processJobRunner(context) };
-  const answers = await pingDockerEngine(context.env);
-  if (answers === false) {
+  const processes = (): ChosenRuntime => ({ runtime: processRuntime(context), jobRunner: processJobRunner(context) });
+  if (config.runtime === "process") return processes();
+  const target = plainEngineTarget(context.env);
+  if (target !== null && !(await pingDockerEngine(target))) {
     if (config.runtime === "docker") {
       throw new ConfigError("No Docker engine answers (DOCKER_HOST or /var/run/docker.sock). Start one, or use --runtime process.");
     }
-    return { runtime: processRuntime(context), jobRunner: processJobRunner(context) };
-  }
-  if (answers === null) {
-    // An engine reached through TLS or ssh: only the real client can tell, so load it now.
-    const pair = await loadDocker(context, randomBytes(8).toString("hex"), true);
-    if (pair === null) {
-      if (config.runtime === "docker") throw new ConfigError(`No Docker engine answers at DOCKER_HOST=${context.env["DOCKER_HOST"] ?? ""}.`);
-      return { runtime: processRuntime(context), jobRunner: processJobRunner(context) };
-    }
-    return pair;
+    return processes();
   }
   // The image map is checked now, so a typo is a start-up error rather than a failed build later.
-  await parseImageMapOrThrow(config.imageMap);
+  const imageMap = await parseImageMapOrThrow(config.imageMap);
   const instanceId = randomBytes(8).toString("hex");
+  if (target === null) {
+    // An engine reached through TLS or ssh: only the real client can tell, so load it (and sweep) now.
+    const pair = await loadDocker(context, instanceId, imageMap, true);
+    if (pair !== null) return pair;
+    if (config.runtime === "docker") throw new ConfigError(`No Docker engine answers at DOCKER_HOST=${context.env["DOCKER_HOST"] ?? ""}.`);
+    return processes();
+  }
   // A crashed instance's containers go now, in the background and without dockerode, which loads
   // only when something first needs a container.
-  const target = plainEngineTarget(context.env);
-  if (target !== null) {
-    sweepOrphansOverHttp(target, config.dataDir, instanceId).then(
-      (removed) => {
-        if (removed > 0) context.logger.info(`removed ${removed} container(s) left by a crashed instance`);
-      },
-      (error: unknown) => context.logger.warn("could not remove containers left by a crashed instance", { error: error instanceof Error ? error.message : String(error) }),
-    );
-  }
+  sweepOrphansOverHttp(target, config.dataDir, instanceId).then(
+    (removed) => {
+      if (removed > 0) context.logger.info(`removed ${removed} container(s) left by a crashed instance`);
+    },
+    (error: unknown) => context.logger.warn("could not remove containers left by a crashed instance", { error: error instanceof Error ? error.message : String(error) }),
+  );
   return deferredDocker(async () => {
-    const pair = await loadDocker(context, instanceId, target === null);
+    const pair = await loadDocker(context, instanceId, imageMap, false);
     if (pair === null) throw new ConfigError("The Docker engine stopped answering.");
     return pair;
   });
@@ -74,10 +71,10 @@ export async function chooseRuntime(context: RuntimeContext): Promise<ChosenRunt
 /**
  * Loads dockerode and the Docker runtime (about 230 ms of CPU and 13 MB: kept off the start-up path
  * unless the engine needs the real client to be reached), sweeps the containers a crashed instance
- * left when `sweep` (the plain-HTTP sweep did not), and builds the runtime and job runner. null when
- * the engine does not answer.
+ * left when `sweep` (no plain-HTTP sweep could), and builds the runtime and job runner, which share
+ * one GPU inventory. null when the engine does not answer.
  */
-async function loadDocker(context: RuntimeContext, instanceId: string, sweep: boolean): Promise<ChosenRuntime | null> {
+async function loadDocker(context: RuntimeContext, instanceId: string, imageMap: Record<string, string>, sweep: boolean): Promise<ChosenRuntime | null> {
   const { config, logger } = context;
   const [{ default: Dockerode }, { createDockerJobRunner, createDockerRuntime, isDockerAvailable }] = await Promise.all([
     import("dockerode"),
@@ -85,7 +82,8 @@ async function loadDocker(context: RuntimeContext, instanceId: string, sweep: bo
   ]);
   const docker = new Dockerode();
   if (!(await isDockerAvailable(docker))) return null;
-  const imageMap = await parseImageMapOrThrow(config.imageMap);
+  // One inventory: a job container and a worker container never get the same device.
+  const gpuAllocator = lazyGpuAllocator(config.gpus ?? undefined, context.env);
   const runtime = createDockerRuntime({
     docker,
     instanceId,
@@ -96,7 +94,7 @@ async function loadDocker(context: RuntimeContext, instanceId: string, sweep: bo
     logger: logger.child("docker"),
     startTimeoutMs: config.workerStartTimeoutMs,
     imageMap,
-    gpus: config.gpus ?? undefined,
+    gpuAllocator,
     gpuPolicy: config.gpuPolicy,
     python: config.python,
     env: context.env,
@@ -111,9 +109,8 @@ async function loadDocker(context: RuntimeContext, instanceId: string, sweep: bo
     dataDir: config.dataDir,
     imageMap,
     logger: logger.child("jobs"),
-    gpus: config.gpus ?? undefined,
+    gpuAllocator,
     gpuPolicy: config.gpuPolicy,
-    env: context.env,
   });
   return { runtime, jobRunner };
 }

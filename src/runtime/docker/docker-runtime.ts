@@ -40,6 +40,8 @@ export interface DockerRuntimeOptions {
   imageMap: ImageMap;
   /** Declared GPU ids; else detected with `nvidia-smi -L`, else none. */
   gpus?: string[];
+  /** The host's GPU inventory, when shared with the job runner; default: one of its own from `gpus`. */
+  gpuAllocator?: () => Promise<GpuAllocator>;
   gpuPolicy?: GpuPolicy;
   /** Host interpreter whose cloudpickle and pip build the images. Default python3. */
   python?: string;
@@ -84,7 +86,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
   let engine: Promise<EngineInfo> | null = null;
   let disposePromise: Promise<void> | null = null;
 
-  const gpuAllocator = lazyGpuAllocator(options.gpus, env);
+  const gpuAllocator = options.gpuAllocator ?? lazyGpuAllocator(options.gpus, env);
   const engineInfo = (): Promise<EngineInfo> => {
     engine ??= readEngineInfo(docker);
     engine.catch(() => (engine = null));

@@ -2,4 +2,3 @@
 export { createDockerRuntime, type DockerRuntime, type DockerRuntimeOptions } from "./docker-runtime.js";
 export { isDockerAvailable } from "./engine-info.js";
 export { createDockerJobRunner, type DockerJobRunnerOptions } from "./job-runner.js";
-export { parseImageMap } from "./image-map.js";

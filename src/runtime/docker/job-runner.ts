@@ -12,7 +12,7 @@ import type Dockerode from "dockerode";
 import { type Clock, systemClock } from "../../domain/clock.js";
 import type { Logger } from "../../domain/logger.js";
 import type { JobHandle, JobRunSpec, JobRunner } from "../../domain/ports.js";
-import { type GpuPolicy, fitsGpuPolicy, lazyGpuAllocator } from "../gpu-inventory.js";
+import { type GpuAllocator, type GpuPolicy, fitsGpuPolicy, lazyGpuAllocator } from "../gpu-inventory.js";
 import { killLeftover } from "../process/job-process.js";
 import type { Env } from "../process/run-command.js";
 import { containerLimits } from "./container-limits.js";
@@ -34,6 +34,8 @@ export interface DockerJobRunnerOptions {
   logger: Logger;
   /** Declared GPU ids; else detected with `nvidia-smi -L`, else none. */
   gpus?: string[];
+  /** The host's GPU inventory, when shared with the Docker runtime; default: one of its own from `gpus`. */
+  gpuAllocator?: () => Promise<GpuAllocator>;
   gpuPolicy?: GpuPolicy;
   /** Environment of `nvidia-smi`. Default: this process's environment. */
   env?: Env;
@@ -57,7 +59,7 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
   let disposing: Promise<void> | null = null;
   const jobDirOf = (jobId: string): string => join(hostDataDir, "jobs", jobId);
 
-  const gpuAllocator = lazyGpuAllocator(options.gpus, options.env ?? process.env);
+  const gpuAllocator = options.gpuAllocator ?? lazyGpuAllocator(options.gpus, options.env ?? process.env);
   const engineInfo = (): Promise<EngineInfo> => {
     engine ??= readEngineInfo(docker);
     engine.catch(() => (engine = null));

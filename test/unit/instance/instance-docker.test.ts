@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LaunchError } from "../../../src/domain/errors.js";
 import type { JobRunner, WorkerRuntime } from "../../../src/domain/ports.js";
-import { deferredDocker, pingDockerEngine, sweepOrphansOverHttp } from "../../../src/instance-docker.js";
+import { deferredDocker, pingDockerEngine, plainEngineTarget, sweepOrphansOverHttp } from "../../../src/instance-docker.js";
 
 describe("pingDockerEngine: is there an engine, asked without dockerode", () => {
   it("answers true for an engine on a unix socket, false for none, null where only the client can tell", async () => {
@@ -16,13 +16,35 @@ describe("pingDockerEngine: is there an engine, asked without dockerode", () => 
     });
     await new Promise<void>((resolve) => engine.listen(socket, resolve));
     try {
-      expect(await pingDockerEngine({ DOCKER_HOST: `unix://${socket}` })).toBe(true);
-      expect(await pingDockerEngine({ DOCKER_HOST: `unix://${join(dir, "missing.sock")}` })).toBe(false);
-      expect(await pingDockerEngine({ DOCKER_HOST: "ssh://me@host" })).toBeNull();
-      expect(await pingDockerEngine({ DOCKER_HOST: "tcp://127.0.0.1:2376", DOCKER_TLS_VERIFY: "1" })).toBeNull();
+      const ping = async (env: Record<string, string>) => {
+        const target = plainEngineTarget(env, dir);
+        return target === null ? null : pingDockerEngine(target);
+      };
+      expect(await ping({ DOCKER_HOST: `unix://${socket}` })).toBe(true);
+      expect(await ping({ DOCKER_HOST: `unix://${join(dir, "missing.sock")}` })).toBe(false);
+      expect(await ping({ DOCKER_HOST: "ssh://me@host" })).toBeNull();
+      expect(await ping({ DOCKER_HOST: "tcp://127.0.0.1:2376", DOCKER_TLS_VERIFY: "1" })).toBeNull();
     } finally {
       engine.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("plainEngineTarget: DOCKER_HOST read as dockerode's docker-modem reads it", () => {
+  it("finds Docker Desktop's socket without DOCKER_HOST, and leaves TLS (2376 or DOCKER_TLS_VERIFY=1) to the real client", () => {
+    const home = mkdtempSync(join(tmpdir(), "launch-home-"));
+    try {
+      expect(plainEngineTarget({}, home)).toEqual({ socketPath: "/var/run/docker.sock" });
+      mkdirSync(join(home, ".docker", "run"), { recursive: true });
+      writeFileSync(join(home, ".docker", "run", "docker.sock"), "");
+      expect(plainEngineTarget({}, home)).toEqual({ socketPath: join(home, ".docker", "run", "docker.sock") });
+      expect(plainEngineTarget({ DOCKER_HOST: "unix:///run/user/1000/docker.sock" }, home)).toEqual({ socketPath: "/run/user/1000/docker.sock" });
+      expect(plainEngineTarget({ DOCKER_HOST: "tcp://10.0.0.5:2375" }, home)).toEqual({ host: "10.0.0.5", port: 2375 });
+      expect(plainEngineTarget({ DOCKER_HOST: "tcp://10.0.0.5:2376" }, home)).toBeNull();
+      expect(plainEngineTarget({ DOCKER_HOST: "tcp://10.0.0.5:2375", DOCKER_TLS_VERIFY: "1" }, home)).toBeNull();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../src/domain/logger.js";
 import type { JobRunSpec } from "../../../src/domain/ports.js";
 import { createDockerJobRunner } from "../../../src/runtime/docker/job-runner.js";
+import { GpuAllocator } from "../../../src/runtime/gpu-inventory.js";
 
 // No engine: the GPU decision and the disposed check come before any engine call, so a dead
 // socket shows which path ran.
@@ -73,6 +74,21 @@ describe("the Docker job runner without an engine", () => {
     // make the second one fail with "only 0 … are free" instead.
     await expect(runner.run(gpuJob(1), () => undefined)).rejects.not.toThrow(/free/);
     await expect(runner.run(gpuJob(1), () => undefined)).rejects.not.toThrow(/free/);
+    await runner.dispose();
+  });
+
+  it("draws on the inventory it is given: a GPU a worker container holds is not a job's", async () => {
+    const shared = new GpuAllocator(["0"]);
+    expect(shared.allocate(1)).toEqual(["0"]); // the Docker runtime gave it to a worker
+    const runner = createDockerJobRunner({
+      docker: new Dockerode({ socketPath: "/nonexistent/docker.sock" }),
+      instanceId: "i",
+      dataDir,
+      imageMap: {},
+      logger: silentLogger,
+      gpuAllocator: () => Promise.resolve(shared),
+    });
+    await expect(runner.run(gpuJob(1), () => undefined)).rejects.toThrow("Requested gpus=1 but only 0 of this host's 1 GPU(s) are free");
     await runner.dispose();
   });
 
