@@ -104,6 +104,27 @@ export function deviceRequests(gpuIds: readonly string[]): Dockerode.DeviceReque
   return [{ Driver: "nvidia", Count: 0, DeviceIDs: [...gpuIds], Capabilities: [["gpu"]] }];
 }
 
+/** The pod's resources as a container's: cpus, memory (without swap, as a pod has none) and GPUs. */
+export function resourceHostConfig(limits: ContainerLimits): Dockerode.HostConfig {
+  const hostConfig: Dockerode.HostConfig = {};
+  if (limits.nanoCpus !== null) hostConfig.NanoCpus = limits.nanoCpus;
+  if (limits.memoryBytes !== null) {
+    hostConfig.Memory = limits.memoryBytes;
+    hostConfig.MemorySwap = limits.memoryBytes;
+  }
+  const devices = deviceRequests(limits.gpuIds);
+  if (devices.length > 0) hostConfig.DeviceRequests = devices;
+  return hostConfig;
+}
+
+/**
+ * Images such as pytorch/pytorch set NVIDIA_VISIBLE_DEVICES=all; on an engine whose default runtime
+ * is nvidia that would expose every GPU to a container that asked for none.
+ */
+export function hideUnassignedGpus(env: Record<string, string>, gpuIds: readonly string[]): void {
+  if (gpuIds.length === 0) env.NVIDIA_VISIBLE_DEVICES = "void";
+}
+
 const portKey = `${CONTAINER_PORT}/tcp`;
 
 export function createOptions(
@@ -113,22 +134,13 @@ export function createOptions(
   name: string | null,
 ): Dockerode.ContainerCreateOptions {
   const env = { ...plan.env };
-  // Images such as pytorch/pytorch set NVIDIA_VISIBLE_DEVICES=all; on an engine whose default
-  // runtime is nvidia that would expose every GPU to a worker that asked for none.
-  if (limits.gpuIds.length === 0) env.NVIDIA_VISIBLE_DEVICES = "void";
+  hideUnassignedGpus(env, limits.gpuIds);
   const hostConfig: Dockerode.HostConfig = {
     // Loopback only, random host port (read back from inspect): workers are never on the network.
     PortBindings: { [portKey]: [{ HostIp: "127.0.0.1", HostPort: "" }] },
     Mounts: plan.mounts,
+    ...resourceHostConfig(limits),
   };
-  if (limits.nanoCpus !== null) hostConfig.NanoCpus = limits.nanoCpus;
-  if (limits.memoryBytes !== null) {
-    hostConfig.Memory = limits.memoryBytes;
-    // Kubernetes pods have no swap: the limit is the limit.
-    hostConfig.MemorySwap = limits.memoryBytes;
-  }
-  const devices = deviceRequests(limits.gpuIds);
-  if (devices.length > 0) hostConfig.DeviceRequests = devices;
   const options: Dockerode.ContainerCreateOptions = {
     Image: plan.image,
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),

@@ -6,8 +6,9 @@
 import { posix } from "node:path";
 import type Dockerode from "dockerode";
 import type { JobRunSpec } from "../../domain/ports.js";
+import { jobEnvironment } from "../job-env.js";
 import type { CpuMemoryLimits } from "./container-limits.js";
-import { deviceRequests } from "./container-spec.js";
+import { hideUnassignedGpus, resourceHostConfig } from "./container-spec.js";
 import { LABELS } from "./labels.js";
 
 /** Marks a container as a docker-image batch job (value: the job id), next to the instance and data-dir labels. */
@@ -29,26 +30,10 @@ export const jobLabels = (labels: JobLabels): Record<string, string> => ({
   [JOB_LABEL]: labels.jobId,
 });
 
-/**
- * The bundle's `env`, then the platform's variables, which the bundle cannot override (§6.2). The
- * LAUNCH_JOB_* names are the process runner's, with container paths: a command that reads
- * LAUNCH_JOB_CONFIG_PATH works under either runtime.
- */
+/** The job environment (job-env.ts) with container paths: the file sits at `mount_location` itself. */
 export function jobEnv(job: JobRunSpec, gpuIds: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {
-    PYTHONUNBUFFERED: "1",
-    ...job.spec.env,
-    LAUNCH_JOB_ID: job.jobId,
-    LAUNCH_JOB_CONFIG_PATH: job.spec.mountLocation,
-    LAUNCH_JOB_MOUNT_DIR: posix.dirname(job.spec.mountLocation),
-    LAUNCH_JOB_MOUNT_LOCATION: job.spec.mountLocation,
-    // An indexed Kubernetes Job gives each pod its index; API-created jobs have one worker (§6.2).
-    JOB_COMPLETION_INDEX: "0",
-    DD_SERVICE: `launch-di-batch-job-${job.jobId}`,
-  };
-  // Images such as pytorch/pytorch set NVIDIA_VISIBLE_DEVICES=all; on an engine whose default
-  // runtime is nvidia that would expose every GPU to a job that asked for none.
-  if (gpuIds.length === 0) env.NVIDIA_VISIBLE_DEVICES = "void";
+  const env = jobEnvironment(job, { configPath: job.spec.mountLocation, mountDir: posix.dirname(job.spec.mountLocation) });
+  hideUnassignedGpus(env, gpuIds);
   return env;
 }
 
@@ -73,15 +58,8 @@ export function jobCreateOptions(input: JobContainerInput): Dockerode.ContainerC
     // backoffLimit 0 (§6.2): never restarted. Removed by the runner once its exit code is read.
     RestartPolicy: { Name: "no" },
     AutoRemove: false,
+    ...resourceHostConfig({ ...limits, gpuIds: input.gpuIds }),
   };
-  if (limits.nanoCpus !== null) hostConfig.NanoCpus = limits.nanoCpus;
-  if (limits.memoryBytes !== null) {
-    hostConfig.Memory = limits.memoryBytes;
-    // Kubernetes pods have no swap: the limit is the limit.
-    hostConfig.MemorySwap = limits.memoryBytes;
-  }
-  const devices = deviceRequests(input.gpuIds);
-  if (devices.length > 0) hostConfig.DeviceRequests = devices;
   const options: Dockerode.ContainerCreateOptions = {
     Image: input.image,
     Env: Object.entries(jobEnv(job, input.gpuIds)).map(([key, value]) => `${key}=${value}`),

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { type Clock, systemClock } from "../../domain/clock.js";
 import type { Logger } from "../../domain/logger.js";
 import type { JobHandle, JobRunner } from "../../domain/ports.js";
+import { jobEnvironment } from "../job-env.js";
 import { killLeftover, spawnJobProcess } from "./job-process.js";
 import { planJobMount } from "./job-mount.js";
 import type { Env } from "./run-command.js";
@@ -49,18 +50,7 @@ export function createProcessJobRunner(options: ProcessJobRunnerOptions): JobRun
       await rm(jobDir, { recursive: true, force: true });
       await mkdir(mount.hostDir, { recursive: true });
       await writeFile(mount.hostFile, job.jobConfigText, "utf8");
-      const env: Env = {
-        ...baseEnv,
-        PYTHONUNBUFFERED: "1",
-        ...job.spec.env,
-        LAUNCH_JOB_ID: job.jobId,
-        LAUNCH_JOB_CONFIG_PATH: mount.hostFile,
-        LAUNCH_JOB_MOUNT_DIR: mount.hostDir,
-        LAUNCH_JOB_MOUNT_LOCATION: job.spec.mountLocation,
-        // An indexed Kubernetes Job gives each pod its index; API-created jobs have one worker (§6.2).
-        JOB_COMPLETION_INDEX: "0",
-        DD_SERVICE: `launch-di-batch-job-${job.jobId}`,
-      };
+      const env: Env = { ...baseEnv, ...jobEnvironment(job, { configPath: mount.hostFile, mountDir: mount.hostDir }) };
       const handle = await spawnJobProcess({ argv: mount.argv, env, cwd, log, graceMs, clock });
       live.add(handle);
       void handle.exited.then(async () => {
