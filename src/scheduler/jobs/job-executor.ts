@@ -46,9 +46,8 @@ const describeExit = (exit: JobExit): string =>
 export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   const { jobs, logs, runner, clock, logger } = deps;
   const running = new Map<string, { handle: JobHandle; stopReason: string | null }>();
-  /** Jobs whose runner has not answered yet, and those of them cancelled meanwhile. */
-  const starting = new Set<string>();
-  const cancelled = new Set<string>();
+  /** Jobs whose runner has not answered yet → whether they were cancelled meanwhile. */
+  const starting = new Map<string, boolean>();
   const work = new Set<Promise<void>>();
   let cancelSweep: () => void = () => undefined;
   let disposing: Promise<void> | null = null;
@@ -58,7 +57,8 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   async function execute(job: DockerBatchJobRecord): Promise<void> {
     const log = (line: string) => logs.append(job.id, line);
     let handle: JobHandle;
-    starting.add(job.id);
+    let isCancelled = false;
+    starting.set(job.id, false);
     try {
       handle = await runner.run({ jobId: job.id, owner: job.owner, spec: job.spec, jobConfigText: jobConfigFileText(job.jobConfig) }, log);
     } catch (error) {
@@ -67,12 +67,12 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
       jobs.finish(job.id, "FAILURE", clock.now(), reason);
       return;
     } finally {
+      isCancelled = starting.get(job.id) === true;
       starting.delete(job.id);
     }
     const entry = { handle, stopReason: null as string | null };
     running.set(job.id, entry);
     if (disposing) entry.stopReason = CLOSED_REASON;
-    const isCancelled = cancelled.delete(job.id);
     if (isCancelled || disposing) void handle.stop();
     else if (!jobs.markRunning(job.id, clock.now(), handle.ref)) void handle.stop();
 
@@ -127,7 +127,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
     async cancel(jobId) {
       const entry = running.get(jobId);
       if (entry) await entry.handle.stop();
-      else if (starting.has(jobId)) cancelled.add(jobId);
+      else if (starting.has(jobId)) starting.set(jobId, true);
     },
 
     async start() {
