@@ -20,7 +20,10 @@ export const systemClock: Clock = {
     }),
 };
 
-/** A clock for unit tests: time moves only when `advance` is called. */
+/** Node fires a timer of more than 2^31-1 ms at once (after 1 ms); longer waits take steps (long-timeout.ts). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A clock for unit tests: time moves only when `advance` is called. Like Node, it fires a timer longer than MAX_TIMER_MS after 1 ms. */
 export class FakeClock implements Clock {
   private current: number;
   private timers: { at: number; seq: number; fn: () => void }[] = [];
@@ -35,7 +38,7 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): () => void {
-    const timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn };
+    const timer = { at: this.current + (ms > MAX_TIMER_MS ? 1 : Math.max(0, ms)), seq: this.seq++, fn };
     this.timers.push(timer);
     return () => {
       this.timers = this.timers.filter((t) => t !== timer);

@@ -9,6 +9,7 @@ import type { Clock } from "../clock.js";
 import type { User } from "../identity.js";
 import type { IdGenerator } from "../ids.js";
 import type { Logger } from "../logger.js";
+import { longTimeout } from "../long-timeout.js";
 import type { BatchJobRepository, BlobStore, EndpointRepository, EndpointScheduler } from "../ports.js";
 import type { GetAsyncTaskV1Response } from "../tasks/task-service.js";
 import { ActiveJob } from "./active-job.js";
@@ -39,8 +40,6 @@ export interface BatchOrchestratorDeps {
   submitChunkRows?: number;
 }
 
-/** The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const ownerOf = (record: BatchJobRecord): User => ({ userId: record.createdBy, teamId: record.owner });
 
@@ -233,13 +232,12 @@ export class BatchOrchestrator {
   private armDeadline(job: ActiveJob, record: BatchJobRecord): void {
     const { clock } = this.deps;
     const onDeadline = (): void => {
-      // Node fires longer timers at once, so a far deadline is reached in several steps.
-      if (clock.now() < record.deadlineAt) return this.armDeadline(job, record);
       // Before RUNNING the waiting loop notices the deadline; after, the job finishes as it stands.
       if (job.isSubmitted) this.launch(job, () => this.finalize(job));
       else job.wakeUp();
     };
-    job.setDeadlineTimer(clock.setTimeout(onDeadline, Math.min(MAX_TIMER_MS, Math.max(0, record.deadlineAt - clock.now()))));
+    // A deadline days away is beyond one Node timer: longTimeout reaches it in steps.
+    job.setDeadlineTimer(longTimeout(clock, onDeadline, record.deadlineAt - clock.now()));
   }
 
   private fail(job: ActiveJob, reason: string): void {

@@ -15,7 +15,7 @@ import { DEFAULT_MAX_RUNTIME_SECONDS, type DockerBatchJobRecord, FINISHED_JOB_TT
 import { jobConfigFileText } from "../../domain/docker-batch/job-config.js";
 import type { Logger } from "../../domain/logger.js";
 import type { DockerBatchJobExecutor, DockerBatchJobLogRepository, DockerBatchJobRepository, JobExit, JobHandle, JobRunner } from "../../domain/ports.js";
-import { longTimeout } from "./long-timeout.js";
+import { longTimeout } from "../../domain/long-timeout.js";
 
 export interface JobExecutorDeps {
   jobs: DockerBatchJobRepository;

@@ -12,7 +12,7 @@ import type { TriggerRepository, TriggerScheduler } from "../../domain/ports.js"
 import { nextFireTime } from "../../domain/triggers/cron-next.js";
 import { scheduleOf } from "../../domain/triggers/cron-validation.js";
 import type { TriggerRecord } from "../../domain/triggers/trigger.js";
-import { longTimeout } from "../jobs/long-timeout.js";
+import { longTimeout } from "../../domain/long-timeout.js";
 
 export interface TriggerClockDeps {
   triggers: TriggerRepository;

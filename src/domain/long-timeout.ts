@@ -1,7 +1,4 @@
-import type { Clock } from "../../domain/clock.js";
-
-/** Node fires a timer of more than 2^31-1 ms at once; longer waits are taken in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { type Clock, MAX_TIMER_MS } from "./clock.js";
 
 /** `clock.setTimeout` for any delay (a 7-day job deadline, a yearly cron). Returns a cancel function. */
 export function longTimeout(clock: Clock, fn: () => void, ms: number): () => void {
