@@ -30,7 +30,11 @@ export interface DecodedArgs {
   json: string | null;
 }
 
-const MAY_LOSE_A_LITERAL = /\d[.eE]|\d{16}/;
+/**
+ * Text JSON.parse may not give back as written: a fraction, an exponent or a 16-digit run (a number
+ * that may change), or a key such as "2" (JavaScript puts integer keys first; Python keeps the order).
+ */
+const MAY_CHANGE_IN_A_ROUND_TRIP = /\d[.eE]|\d{16}|"(?:0|[1-9]\d*)"\s*:/;
 
 /**
  * `json.loads(base64.b64decode(cell).decode("utf-8"))`. Parsed with Python's JSON rules, so text
@@ -44,9 +48,9 @@ export function decodeArgsCell(cell: string, rowNumber: number): DecodedArgs {
   } catch {
     throw new BatchInputError(`Row ${rowNumber}: args is not base64 of UTF-8 text`);
   }
-  // Fast path: with no fraction, exponent or 16-digit run, every number survives JSON.parse exactly,
-  // so the plain value re-serialises to the same text and needs no literal kept (the common case).
-  if (!MAY_LOSE_A_LITERAL.test(text)) {
+  // Fast path: without any of those, the plain value re-serialises to the same text and needs no
+  // literal kept (the common case).
+  if (!MAY_CHANGE_IN_A_ROUND_TRIP.test(text)) {
     try {
       return { value: JSON.parse(text) as unknown, json: null };
     } catch {

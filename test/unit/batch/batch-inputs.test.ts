@@ -36,6 +36,11 @@ describe("batch inputs: one EndpointPredictV1Request per CSV row (§6.1 step 2, 
     expect(row?.request.argsJson).toBe('{"x":1.0,"big":123456789012345678901}');
   });
 
+  it("keeps the keys in the order written, integer-like ones included (as Python's dict does)", () => {
+    const [row] = decode(`id,args\r\n0,${Buffer.from('{"b": 1, "2": 0}').toString("base64")}\r\n`);
+    expect(row?.request.argsJson).toBe('{"b":1,"2":0}');
+  });
+
   it("reads url rows, and columns that are absent or empty as missing", () => {
     const rows = decode("id,url,args\r\n0,http://a/1.json,\r\n,,\r\n");
     expect(rows.map((row) => [row.referenceId, row.request.url, row.request.args, row.request.hasArgs])).toEqual([
