@@ -11,17 +11,17 @@ interface ListParams {
   name: string | null;
 }
 
-/**
- * Model endpoints, one JSON document per row plus the columns queries filter on (owner, name).
- * Statements are prepared once (STYLE.md §10). Without `order_by` a list comes back in insertion
- * order, as the real server's DB query does (§2.2).
- */
 /** The store's endpoint repository: the domain port, plus dropping what it keeps of rows read. */
 export interface CachedEndpointRepository extends EndpointRepository {
   /** Forgets every row read; for writers that go around the repository (state-reset.ts). */
   forgetCached(): void;
 }
 
+/**
+ * Model endpoints, one JSON document per row plus the columns queries filter on (owner, name).
+ * Statements are prepared once (STYLE.md §10). Without `order_by` a list comes back in insertion
+ * order, as the real server's DB query does (§2.2).
+ */
 export function createEndpointRepository(db: Db): CachedEndpointRepository {
   const insert = db.prepare<[string, string, string, number, string]>(
     "INSERT INTO endpoints (id, owner, name, created_at, data) VALUES (?, ?, ?, ?, ?)",

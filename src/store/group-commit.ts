@@ -7,9 +7,10 @@
  * 2-core machines plus WAL pages that the periodic checkpoint must fsync; three commits per async
  * task made SQLite a third of the server's time per task (issue 5, scripts/bench row 3).
  *
- * What keeps DESIGN.md principle 4: an HTTP answer leaves only after the commit of the group that
- * was open while it was handled (`pendingCommit`, awaited first thing in http/app.ts), so a task id
- * is answered only once its row is on disk; the connection commits before it closes (database.ts).
+ * What keeps DESIGN.md principle 4: an HTTP answer leaves only after the commit of the group open
+ * when it is ready (`pendingCommit`, awaited by http/app.ts and the fast lane before they answer):
+ * a handler writes and answers in one turn, so that is the group holding its writes, and a task id is
+ * answered only once its row is on disk. The connection commits before it closes (database.ts).
  * Any other statement run while a group is open joins it (one connection), better-sqlite3
  * transactions included (they nest as savepoints). A crash loses at most the open group, nothing of
  * which was acknowledged: those tasks are PENDING or STARTED after restart and run again
@@ -68,10 +69,6 @@ export function commitGroup(db: Db): void {
   const group = groups.get(db);
   if (group === undefined) return;
   groups.delete(db);
-  if (!db.open) {
-    group.reject(new Error("The database closed before the writes of this turn were committed."));
-    return;
-  }
   if (!db.inTransaction) {
     // SQLite rolls a transaction back by itself on some errors (I/O, full disk): its writes are gone.
     group.reject(new Error("The transaction holding the writes of this turn was rolled back."));
