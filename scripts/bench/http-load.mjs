@@ -62,11 +62,13 @@ export async function latencies(target, agent, count, check) {
 /**
  * Closed loop: `concurrency` clients, each sending its next request as soon as the previous one
  * answered, for `durationMs` after `warmupMs`. `targets` are used round-robin (several bare workers);
- * requests answered inside the measured window are counted.
+ * requests answered inside the measured window are counted (`completed`), and every request answered
+ * at all, warm-up and the tail after the window included (`answered`: what CPU counters covered).
  */
 export async function closedLoop({ targets, agent, concurrency, warmupMs, durationMs, check }) {
   let next = 0;
   let completed = 0;
+  let answered = 0;
   let isMeasuring = false;
   let isStopping = false;
   const errors = { count: 0, examples: [] };
@@ -74,6 +76,7 @@ export async function closedLoop({ targets, agent, concurrency, warmupMs, durati
     while (!isStopping) {
       const target = targets[next++ % targets.length];
       const reply = await send(target, agent);
+      answered++;
       if (isMeasuring && !isStopping) {
         completed++;
         noteError(errors, check(reply));
@@ -88,7 +91,7 @@ export async function closedLoop({ targets, agent, concurrency, warmupMs, durati
   isStopping = true;
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(clients);
-  return { completed, seconds, rps: completed / seconds, errors };
+  return { completed, answered, seconds, rps: completed / seconds, errors };
 }
 
 /**

@@ -12,7 +12,7 @@
  * Runs against dist/ through bin/launch-local.js (built by `npm install`), loopback only.
  */
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { LaunchApi, echoPickle } from "./launch-api.mjs";
 import { formatReport, createReport, machineInfo, writeJson } from "./report.mjs";
 import { REPO_ROOT, cliInUse, startServer, useCli } from "./server.mjs";
@@ -49,7 +49,8 @@ function resolvePython() {
 async function main() {
   const options = parseCli(process.argv.slice(2));
   const sizes = options.quick ? QUICK : FULL;
-  if (options.cli !== null) useCli(options.cli);
+  // The server starts in a scratch folder: a relative --cli must not be read from there.
+  if (options.cli !== null) useCli(resolve(options.cli));
   const wants = (section) => options.only === null || options.only.has(section);
   const report = createReport();
   const python = resolvePython();

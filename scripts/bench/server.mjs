@@ -10,10 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const CLI = join(REPO_ROOT, "bin", "launch-local.js");
-
 /** The launcher the bench starts: this checkout's, or another build's (`--cli`, for before/after runs). */
-let cliPath = CLI;
+let cliPath = join(REPO_ROOT, "bin", "launch-local.js");
 export function useCli(path) {
   cliPath = path;
 }

@@ -1,22 +1,10 @@
 /** Figures of a load run: rates, latency percentiles (ms), errors by kind, and memory. */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  const rank = (p / 100) * (sorted.length - 1);
-  const low = Math.floor(rank);
-  const high = Math.ceil(rank);
-  return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
-}
+import { summarize } from "../bench/stats.mjs";
 
 export function latency(samples) {
-  const sorted = Float64Array.from(samples).sort();
-  const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
-  return {
-    count: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p90: round(percentile(sorted, 90)),
-    p99: round(percentile(sorted, 99)),
-    max: round(percentile(sorted, 100)),
-  };
+  const { count, p50, p90, p99, max } = summarize(samples);
+  const round = (value) => (Number.isNaN(value) ? null : Math.round(value * 10) / 10);
+  return { count, p50: round(p50), p90: round(p90), p99: round(p99), max: round(max) };
 }
 
 export function formatReport(report) {

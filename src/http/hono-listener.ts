@@ -28,7 +28,7 @@ export function createHonoListener(fetch: FetchCallback): HonoListener {
       return;
     }
     load().then(
-      (ready) => ready(request, response),
+      (ready) => void ready(request, response),
       (error: unknown) => {
         response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ detail: `Internal error: ${String(error)}` }));
       },

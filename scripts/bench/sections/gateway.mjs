@@ -27,8 +27,19 @@ const gatewayCheck = (reply) => (reply.status === 200 && reply.text.includes('"S
 /** Starts one reference proxy in front of the worker ports; resolves once it printed its port. */
 async function startReference(script, ports) {
   const child = spawn(process.execPath, [script, ...ports.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
-  const [portLine] = await once(child.stdout, "data");
+  const exited = once(child, "exit").then(([code, signal]) => {
+    throw new Error(`${script} exited (${signal ?? code}) before printing its port`);
+  });
+  const [portLine] = await Promise.race([once(child.stdout, "data"), exited]);
+  exited.catch(() => {}); // it may still exit later, when stopped
   return { child, port: Number(String(portLine).trim()) };
+}
+
+async function stopReference({ child }) {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill("SIGTERM");
+    await once(child, "exit");
+  }
 }
 
 /**
@@ -48,7 +59,10 @@ export async function prepareSyncEndpoint(api, server, bundleId) {
   if (workers.length !== 2) throw new Error(`expected 2 worker processes for ${endpointId}, found ${workers.length}`);
   const ports = workers.map((worker) => worker.port);
   const floor = await startReference(FLOOR_PROXY, ports);
-  const pump = await startReference(TCP_PUMP, ports);
+  const pump = await startReference(TCP_PUMP, ports).catch(async (error) => {
+    await stopReference(floor);
+    throw error;
+  });
   return {
     endpointId,
     workers,
@@ -58,12 +72,8 @@ export async function prepareSyncEndpoint(api, server, bundleId) {
     floor: postTarget(`http://127.0.0.1:${floor.port}`, "/predict", WORKER_BODY),
     gateway: postTarget(server.url, `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: ARGS }, { authorization: AUTH }),
     async stop() {
-      for (const { child } of [floor, pump]) {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill("SIGTERM");
-          await once(child, "exit");
-        }
-      }
+      await stopReference(floor);
+      await stopReference(pump);
     },
   };
 }
@@ -148,12 +158,11 @@ export async function measureThroughput(report, setup, sizes) {
         const result = await closedLoop({ targets, agent, concurrency, warmupMs, durationMs: roundMs, check });
         const clientUs = process.cpuUsage(client);
         const after = cpuOf(setup, proxyPid);
-        // The CPU counters also cover the warm-up: per request over everything sent, approximately.
-        const sent = result.completed * ((warmupMs + roundMs) / roundMs);
+        // The CPU counters cover the warm-up and the tail too: per request over every answered one.
         return {
           ...result,
           cpuUs: { proxy: proxyPid === null ? null : (after.proxy - before.proxy) * 1000, workers: (after.workers - before.workers) * 1000, client: clientUs.user + clientUs.system },
-          sent,
+          sent: result.answered,
         };
       } finally {
         agent.destroy();

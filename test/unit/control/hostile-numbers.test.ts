@@ -17,8 +17,7 @@ describe("unbounded numbers from requests", () => {
       return total;
     };
     for (const n of [0, 1, 8, 9, 10, 11, 50]) expect(retryWindowMs(n)).toBeCloseTo(loop(n), 6);
-    const started = Date.now();
+    // A loop over 10^15 retries would never return: the test's own timeout is the check, no clock.
     expect(retryWindowMs(10 ** 15)).toBeGreaterThan(10 ** 15);
-    expect(Date.now() - started).toBeLessThan(50);
   });
 });
