@@ -35,6 +35,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--image-map": { key: "imageMap", kind: "string", help: "Docker: local images for base/runnable images, e.g. pytorch=my/python:3.11" },
   "--gpus": { key: "gpus", kind: "string", help: "Declare GPUs: a count or device ids (0,1). Default: nvidia-smi." },
   "--gpu-policy": { key: "gpuPolicy", kind: "string", help: "strict (fail endpoints asking too many GPUs) | ignore. Default strict." },
+  "--llm-models-dir": { key: "llmModelsDir", kind: "string", help: "LLM endpoints: DIR/<model_name>/ is an HF model folder (offline)." },
 };
 
 export function parseArgs(argv: string[]): CliArgs {

@@ -19,6 +19,10 @@ import { createIdGenerator } from "./domain/ids.js";
 import { createLogger, type Logger } from "./domain/logger.js";
 import type { WorkerRuntime } from "./domain/ports.js";
 import { TaskService } from "./domain/tasks/task-service.js";
+import { LlmEndpointReads } from "./domain/llm/llm-endpoint-reads.js";
+import { LlmEndpointService } from "./domain/llm/llm-endpoint-service.js";
+import { createFineTunedWeights } from "./blobs/fine-tuned-weights.js";
+import { createWeightsLocator } from "./runtime/llm/weights-locator.js";
 import { createApp } from "./http/app.js";
 import { attachFastLane, type FastLane } from "./http/fast-lane/fast-lane.js";
 import { createHonoListener } from "./http/hono-listener.js";
@@ -164,6 +168,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     });
     disposers.push(() => triggerClock.dispose());
 
+    const bundleService = new BundleService({ bundles, blobs, ids, clock });
     const endpointService = new EndpointService({ endpoints, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true, resultsBucket: config.bucket });
     const taskService = new TaskService({ endpoints, tasks, scheduler, ids, clock });
     const batchOrchestrator = new BatchOrchestrator({
@@ -183,6 +188,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     });
     disposers.push(() => batchOrchestrator.dispose());
     let hostGpuCount: Promise<number> | null = null;
+    // LLM endpoints' weights, offline (README "LLM endpoints").
+    const weightsLocator = createWeightsLocator({ blobRoot, modelsDir: config.llmModelsDir, hfHubCache: config.hfHubCache });
 
     // Workers stop first (nothing writes while rows go), then rows, blobs and fault rules.
     const resetInstance = async (resetOptions: Partial<ResetOptions> = {}): Promise<void> => {
@@ -199,7 +206,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     let publicUrl = "";
     const instanceInfo = () => ({ version: VERSION, runtime: runtime.name, data_dir: config.dataDir, url: publicUrl });
     const services: Services = {
-      bundles: new BundleService({ bundles, blobs, ids, clock }),
+      bundles: bundleService,
       endpoints: endpointService,
       tasks: taskService,
       batchJobs: new BatchJobService({
@@ -229,6 +236,13 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       dockerBatchJobs,
       triggers: new TriggerService({ triggers: triggerRows, bundles: dockerBatchBundles, scheduler: triggerClock, imageExists, ids, clock }),
       files: new FileService({ files: createFileRepository(db), clock }),
+      llmEndpoints: new LlmEndpointService({ endpoints, bundles: bundleService, scheduler, weights: weightsLocator, ids, clock, allowSyncScaleFromZero: true }),
+      llmReads: new LlmEndpointReads({
+        endpoints,
+        endpointService,
+        fineTuned: createFineTunedWeights(blobRoot, config.bucket),
+        signedDownload: (location) => blobs.createSignedDownload(location, publicUrl),
+      }),
       control: new ControlService({ endpoints, logs, scheduler, faults, blobs, info: instanceInfo, reset: resetInstance }),
       pendingCommit: () => pendingCommit(db),
     };

@@ -1,5 +1,5 @@
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 /** Everything a caller may set (STYLE.md §2): explicit option > LAUNCH_LOCAL_* env > default. */
@@ -48,6 +48,8 @@ export interface LaunchLocalOptions {
   gpus?: string;
   /** What to do when an endpoint asks for more GPUs than the host has. */
   gpuPolicy?: "strict" | "ignore";
+  /** A folder of HF model folders: `DIR/<model_name>/` serves an LLM endpoint without checkpoint_path. */
+  llmModelsDir?: string;
 }
 
 export interface ResolvedConfig {
@@ -72,6 +74,9 @@ export interface ResolvedConfig {
   /** Declared GPU ids, or null to detect them. */
   gpus: string[] | null;
   gpuPolicy: "strict" | "ignore";
+  llmModelsDir: string | null;
+  /** The Hugging Face hub cache read for LLM weights (HUGGINGFACE_HUB_CACHE, HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub). */
+  hfHubCache: string;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +144,15 @@ export function parseGpuList(text: string): string[] {
 }
 const LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 
+/** huggingface_hub's own precedence for the hub cache folder. */
+function hfHubCacheOf(env: Env): string {
+  const set = (name: string): string | undefined => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
+  const explicit = set("HUGGINGFACE_HUB_CACHE") ?? set("HF_HUB_CACHE");
+  if (explicit !== undefined) return resolve(explicit);
+  const home = set("HF_HOME") ?? join(set("XDG_CACHE_HOME") ?? join(env.HOME ?? homedir(), ".cache"), "huggingface");
+  return resolve(home, "hub");
+}
+
 /** The one place options are resolved and validated. */
 export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string): ResolvedConfig {
   const ephemeral = options.ephemeral ?? envBool(env, "LAUNCH_LOCAL_EPHEMERAL") ?? false;
@@ -183,5 +197,7 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     imageMap: options.imageMap ?? env.LAUNCH_LOCAL_IMAGE_MAP ?? "",
     gpus: ((text) => (text === undefined ? null : parseGpuList(text)))(options.gpus ?? env.LAUNCH_LOCAL_GPUS),
     gpuPolicy: oneOf("gpuPolicy", options.gpuPolicy ?? env.LAUNCH_LOCAL_GPU_POLICY, GPU_POLICIES) ?? "strict",
+    llmModelsDir: ((dir) => (dir === undefined || dir === "" ? null : resolve(cwd, dir)))(options.llmModelsDir ?? env.LAUNCH_LOCAL_LLM_MODELS_DIR),
+    hfHubCache: hfHubCacheOf(env),
   };
 }

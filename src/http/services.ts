@@ -9,6 +9,8 @@ import type { TriggerService } from "../domain/triggers/trigger-service.js";
 import type { ControlService } from "../domain/control/control-service.js";
 import type { EndpointService } from "../domain/endpoints/endpoint-service.js";
 import type { TaskService } from "../domain/tasks/task-service.js";
+import type { LlmEndpointReads } from "../domain/llm/llm-endpoint-reads.js";
+import type { LlmEndpointService } from "../domain/llm/llm-endpoint-service.js";
 
 /** What the route modules may call. Built in instance.ts. */
 export interface Services {
@@ -38,6 +40,9 @@ export interface Services {
   dockerBatchJobs?: DockerBatchJobService;
   triggers?: TriggerService;
   files?: FileService;
+  /** LLM endpoints (llm-contract.md §1.1); absent in test apps built for other resources. */
+  llmEndpoints?: LlmEndpointService;
+  llmReads?: LlmEndpointReads;
   /** The /_launch_local/ control API (README "Control API"). */
   control: ControlService;
   /**

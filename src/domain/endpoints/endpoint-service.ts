@@ -18,6 +18,7 @@ import {
   validateWorkerCounts,
 } from "./endpoint-rules.js";
 import { endpointView, type GetModelEndpointV1Response } from "./endpoint-view.js";
+import { newEndpointRecord, updatedEndpointRecord } from "./endpoint-records.js";
 import { validateResourceRequests } from "./resource-limits.js";
 
 export interface EndpointServiceDeps {
@@ -90,48 +91,15 @@ export class EndpointService {
     });
     if (endpoints.findByName(user.teamId, request.name)) throw badRequest("The specified model endpoint already exists.");
 
-    const now = clock.now();
-    const record: EndpointRecord = {
+    const record = newEndpointRecord({
       id: ids.xid("end_"),
-      name: request.name,
       owner: user.teamId,
       createdBy: user.userId,
-      createdAt: now,
-      lastUpdatedAt: now,
-      endpointType: request.endpoint_type,
+      now: clock.now(),
       bundleId: bundle.id,
-      status: "UPDATE_PENDING",
-      statusReason: null,
-      destination: "UNKNOWN",
-      hasInfraState: false,
-      metadata: request.metadata,
-      postInferenceHooks: request.post_inference_hooks,
-      defaultCallbackUrl: request.default_callback_url,
-      defaultCallbackAuth: request.default_callback_auth,
-      labels: request.labels,
-      resources: {
-        cpus: request.cpus,
-        memory: request.memory,
-        storage: request.storage,
-        gpus: request.gpus,
-        gpuType: request.gpu_type,
-        nodesPerWorker: request.nodes_per_worker,
-        optimizeCosts: request.optimize_costs ?? false,
-      },
-      scaling: {
-        minWorkers: request.min_workers,
-        maxWorkers: request.max_workers,
-        perWorker: request.per_worker,
-        concurrentRequestsPerWorker: concurrency,
-        forwarderMaxConcurrency: request.forwarder_max_concurrency,
-      },
-      publicInference: request.public_inference,
-      highPriority: request.high_priority ?? false,
-      prewarm: request.prewarm ?? true,
-      billingTags: request.billing_tags,
-      taskExpiresSeconds: request.task_expires_seconds,
-      queueMessageTimeoutSeconds: request.queue_message_timeout_seconds,
-    };
+      request,
+      concurrency,
+    });
     endpoints.insert(record);
     scheduler.deploy(record.id);
     return { endpoint_creation_task_id: ids.uuid() };
@@ -197,39 +165,7 @@ export class EndpointService {
     validateConcurrency(request.concurrent_requests_per_worker, current.endpointType);
     validateMetadata(request.metadata);
 
-    const next: EndpointRecord = {
-      ...current,
-      lastUpdatedAt: clock.now(),
-      bundleId: bundle?.id ?? current.bundleId,
-      status: "UPDATE_PENDING",
-      metadata: request.metadata ?? current.metadata,
-      postInferenceHooks: request.post_inference_hooks ?? current.postInferenceHooks,
-      defaultCallbackUrl: request.default_callback_url ?? current.defaultCallbackUrl,
-      defaultCallbackAuth: request.default_callback_auth ?? current.defaultCallbackAuth,
-      labels: request.labels === null ? current.labels : { ...current.labels, ...request.labels },
-      resources: {
-        cpus: request.cpus ?? resources.cpus,
-        memory: request.memory ?? resources.memory,
-        storage: request.storage ?? resources.storage,
-        gpus: request.gpus ?? resources.gpus,
-        gpuType: request.gpu_type ?? resources.gpuType,
-        nodesPerWorker: resources.nodesPerWorker,
-        optimizeCosts: request.optimize_costs ?? resources.optimizeCosts,
-      },
-      scaling: {
-        minWorkers: request.min_workers ?? current.scaling.minWorkers,
-        maxWorkers: request.max_workers ?? current.scaling.maxWorkers,
-        perWorker: request.per_worker ?? current.scaling.perWorker,
-        concurrentRequestsPerWorker: request.concurrent_requests_per_worker ?? current.scaling.concurrentRequestsPerWorker,
-        forwarderMaxConcurrency: request.forwarder_max_concurrency ?? current.scaling.forwarderMaxConcurrency,
-      },
-      publicInference: request.public_inference ?? current.publicInference,
-      highPriority: request.high_priority ?? current.highPriority,
-      prewarm: request.prewarm ?? current.prewarm,
-      billingTags: request.billing_tags ?? current.billingTags,
-      taskExpiresSeconds: request.task_expires_seconds ?? current.taskExpiresSeconds,
-      queueMessageTimeoutSeconds: request.queue_message_timeout_seconds ?? current.queueMessageTimeoutSeconds,
-    };
+    const next = updatedEndpointRecord(current, request, bundle?.id ?? current.bundleId, clock.now());
     endpoints.update(next);
     scheduler.deploy(id);
     return { endpoint_creation_task_id: ids.uuid() };

@@ -7,12 +7,6 @@ import type { HttpEnv } from "../context.js";
  * than pretending (README "Parity"). Each entry: method, path, what it is.
  */
 const PENDING: [string, string, string][] = [
-  ["POST", "/v1/llm/model-endpoints", "LLM endpoints"],
-  ["GET", "/v1/llm/model-endpoints", "LLM endpoints"],
-  ["POST", "/v1/llm/model-endpoints/download", "LLM model download"],
-  ["GET", "/v1/llm/model-endpoints/:name", "LLM endpoints"],
-  ["PUT", "/v1/llm/model-endpoints/:name", "LLM endpoints"],
-  ["DELETE", "/v1/llm/model-endpoints/:name", "LLM endpoints"],
   ["POST", "/v1/llm/completions-sync", "LLM completions"],
   ["POST", "/v1/llm/completions-stream", "LLM completions"],
   ["GET", "/v1/llm/fine-tunes", "Fine-tunes"],
