@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { authMiddleware } from "./auth.js";
+import { apiDocsRoutes } from "./routes/api-docs.js";
 import { batchJobRoutes } from "./routes/batch-jobs.js";
 import { jsonBodyMiddleware } from "./body.js";
 import type { HttpEnv } from "./context.js";
@@ -31,7 +32,8 @@ const hasRoute = (c: Context<HttpEnv>): boolean => c.req.matchedRoutes.some((rou
  *   0. around everything: an answer leaves only once the store has committed what it wrote
  *      (DESIGN.md principle 4; the store commits in groups, store/group-commit.ts)
  *   1. path normalisation (routedPath)
- *   2. health routes and signed-URL blob routes (no credentials: the URL's signature is the check);
+ *   2. health routes, /openapi.json and /docs, and signed-URL blob routes (no credentials: the URL's
+ *      signature is the check);
  *      the control API's raw-body blob routes (their own authentication, no JSON parsing)
  *   3. JSON body parsing (422 json_invalid comes before 401, §0.2) and the body size limit (413)
  *   4. authentication (Basic/Bearer, §0.3)
@@ -59,6 +61,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
   });
 
   app.route("/", healthRoutes());
+  app.route("/", apiDocsRoutes());
   app.route("/", signedBlobRoutes(services));
   app.route("/", controlBlobRoutes(services));
 

@@ -238,9 +238,11 @@ describe("endpoint API reference", () => {
     expect((foreign.body as { paths: object }).paths).toEqual({});
   });
 
-  it("serves the ReDoc page pointing at the document", async () => {
+  it("serves a page rendering the document with launch-local's own script (nothing from a CDN)", async () => {
     const page = await request(app.server).get("/v1/model-endpoints-api").set("authorization", auth()).expect(200);
     expect(page.headers["content-type"]).toMatch(/^text\/html/);
-    expect(page.text).toContain('<redoc spec-url="/v1/model-endpoints-schema.json"></redoc>');
+    expect(page.text).toContain('data-spec="/v1/model-endpoints-schema.json"');
+    expect(page.text).toContain('<script src="/_launch_local/static/docs/docs.js"');
+    expect(page.text).not.toMatch(/https?:\/\//);
   });
 });

@@ -6,7 +6,7 @@ import type { HttpEnv } from "../context.js";
  * Operations of the real API that later issues build. They answer 501 with a clear message rather
  * than pretending (README "Parity"). Each entry: method, path, what it is.
  */
-const PENDING: [string, string, string][] = [
+export const PENDING_OPERATIONS: readonly (readonly [string, string, string])[] = [
   ["POST", "/v1/llm/completions-sync", "LLM completions"],
   ["POST", "/v1/llm/completions-stream", "LLM completions"],
   ["GET", "/v1/llm/fine-tunes", "Fine-tunes"],
@@ -25,7 +25,7 @@ const PENDING: [string, string, string][] = [
 
 export function notImplementedRoutes(): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
-  for (const [method, path, what] of PENDING) {
+  for (const [method, path, what] of PENDING_OPERATIONS) {
     app.on(method, path, () => {
       throw notImplemented(`${what} (${method} ${path.replace(/:(\w+)/g, "{$1}")})`);
     });
