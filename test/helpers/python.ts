@@ -150,16 +150,20 @@ export interface PythonServer {
 
 /**
  * Starts a Python server script that prints `... ready on HOST:PORT` once listening (the worker
- * server and the runnable echo server both do). Inherited LAUNCH_* variables are dropped, so only
- * `env` configures the child; no bytecode is written.
+ * server, the runnable echo server and the LLM engine do). `options.python` picks another
+ * interpreter (the LLM engine's); `script` may be "-m" with the module as the first arg.
+ * Inherited LAUNCH_* variables are dropped, so only `env` configures the child; no bytecode is
+ * written.
  */
 export async function startPythonServer(
   script: string,
   args: readonly string[],
   env: Record<string, string>,
+  options: { python?: string; readyTimeoutMs?: number } = {},
 ): Promise<PythonServer> {
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("LAUNCH_")));
-  const child = spawn(findPython(), [script, ...args], {
+  const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+  const child = spawn(options.python ?? findPython(), [script, ...args], {
     env: { ...baseEnv, ...NO_BYTECODE, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -171,8 +175,8 @@ export async function startPythonServer(
   const ready = await new Promise<RegExpExecArray | Error>((resolveReady) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      resolveReady(new Error(`${script} printed no ready line within ${READY_TIMEOUT_MS} ms:\n${output.stderr()}`));
-    }, READY_TIMEOUT_MS);
+      resolveReady(new Error(`${script} printed no ready line within ${readyTimeoutMs} ms:\n${output.stderr()}`));
+    }, readyTimeoutMs);
     const onData = (): void => {
       const match = READY_LINE.exec(output.stdout());
       if (match !== null) {

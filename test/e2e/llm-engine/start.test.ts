@@ -1,0 +1,96 @@
+/**
+ * End to end: how the LLM engine starts or refuses to, as the gateway sees it (exit code and the
+ * last stderr line, which becomes an endpoint's status_reason). Only the last case loads torch.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asArray, asRecord } from "../../helpers/llm-client.js";
+import { repoRoot } from "../../helpers/python.js";
+import { llmPython, startLlmEngine, tinyModel } from "../../helpers/tiny-model.js";
+
+// Every flag model-engine's _create_vllm_bundle_command can write (VLLMEndpointAdditionalArgs), with a value.
+const MODEL_ENGINE_FLAGS = [
+  "--tensor-parallel-size", "1", "--gpu-memory-utilization", "0.9", "--enforce-eager", "--max-model-len", "512",
+  "--max-num-seqs", "8", "--trust-remote-code", "--pipeline-parallel-size", "1", "--disable-log-requests",
+  "--tool-call-parser", "hermes", "--enable-auto-tool-choice", "--load-format", "safetensors", "--config-format", "hf",
+  "--tokenizer-mode", "auto", "--limit-mm-per-prompt", "image=1", "--max-num-batched-tokens", "4096", "--dtype", "auto",
+  "--seed", "3", "--revision", "main", "--code-revision", "main", "--rope-scaling", '{"type":"linear","factor":2.0}',
+  "--tokenizer-revision", "main", "--quantization-param-path", "x.json", "--max-seq-len-to-capture", "1024",
+  "--disable-sliding-window", "--skip-tokenizer-init", "--override-neuron-config", "{}", "--mm-processor-kwargs", "{}",
+  "--block-size", "16", "--swap-space", "4", "--cache-dtype", "auto", "--num-gpu-blocks-override", "100",
+  "--enable-prefix-caching", "--max-gpu-memory-utilization", "0.9", "--attention-backend", "FLASHINFER",
+  "--chat-template", "{{ messages }}",
+];
+
+// Importing torch and transformers takes seconds on a quiet machine and minutes on a crowded one.
+const ENGINE_START_BUDGET_MS = 300_000;
+let scratch = "";
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), "llm-engine-start-"));
+});
+
+afterAll(async () => {
+  if (scratch !== "") await rm(scratch, { recursive: true, force: true });
+});
+
+interface Exit {
+  code: number | null;
+  lastStderrLine: string;
+}
+
+/** Runs the engine to its exit; `isolated` hides site-packages (`python -S`), so torch and the rest are missing. */
+async function runEngine(args: readonly string[], isolated = false): Promise<Exit> {
+  const python = llmPython().executable;
+  const child = spawn(python, [...(isolated ? ["-S"] : []), "-m", "launch_local_llm.server", ...args], {
+    env: { PATH: process.env["PATH"] ?? "", PYTHONPATH: join(repoRoot, "src", "worker"), PYTHONDONTWRITEBYTECODE: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, "close")) as [number | null];
+  return { code, lastStderrLine: stderr.trim().split("\n").pop() ?? "" };
+}
+
+describe("engine start-up", () => {
+  it("names every missing package in one line and exits 4, after accepting model-engine's flags", async () => {
+    const exit = await runEngine(["--model", "model_files", "--served-model-name", "m", "model_files", "--port", "5005", "--host", "::", ...MODEL_ENGINE_FLAGS], true);
+    expect(exit.code).toBe(4);
+    expect(exit.lastStderrLine).toMatch(/^launch-local-llm: cannot start: Python packages "torch", "transformers", .* are not installed for \S+python\S* \(pip install -r \S+requirements\.txt\)$/);
+  });
+
+  it("refuses an unknown flag as vLLM's argparse does (exit 2)", async () => {
+    const exit = await runEngine(["--model", "x", "--not-a-vllm-flag"], true);
+    expect(exit.code).toBe(2);
+    expect(exit.lastStderrLine).toBe("python -m launch_local_llm.server: error: unrecognized arguments: --not-a-vllm-flag");
+    const quantized = await runEngine(["--model", "x", "--quantization", "awq"], true);
+    expect(quantized.code).toBe(2);
+    expect(quantized.lastStderrLine).toContain("--quantization awq is not supported");
+  });
+
+  it("exits 1 with the reason when the model folder is missing or not a model", async () => {
+    const missing = await runEngine(["--model", join(scratch, "nowhere")]);
+    expect(missing.code).toBe(1);
+    expect(missing.lastStderrLine).toBe(`launch-local-llm: cannot start: the model folder ${join(scratch, "nowhere")} does not exist`);
+    await writeFile(join(scratch, "README.md"), "not a model\n");
+    const notModel = await runEngine(["--model", scratch]);
+    expect(notModel.code).toBe(1);
+    expect(notModel.lastStderrLine).toContain("has no config.json");
+  });
+
+  it("takes its port from LAUNCH_WORKER_PORT over --port, and honours --max-model-len", async () => {
+    const engine = await startLlmEngine(tinyModel(), ["--port", "5005", "--max-model-len", "256"], { LAUNCH_WORKER_PORT: "0" });
+    try {
+      expect(engine.stdout()).toMatch(/serving tiny \((cpu|cuda)\); ready on \S+:\d+/);
+      expect(engine.port).not.toBe(5005);
+      const models = asRecord(await (await fetch(`${engine.url}/v1/models`)).json());
+      expect(asRecord(asArray(models["data"])[0])["max_model_len"]).toBe(256);
+    } finally {
+      expect(await engine.stop()).toBe(0);
+    }
+  }, ENGINE_START_BUDGET_MS);
+});
