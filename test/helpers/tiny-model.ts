@@ -22,7 +22,7 @@ const ENGINE_READY_TIMEOUT_MS = 180_000;
 // Finds the packages without importing them (torch alone takes seconds to import).
 const PROBE =
   "import sys, importlib.util, importlib.metadata as m; " +
-  "missing = [n for n in ('torch', 'transformers', 'tokenizers', 'safetensors', 'jinja2', 'pydantic', 'regex', 'lark', 'jsonschema') if importlib.util.find_spec(n) is None]; " +
+  "missing = [n for n in ('torch', 'transformers', 'tokenizers', 'safetensors', 'jinja2', 'pydantic', 'regex', 'lark', 'jsonschema', 'peft') if importlib.util.find_spec(n) is None]; " +
   "sys.exit('missing: ' + ', '.join(missing)) if missing else None; " +
   "print(sys.executable); print(*(m.version(n) for n in ('torch', 'transformers', 'tokenizers')))";
 

@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 import threading
-from typing import List, Optional
+from typing import Any, List, Optional, Tuple
 
 from .cli_args import parse_args
 from .deps import missing_message, missing_packages
@@ -21,35 +21,37 @@ EXIT_BIND = 3
 EXIT_MISSING = 4
 
 
-def _fail(code: int, message: str) -> int:
-    sys.stderr.write(message.rstrip() + "\n")
-    sys.stderr.flush()
-    return code
+class StartFailure(Exception):
+    """The engine cannot start: the exit code and the one line that says why."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+def build_context(argv: List[str]) -> Tuple[Any, Any]:
+    """(ServerContext, parsed args) for `argv` as the server's own: the model loaded, no port bound.
+
+    Other entry points (batch completions) answer through the same context, so their answers are
+    the server's. Raises StartFailure; bad arguments exit 2 as argparse does.
+    """
+    args = parse_args(argv)
     missing = missing_packages()
     if missing:
-        return _fail(EXIT_MISSING, missing_message(missing))
-
+        raise StartFailure(EXIT_MISSING, missing_message(missing))
     from .loader import StartError, check_folder
 
     try:
         check_folder(args.model)
-    except StartError as error:
-        return _fail(EXIT_LOAD, f"launch-local-llm: cannot start: {error}")
+        from .loader import load
 
-    from .app import make_dispatch
-    from .context import ServerContext
-    from .engine import Engine
-    from .http_server import bind
-    from .loader import load
-
-    try:
         loaded = load(args)
     except StartError as error:
-        return _fail(EXIT_LOAD, f"launch-local-llm: cannot start: {error}")
+        raise StartFailure(EXIT_LOAD, f"launch-local-llm: cannot start: {error}") from error
+    from .context import ServerContext
+    from .engine import Engine
+
     ctx = ServerContext(
         engine=Engine(loaded),
         served_names=loaded.served_names,
@@ -59,6 +61,24 @@ def main(argv: Optional[List[str]] = None) -> int:
         chat_template=loaded.chat_template,
         force_include_usage=bool(args.enable_force_include_usage),
     )
+    return ctx, args
+
+
+def _fail(code: int, message: str) -> int:
+    sys.stderr.write(message.rstrip() + "\n")
+    sys.stderr.flush()
+    return code
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    try:
+        ctx, args = build_context(sys.argv[1:] if argv is None else argv)
+    except StartFailure as failure:
+        return _fail(failure.code, failure.message)
+    from .app import make_dispatch
+    from .http_server import bind
+
+    loaded = ctx.engine.loaded
     host = os.environ.get("LAUNCH_WORKER_HOST") or args.host or "::"
     port = int(os.environ.get("LAUNCH_WORKER_PORT") or args.port)
     access_log = not args.disable_uvicorn_access_log

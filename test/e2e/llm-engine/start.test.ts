@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asArray, asRecord } from "../../helpers/llm-client.js";
+import { asArray, asRecord, postJson } from "../../helpers/llm-client.js";
 import { repoRoot } from "../../helpers/python.js";
 import { llmPython, startLlmEngine, tinyModel } from "../../helpers/tiny-model.js";
 
@@ -44,9 +44,9 @@ interface Exit {
 }
 
 /** Runs the engine to its exit; `isolated` hides site-packages (`python -S`), so torch and the rest are missing. */
-async function runEngine(args: readonly string[], isolated = false): Promise<Exit> {
+async function runEngine(args: readonly string[], isolated = false, module = "launch_local_llm.server"): Promise<Exit> {
   const python = llmPython().executable;
-  const child = spawn(python, [...(isolated ? ["-S"] : []), "-m", "launch_local_llm.server", ...args], {
+  const child = spawn(python, [...(isolated ? ["-S"] : []), "-m", module, ...args], {
     env: { PATH: process.env["PATH"] ?? "", PYTHONPATH: join(repoRoot, "src", "worker"), PYTHONDONTWRITEBYTECODE: "1" },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -61,6 +61,15 @@ describe("engine start-up", () => {
     const exit = await runEngine(["--model", "model_files", "--served-model-name", "m", "model_files", "--port", "5005", "--host", "::", ...MODEL_ENGINE_FLAGS], true);
     expect(exit.code).toBe(4);
     expect(exit.lastStderrLine).toMatch(/^launch-local-llm: cannot start: Python packages "torch", "transformers", .* are not installed for \S+python\S* \(pip install -r \S+requirements\.txt\)$/);
+  });
+
+  it("has a check the gateway runs when it builds the environment: exit 0, or 4 and the same line", async () => {
+    expect(await runEngine(["peft"], false, "launch_local_llm.check")).toEqual({ code: 0, lastStderrLine: "" });
+    const isolated = await runEngine([], true, "launch_local_llm.check");
+    expect(isolated.code).toBe(4);
+    expect(isolated.lastStderrLine).toMatch(/^launch-local-llm: cannot start: Python packages "torch", .* are not installed for /);
+    const extra = await runEngine(["no_such_module_here"], false, "launch_local_llm.check");
+    expect(extra).toEqual({ code: 4, lastStderrLine: expect.stringContaining('Python package "no_such_module_here" is not installed') });
   });
 
   it("refuses an unknown flag as vLLM's argparse does (exit 2)", async () => {
@@ -82,13 +91,19 @@ describe("engine start-up", () => {
     expect(notModel.lastStderrLine).toContain("has no config.json");
   });
 
-  it("takes its port from LAUNCH_WORKER_PORT over --port, and honours --max-model-len", async () => {
-    const engine = await startLlmEngine(tinyModel(), ["--port", "5005", "--max-model-len", "256"], { LAUNCH_WORKER_PORT: "0" });
+  it("takes its port from LAUNCH_WORKER_PORT over --port, honours --max-model-len and a literal --chat-template", async () => {
+    // model-engine passes chat_template_override as text; vLLM decodes its escapes (\\n here).
+    const template = "{% for m in messages %}[{{ m['role'] }}] {{ m['content'] }}\\n{% endfor %}{% if add_generation_prompt %}[assistant] {% endif %}";
+    const model = tinyModel();
+    const engine = await startLlmEngine(model, ["--port", "5005", "--max-model-len", "256", "--chat-template", template], { LAUNCH_WORKER_PORT: "0" });
     try {
       expect(engine.stdout()).toMatch(/serving tiny \((cpu|cuda)\); ready on \S+:\d+/);
       expect(engine.port).not.toBe(5005);
       const models = asRecord(await (await fetch(`${engine.url}/v1/models`)).json());
       expect(asRecord(asArray(models["data"])[0])["max_model_len"]).toBe(256);
+      const tokenized = await postJson(engine.url, "/tokenize", { model: "tiny", messages: [{ role: "user", content: "hi" }] });
+      const rendered = await postJson(engine.url, "/detokenize", { model: "tiny", tokens: tokenized.body["tokens"] });
+      expect(rendered.body["prompt"]).toBe("[user] hi\n[assistant] ");
     } finally {
       expect(await engine.stop()).toBe(0);
     }
