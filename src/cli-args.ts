@@ -9,8 +9,8 @@ export interface CliArgs {
 
 interface FlagSpec {
   key: keyof LaunchLocalOptions | "portFile";
-  /** `list`: comma-separated values, e.g. --api-keys a,b. */
-  kind: "string" | "number" | "boolean" | "list";
+  /** `list`: comma-separated values, e.g. --api-keys a,b; `repeat`: one value per use of the flag. */
+  kind: "string" | "number" | "boolean" | "list" | "repeat";
   help: string;
 }
 
@@ -36,10 +36,13 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--gpus": { key: "gpus", kind: "string", help: "Declare GPUs: a count or device ids (0,1). Default: nvidia-smi." },
   "--gpu-policy": { key: "gpuPolicy", kind: "string", help: "strict (fail endpoints asking too many GPUs) | ignore. Default strict." },
   "--llm-models-dir": { key: "llmModelsDir", kind: "string", help: "LLM endpoints: DIR/<model_name>/ is an HF model folder (offline)." },
+  "--allow-input-dir": { key: "allowInputDirs", kind: "repeat", help: "Let batch inputs, bundle locations and task urls name files under DIR (repeatable)." },
+  "--allow-input-urls": { key: "allowInputUrls", kind: "boolean", help: "Let batch inputs, bundle locations and task urls be http(s) URLs." },
 };
 
 export function parseArgs(argv: string[]): CliArgs {
   const options: Record<string, unknown> = {};
+  const repeated = new Map<string, string[]>();
   let portFile: string | null = null;
   let help = false;
   let version = false;
@@ -70,7 +73,12 @@ export function parseArgs(argv: string[]): CliArgs {
     }
     const value = convert(name, spec.kind, raw);
     if (spec.key === "portFile") portFile = String(value);
-    else options[spec.key] = value;
+    else if (spec.kind === "repeat") {
+      const values = repeated.get(spec.key) ?? [];
+      values.push(String(value));
+      repeated.set(spec.key, values);
+      options[spec.key] = values;
+    } else options[spec.key] = value;
   }
   return { options: options as LaunchLocalOptions, portFile, help, version };
 }

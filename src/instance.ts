@@ -5,6 +5,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { pruneBlobs } from "./blobs/blob-prune.js";
 import { createLocalBlobStore } from "./blobs/local-blob-store.js";
+import { BlobAccess } from "./domain/blobs/blob-access.js";
+import { createBlobOwnerRepository } from "./store/blob-owner-repository.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
 import { BatchOrchestrator } from "./domain/batch/batch-orchestrator.js";
@@ -112,7 +114,10 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const logs = createEndpointLogRepository(db);
     const signingSecret = config.signingSecret ?? persistentSecret(db);
     const blobRoot = join(config.dataDir, "blobs");
-    const blobs = createLocalBlobStore({ root: blobRoot, bucket: config.bucket, signingSecret, ttlSeconds: config.signedUrlTtlSeconds, clock });
+    const inputs = { allowedDirs: config.allowInputDirs, allowUrls: config.allowInputUrls };
+    const blobs = createLocalBlobStore({ root: blobRoot, bucket: config.bucket, signingSecret, ttlSeconds: config.signedUrlTtlSeconds, clock, inputs });
+    const blobOwners = createBlobOwnerRepository(db);
+    const blobAccess = new BlobAccess({ store: blobs, owners: blobOwners, inputs, clock });
 
     const { runtime, jobRunner } = overrides.runtime
       ? { runtime: overrides.runtime({ config, logger, blobRoot }), jobRunner: processJobRunner({ config, logger, env }) }
@@ -125,7 +130,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       bundles,
       tasks,
       logs,
-      blobs,
+      blobs: blobAccess,
       runtime,
       clock,
       ids,
@@ -168,9 +173,9 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     });
     disposers.push(() => triggerClock.dispose());
 
-    const bundleService = new BundleService({ bundles, blobs, ids, clock });
+    const bundleService = new BundleService({ bundles, blobs, ids, clock, inputs });
     const endpointService = new EndpointService({ endpoints, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true, resultsBucket: config.bucket });
-    const taskService = new TaskService({ endpoints, tasks, scheduler, ids, clock });
+    const taskService = new TaskService({ endpoints, tasks, scheduler, ids, clock, blobs: blobAccess });
     const batchOrchestrator = new BatchOrchestrator({
       jobs: batchJobs,
       endpoints,
@@ -180,7 +185,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       readTask: (taskId) => taskService.getAsync(taskId),
       completions: taskFeed,
       scheduler,
-      blobs,
+      blobs: blobAccess,
       bucket: config.bucket,
       clock,
       ids,
@@ -220,8 +225,10 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
         // One worker per core: the real default of 50 workers would swamp a laptop (README "Parity").
         maxWorkersCap: Math.max(1, availableParallelism()),
         hostGpuCount: () => (hostGpuCount ??= detectGpus(env).then((gpus) => gpus.length)),
+        inputs,
       }),
       blobs,
+      blobAccess,
       logs,
       logger,
       now: () => clock.now(),
@@ -243,7 +250,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
         fineTuned: createFineTunedWeights(blobRoot, config.bucket),
         signedDownload: (location) => blobs.createSignedDownload(location, publicUrl),
       }),
-      control: new ControlService({ endpoints, logs, scheduler, faults, blobs, info: instanceInfo, reset: resetInstance }),
+      control: new ControlService({ endpoints, logs, scheduler, faults, blobs: blobAccess, info: instanceInfo, reset: resetInstance }),
       pendingCommit: () => pendingCommit(db),
     };
 

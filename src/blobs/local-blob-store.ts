@@ -1,13 +1,14 @@
 /**
- * The local object store: `s3://<bucket>/<key>` is the file `<root>/<bucket>/<key>`. It also reads
- * `file://` paths (the client's self-hosted mode, client-contract.md §4) and `http(s)://` URLs
- * (fetched on demand, never at start-up; downloads cached under `<root>/.cache`).
+ * The local object store: `s3://<bucket>/<key>` is the file `<root>/<bucket>/<key>`. Where the
+ * operator allows it (domain/blobs/input-policy.ts), it also reads `file://` paths under the allowed
+ * folders (the client's self-hosted mode, client-contract.md §4) and `http(s)://` URLs (fetched on
+ * demand, never at start-up; downloads cached under `<root>/.cache`). It writes only `s3://`.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Clock } from "../domain/clock.js";
+import { type InputPolicy, checkInputLocation, isInside } from "../domain/blobs/input-policy.js";
 import { LaunchError } from "../domain/errors.js";
 import type { BlobStore, SignedUpload } from "../domain/ports.js";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -22,6 +23,8 @@ export interface LocalBlobStoreOptions {
   /** Lifetime of signed URLs. */
   ttlSeconds: number;
   clock: Clock;
+  /** Which file:// and http(s):// locations may be read (default: none). */
+  inputs: InputPolicy;
   fetchImpl?: typeof fetch;
 }
 
@@ -48,21 +51,29 @@ export function createLocalBlobStore(options: LocalBlobStoreOptions): LocalBlobS
   assertSafeBucket(bucket);
 
   function classify(location: string): Location {
-    if (location.startsWith("s3://")) return { kind: "s3", ...parseS3Location(location) };
-    if (location.startsWith("http://") || location.startsWith("https://")) return { kind: "http", url: location };
-    if (location.startsWith("file://")) {
-      try {
-        return { kind: "file", path: fileURLToPath(location) };
-      } catch {
-        throw new LaunchError("BAD_REQUEST", `Invalid file location: ${location}`);
-      }
-    }
-    if (location.startsWith("/")) return { kind: "file", path: location };
-    throw new LaunchError("BAD_REQUEST", `Unsupported location: ${location}`);
+    const source = checkInputLocation(location, options.inputs, "location");
+    if (source.kind === "s3") return { kind: "s3", ...parseS3Location(location) };
+    return source;
   }
 
-  const fileOf = (where: Exclude<Location, { kind: "http" }>): string =>
-    where.kind === "s3" ? blobFilePath(root, where.bucket, where.key) : where.path;
+  /** A file's real path, refused unless it lies in an allowed folder (a link may lead anywhere). */
+  async function allowedFile(path: string, location: string): Promise<string> {
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch (error) {
+      if (isMissing(error)) throw objectNotFound(location);
+      throw error;
+    }
+    const dirs = await Promise.all(options.inputs.allowedDirs.map((dir) => realpath(dir).catch(() => resolve(dir))));
+    if (!dirs.some((dir) => isInside(dir, real))) {
+      throw new LaunchError("BAD_REQUEST", `location ${JSON.stringify(location)} leads outside the folders launch-local may read (--allow-input-dir).`);
+    }
+    return real;
+  }
+
+  const fileOf = async (where: Exclude<Location, { kind: "http" }>, location: string): Promise<string> =>
+    where.kind === "s3" ? blobFilePath(root, where.bucket, where.key) : allowedFile(where.path, location);
 
   async function isFile(path: string): Promise<boolean> {
     try {
@@ -116,31 +127,23 @@ export function createLocalBlobStore(options: LocalBlobStoreOptions): LocalBlobS
     root,
 
     async put(location, data) {
-      const where = classify(location);
-      if (where.kind === "http") throw new LaunchError("BAD_REQUEST", `Cannot write to ${location}`);
-      await writeFileAtomic(fileOf(where), data);
+      const { bucket: target, key } = parseS3Location(location);
+      await writeFileAtomic(blobFilePath(root, target, key), data);
+    },
+
+    assertValidLocation(location) {
+      classify(location);
     },
 
     async read(location) {
       const where = classify(location);
-      return where.kind === "http" ? fetchBytes(where.url) : readLocal(fileOf(where), location);
-    },
-
-    async exists(location) {
-      const where = classify(location);
-      if (where.kind !== "http") return isFile(fileOf(where));
-      if (await isFile(cachePath(where.url))) return true;
-      try {
-        return (await fetchImpl(where.url, { method: "HEAD" })).ok;
-      } catch {
-        return false;
-      }
+      return where.kind === "http" ? fetchBytes(where.url) : readLocal(await fileOf(where, location), location);
     },
 
     async localPath(location) {
       const where = classify(location);
       if (where.kind === "http") return download(where.url);
-      const path = fileOf(where);
+      const path = await fileOf(where, location);
       if (!(await isFile(path))) throw objectNotFound(location);
       return path;
     },

@@ -1,6 +1,6 @@
 import { mkdtempSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 
 /** Everything a caller may set (STYLE.md §2): explicit option > LAUNCH_LOCAL_* env > default. */
 export interface LaunchLocalOptions {
@@ -50,6 +50,13 @@ export interface LaunchLocalOptions {
   gpuPolicy?: "strict" | "ignore";
   /** A folder of HF model folders: `DIR/<model_name>/` serves an LLM endpoint without checkpoint_path. */
   llmModelsDir?: string;
+  /**
+   * Host folders whose files batch inputs, bundle locations and task urls may name (`file://` or an
+   * absolute path). Default: none, so only the instance's own `s3://` blob store is read.
+   */
+  allowInputDirs?: string[];
+  /** Let batch inputs, bundle locations and task urls be http(s) URLs, fetched from this machine. */
+  allowInputUrls?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -77,6 +84,9 @@ export interface ResolvedConfig {
   llmModelsDir: string | null;
   /** The Hugging Face hub cache read for LLM weights (HUGGINGFACE_HUB_CACHE, HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub). */
   hfHubCache: string;
+  /** Absolute folders (resolved against the working directory); empty: none. */
+  allowInputDirs: string[];
+  allowInputUrls: boolean;
 }
 
 export class ConfigError extends Error {
@@ -128,6 +138,17 @@ function apiKeysOf(keys: readonly unknown[] | undefined): string[] | null {
   const named = cleaned.filter((key) => key !== "");
   if (named.length === 0) throw new ConfigError("apiKeys must name at least one key (leave it out to accept any key)");
   return [...new Set(named)];
+}
+
+/** Folders named on the command line (repeatable flag) or in the env, separated by the path delimiter. */
+function inputDirsOf(dirs: readonly unknown[] | undefined, cwd: string): string[] {
+  if (dirs === undefined) return [];
+  const resolved = dirs.map((dir) => {
+    if (typeof dir !== "string") throw new ConfigError(`allowInputDirs must be strings, got ${JSON.stringify(dir)}`);
+    if (dir.trim() === "") throw new ConfigError("allowInputDirs must not hold an empty folder name");
+    return resolve(cwd, dir);
+  });
+  return [...new Set(resolved)];
 }
 
 const RUNTIMES = ["auto", "process", "docker"] as const;
@@ -199,5 +220,7 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     gpuPolicy: oneOf("gpuPolicy", options.gpuPolicy ?? env.LAUNCH_LOCAL_GPU_POLICY, GPU_POLICIES) ?? "strict",
     llmModelsDir: ((dir) => (dir === undefined || dir === "" ? null : resolve(cwd, dir)))(options.llmModelsDir ?? env.LAUNCH_LOCAL_LLM_MODELS_DIR),
     hfHubCache: hfHubCacheOf(env),
+    allowInputDirs: inputDirsOf(options.allowInputDirs ?? env.LAUNCH_LOCAL_ALLOW_INPUT_DIR?.split(delimiter).filter((dir) => dir !== ""), cwd),
+    allowInputUrls: options.allowInputUrls ?? envBool(env, "LAUNCH_LOCAL_ALLOW_INPUT_URLS") ?? false,
   };
 }

@@ -72,10 +72,16 @@ export interface BlobStore {
   readonly bucket: string;
   /** Folder whose layout is `<root>/<bucket>/<key>`; workers read and write it directly. */
   readonly root: string;
+  /** Writes an `s3://` object (nothing else is ever written). */
   put(location: string, data: Uint8Array): Promise<void>;
-  /** Reads `s3://`, `file://` or `http(s)://` locations; throws NOT_FOUND for a missing object. */
+  /**
+   * Reads `s3://`, and the `file://` or `http(s)://` locations the input policy allows (400 otherwise,
+   * domain/blobs/input-policy.ts); throws NOT_FOUND for a missing object. No owner check: callers
+   * on a user's behalf go through domain/blobs/blob-access.ts.
+   */
   read(location: string): Promise<Buffer>;
-  exists(location: string): Promise<boolean>;
+  /** Throws BAD_REQUEST for a location this store could never hold or read (unsafe keys, the input policy). */
+  assertValidLocation(location: string): void;
   /**
    * A local file holding the object's bytes: the blob file itself for `s3://`, the path for
    * `file://`, a cached download for `http(s)://`.
@@ -87,6 +93,23 @@ export interface BlobStore {
   createSignedDownload(location: string, baseUrl: string): string;
   /** Throws LaunchError FORBIDDEN unless the signature matches the object and method and has not expired. */
   verifySignedUrl(method: SignedMethod, bucket: string, key: string, expires: string | undefined, signature: string | undefined): void;
+}
+
+/** Who an object of the blob store belongs to (domain/blobs/blob-access.ts holds the rule). */
+export interface BlobOwner {
+  owner: string;
+  /** Readable by every caller (seeded test fixtures); writable still only by the owner. */
+  isPublic: boolean;
+}
+
+/** One row per `s3://bucket/key` location; a location without a row belongs to nobody. */
+export interface BlobOwnerRepository {
+  get(location: string): BlobOwner | null;
+  /** Records, or replaces, the owner of `location`. */
+  set(location: string, owner: BlobOwner, at: number): void;
+  /** Records `owner` only where no owner is recorded yet. */
+  claim(location: string, owner: string, at: number): void;
+  delete(locations: readonly string[]): void;
 }
 
 // ---------------------------------------------------------------------------------------------- scheduler

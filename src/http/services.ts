@@ -1,3 +1,4 @@
+import type { BlobAccess } from "../domain/blobs/blob-access.js";
 import type { Logger } from "../domain/logger.js";
 import type { BlobStore, EndpointLogRepository } from "../domain/ports.js";
 import type { BatchJobService } from "../domain/batch/batch-job-service.js";
@@ -18,7 +19,10 @@ export interface Services {
   endpoints: EndpointService;
   tasks: TaskService;
   batchJobs: BatchJobService;
+  /** The raw store: signed URLs (the signature is the check) and tests. */
   blobs: BlobStore;
+  /** Every read or write on a caller's behalf (the owner check, domain/blobs/blob-access.ts). */
+  blobAccess: BlobAccess;
   logs: EndpointLogRepository;
   logger: Logger;
   now(): number;

@@ -8,8 +8,8 @@ import type { Clock } from "../domain/clock.js";
 import type { FaultSource } from "../domain/control/fault-rules.js";
 import type { IdGenerator } from "../domain/ids.js";
 import type { Logger } from "../domain/logger.js";
+import type { BlobAccess } from "../domain/blobs/blob-access.js";
 import type {
-  BlobStore,
   BundleRepository,
   EndpointLogRepository,
   EndpointRepository,
@@ -32,8 +32,8 @@ export interface SchedulerDeps {
   bundles: BundleRepository;
   tasks: TaskRepository;
   logs: EndpointLogRepository;
-  /** Only `localPath` is used (artifact files for workers); any BlobStore fits. */
-  blobs: Pick<BlobStore, "localPath">;
+  /** Artifact files for workers, read with the bundle owner's rights. */
+  blobs: Pick<BlobAccess, "localPath">;
   runtime: WorkerRuntime;
   clock: Clock;
   ids: IdGenerator;

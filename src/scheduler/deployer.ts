@@ -5,6 +5,7 @@
  * undeploy) makes an older job stop at its next step. The previous deployment keeps serving until the
  * new build succeeded; a failed build leaves it serving.
  */
+import { ownerActor } from "../domain/blobs/blob-access.js";
 import { isArtifactFlavor } from "../domain/bundle.js";
 import { destinationFor } from "../domain/endpoint.js";
 import { LaunchError, SystemError, isLaunchError } from "../domain/errors.js";
@@ -72,7 +73,7 @@ export function createDeployer(ctx: SchedulerContext, track: (work: Promise<void
       let artifactPath: string | null = null;
       if (isArtifactFlavor(bundle.flavor)) {
         const location = bundle.flavor.location;
-        artifactPath = await blobs.localPath(location).catch((error: unknown) => {
+        artifactPath = await blobs.localPath(ownerActor(bundle.owner), location).catch((error: unknown) => {
           throw new LaunchError("BAD_REQUEST", isLaunchError(error) ? error.message : `Could not read the bundle artifact at ${location}.`);
         });
         if (isStale()) return;

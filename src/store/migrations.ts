@@ -138,4 +138,17 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Owners of blob store objects (issue 13): who uploaded an object, or whose bundle, task or job
+    // wrote it. A location without a row belongs to nobody and is readable only by an admin key.
+    version: 4,
+    sql: `
+      CREATE TABLE blob_owners (
+        location TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        is_public INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

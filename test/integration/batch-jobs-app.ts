@@ -1,6 +1,8 @@
 import request from "supertest";
+import type { LaunchLocalOptions } from "../../src/config/options.js";
 import { createFakeRuntime } from "../helpers/fake-runtime.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { cloudpickleBundleBody } from "./control-fixture.js";
 
 /**
  * Helpers for the v1 batch-job routes over a real instance (createTestApp: real SQLite, blobs and
@@ -39,10 +41,10 @@ export function argsCsv(rows: readonly Record<string, unknown>[]): string {
   return `${lines.join("\r\n")}\r\n`;
 }
 
-export async function createBatchTestApp(): Promise<BatchTestApp> {
+export async function createBatchTestApp(options: LaunchLocalOptions = {}): Promise<BatchTestApp> {
   let release: (() => void) | null = null;
   let held: Promise<void> | null = null;
-  const app = await createTestApp({ fakeRuntime: createFakeRuntime({ prepare: async () => held ?? undefined }) });
+  const app = await createTestApp({ ...options, fakeRuntime: createFakeRuntime({ prepare: async () => held ?? undefined }) });
   const auth = (user: string | undefined) => app.auth(user);
 
   async function upload(route: string, bytes: string | Uint8Array, user?: string): Promise<string> {
@@ -67,18 +69,7 @@ export async function createBatchTestApp(): Promise<BatchTestApp> {
       const response = await request(app.url)
         .post("/v2/model-bundles")
         .set("authorization", auth(user))
-        .send({
-          name,
-          schema_location: location,
-          flavor: {
-            flavor: "cloudpickle_artifact",
-            requirements: [],
-            framework: { framework_type: "pytorch", pytorch_image_tag: "1.7.0" },
-            load_predict_fn: "",
-            load_model_fn: "",
-            location,
-          },
-        });
+        .send(cloudpickleBundleBody(name, location));
       if (response.status !== 200) throw new Error(`bundle create → ${response.status} ${response.text}`);
       return (response.body as { model_bundle_id: string }).model_bundle_id;
     },

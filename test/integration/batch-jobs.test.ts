@@ -1,4 +1,6 @@
-import { availableParallelism } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 import request from "supertest";
 import { detectGpus } from "../../src/runtime/gpu-inventory.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -83,13 +85,18 @@ describe("v1 batch jobs over HTTP (fake workers)", () => {
     expect((await t.waitForStatus(jobId, ["SUCCESS", "FAILURE"])).status).toBe("SUCCESS");
   });
 
-  it("reads `url` rows and file:// inputs", async () => {
-    const path = `${t.app.instance.config.dataDir}/input.csv`;
-    await t.app.instance.services.blobs.put(`file://${path}`, Buffer.from("id,url\r\nr1,http://example.invalid/a.json\r\n"));
-    const jobId = await t.createJob(jobBody(`file://${path}`));
-    const done = await t.waitForStatus(jobId, ["SUCCESS", "FAILURE"]);
+  it("reads `url` rows and file:// inputs where the operator allows them", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "batch-input-"));
+    const path = join(folder, "input.csv");
+    writeFileSync(path, "id,url\r\nr1,http://example.invalid/a.json\r\n");
+    const allowed = await createBatchTestApp({ allowInputDirs: [folder], allowInputUrls: true });
+    const bundle = await allowed.createBundle("echo");
+    const jobId = await allowed.createJob({ ...jobBody(`file://${path}`), model_bundle_id: bundle });
+    const done = await allowed.waitForStatus(jobId, ["SUCCESS", "FAILURE"]);
     expect(done.status).toBe("SUCCESS");
-    const text = (await t.app.instance.services.blobs.read(done.result ?? "")).toString("utf8");
+    const text = (await allowed.app.instance.services.blobs.read(done.result ?? "")).toString("utf8");
+    await allowed.close();
+    rmSync(folder, { recursive: true, force: true });
     expect(text).toContain('"result": {"result": "\\"http://example.invalid/a.json\\""}');
     expect(text).toMatch(/"id": "r1"\}$/);
   });

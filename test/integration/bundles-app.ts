@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
 import { createLocalBlobStore, type LocalBlobStore } from "../../src/blobs/local-blob-store.js";
+import { BlobAccess } from "../../src/domain/blobs/blob-access.js";
+import { ONLY_BLOB_STORE } from "../../src/domain/blobs/input-policy.js";
 import { BatchJobService } from "../../src/domain/batch/batch-job-service.js";
 import { BundleService } from "../../src/domain/bundles/bundle-service.js";
 import { FakeClock } from "../../src/domain/clock.js";
@@ -17,6 +19,7 @@ import { TaskService } from "../../src/domain/tasks/task-service.js";
 import { createApp } from "../../src/http/app.js";
 import type { Services } from "../../src/http/services.js";
 import { createBatchJobRepository } from "../../src/store/batch-job-repository.js";
+import { createBlobOwnerRepository } from "../../src/store/blob-owner-repository.js";
 import { createBundleRepository } from "../../src/store/bundle-repository.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { createEndpointLogRepository } from "../../src/store/endpoint-log-repository.js";
@@ -64,16 +67,17 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
   const bundles = createBundleRepository(db);
   const endpoints = createEndpointRepository(db);
   const logs = createEndpointLogRepository(db);
-  const blobs = createLocalBlobStore({ root: join(dir, "blobs"), bucket: "launch-local", signingSecret: SIGNING_SECRET, ttlSeconds: 300, clock });
+  const blobs = createLocalBlobStore({ root: join(dir, "blobs"), bucket: "launch-local", signingSecret: SIGNING_SECRET, ttlSeconds: 300, clock, inputs: ONLY_BLOB_STORE });
+  const blobAccess = new BlobAccess({ store: blobs, owners: createBlobOwnerRepository(db), inputs: ONLY_BLOB_STORE, clock });
   let url = "";
   const endpointService = new EndpointService({ endpoints, bundles, scheduler: idleScheduler, logs, ids, clock, allowSyncScaleFromZero: true });
   const tasks = createTaskRepository(db);
   // Batch jobs are created here but never run (their orchestrator is idle, like the scheduler).
   const idleOrchestrator = { start: () => undefined, cancel: async () => undefined, progress: () => null };
   const services: Services = {
-    bundles: new BundleService({ bundles, blobs, ids, clock }),
+    bundles: new BundleService({ bundles, blobs, ids, clock, inputs: ONLY_BLOB_STORE }),
     endpoints: endpointService,
-    tasks: new TaskService({ endpoints, tasks, scheduler: idleScheduler, ids, clock }),
+    tasks: new TaskService({ endpoints, tasks, scheduler: idleScheduler, ids, clock, blobs: blobAccess }),
     batchJobs: new BatchJobService({
       jobs: createBatchJobRepository(db, tasks),
       bundles,
@@ -84,8 +88,10 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
       logger: silentLogger,
       maxWorkersCap: 1,
       hostGpuCount: async () => 0,
+      inputs: ONLY_BLOB_STORE,
     }),
     blobs,
+    blobAccess,
     logs,
     logger: silentLogger,
     now: () => clock.now(),
@@ -100,7 +106,7 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
     control: new ControlService({
       endpoints,
       logs,
-      blobs,
+      blobs: blobAccess,
       faults: new FaultRegistry(),
       scheduler: { listWorkers: () => [], killWorker: () => false, scaleNow: () => undefined },
       info: () => ({ version: "test", runtime: "none", data_dir: dir, url }),

@@ -67,22 +67,25 @@ export class Client {
   }
 }
 
+/** The body of POST /v2/model-bundles for a cloudpickle bundle at `location` (no requirements). */
+export const cloudpickleBundleBody = (name: string, location: string, schemaLocation = location) => ({
+  name,
+  schema_location: schemaLocation,
+  flavor: {
+    flavor: "cloudpickle_artifact",
+    requirements: [],
+    framework: { framework_type: "pytorch", pytorch_image_tag: "1.7.0" },
+    load_predict_fn: "",
+    load_model_fn: "",
+    location,
+  },
+});
+
 /** Seeds the artifact through PUT /_launch_local/blobs and creates a v2 cloudpickle bundle over it. */
 export async function createArtifactBundle(client: Client, name: string): Promise<string> {
   const location = `s3://seeded/${client.user}/${name}.pkl`;
   await client.ok("PUT", `/_launch_local/blobs?location=${encodeURIComponent(location)}`, new Uint8Array([1, 2, 3]));
-  const created = await client.ok("POST", "/v2/model-bundles", {
-    name,
-    schema_location: location,
-    flavor: {
-      flavor: "cloudpickle_artifact",
-      requirements: [],
-      framework: { framework_type: "pytorch", pytorch_image_tag: "1.7.0" },
-      load_predict_fn: "",
-      load_model_fn: "",
-      location,
-    },
-  });
+  const created = await client.ok("POST", "/v2/model-bundles", cloudpickleBundleBody(name, location));
   return String(field(created, "model_bundle_id"));
 }
 

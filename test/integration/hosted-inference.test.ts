@@ -71,7 +71,7 @@ describe("legacy /v1/hosted_inference routes and signed blob URLs (client-contra
     const { signedUrl, bucket, key } = await slot();
     const response = await put(signedUrl, new Blob([new Uint8Array(2048)]));
     expect(response.status).toBe(413);
-    expect(await app.blobs.exists(`s3://${bucket}/${key}`)).toBe(false);
+    await expect(app.blobs.read(`s3://${bucket}/${key}`)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("serves signed GET downloads, and only with a GET signature", async () => {
@@ -95,7 +95,7 @@ describe("legacy /v1/hosted_inference routes and signed blob URLs (client-contra
     const bundle = await api()
       .post("/v2/model-bundles")
       .set("Authorization", auth())
-      .send({ name: "b", schema_location: "s", flavor: { flavor: "runnable_image", repository: "r", tag: "t", command: [], protocol: "http" } })
+      .send({ name: "b", schema_location: "s3://launch-local/s", flavor: { flavor: "runnable_image", repository: "r", tag: "t", command: [], protocol: "http" } })
       .expect(200);
     await api()
       .post("/v1/model-endpoints")

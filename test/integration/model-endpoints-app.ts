@@ -42,7 +42,7 @@ export function createEndpointsTestApp(): EndpointsTestApp {
   });
   app.use("*", jsonBodyMiddleware(1 << 20));
   app.use("*", authMiddleware(null));
-  app.route("/", modelEndpointDocsRoutes({ endpoints: harness.service, blobs: { read } }));
+  app.route("/", modelEndpointDocsRoutes({ endpoints: harness.service, blobAccess: { read: async (_actor, location) => read(location) } }));
   app.route("/", modelEndpointRoutes({ endpoints: harness.service }));
 
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;

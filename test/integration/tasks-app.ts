@@ -47,7 +47,8 @@ export function createTasksTestApp(options: { pingIntervalMs?: number } = {}): T
     makeEndpoint({ id: "end_stream", endpointType: "streaming" }),
     makeEndpoint({ id: "end_pub_stream", endpointType: "streaming", owner: "other", publicInference: true }),
   ]);
-  const service = new TaskService({ endpoints, tasks, scheduler, ids, clock });
+  // Owners and the input policy of task urls are held by test/integration/input-locations.test.ts.
+  const service = new TaskService({ endpoints, tasks, scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
 
   const app = new Hono<HttpEnv>();
   app.onError((error, c) => {

@@ -3,6 +3,7 @@
  * `ME/infra/services/live_batch_job_service.py`): create, get, cancel. Running a job is the
  * orchestrator's (batch-orchestrator.ts).
  */
+import { type InputPolicy, checkInputLocation } from "../blobs/input-policy.js";
 import type { Clock } from "../clock.js";
 import type { EndpointService } from "../endpoints/endpoint-service.js";
 import { UnmappedEndpointError, validateLabels } from "../endpoints/endpoint-rules.js";
@@ -30,6 +31,8 @@ export interface BatchJobServiceDeps {
   maxWorkersCap: number;
   /** GPUs this host has; decides the default when `gpus` is omitted (README "Parity"). */
   hostGpuCount(): Promise<number>;
+  /** Where input files may live (a 400 at create for anything else, README "Parity"). */
+  inputs: InputPolicy;
 }
 
 /** GetBatchJobV1Response, keys in the contract's order (§2.4). */
@@ -72,6 +75,8 @@ export class BatchJobService {
     } catch (error) {
       throw isLaunchError(error) ? new UnmappedEndpointError(error.message) : error;
     }
+    // The real server fails the job later on an unreadable input; a source launch-local must not read is refused now.
+    checkInputLocation(request.input_path, this.deps.inputs, "input_path");
 
     const jobId = ids.xid("bat_");
     const name = batchEndpointName(bundle.id, jobId);

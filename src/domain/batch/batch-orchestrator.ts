@@ -5,12 +5,13 @@
  * the final status. Every step is recorded in SQLite first, so `resume` carries a job on after a
  * restart: submitted rows are not submitted again, and their tasks are recovered by the scheduler.
  */
+import { type BlobAccess, ownerActor } from "../blobs/blob-access.js";
 import type { Clock } from "../clock.js";
 import type { User } from "../identity.js";
 import type { IdGenerator } from "../ids.js";
 import type { Logger } from "../logger.js";
 import { longTimeout } from "../long-timeout.js";
-import type { BatchJobRepository, BlobStore, EndpointRepository, EndpointScheduler } from "../ports.js";
+import type { BatchJobRepository, EndpointRepository, EndpointScheduler } from "../ports.js";
 import type { GetAsyncTaskV1Response } from "../tasks/task-service.js";
 import { ActiveJob } from "./active-job.js";
 import { type BatchJobRecord, type BatchJobStatus, type BatchProgress, isActiveStatus, resultLocationFor } from "./batch-job.js";
@@ -29,7 +30,8 @@ export interface BatchOrchestratorDeps {
   readTask(taskId: string): GetAsyncTaskV1Response;
   completions: TaskCompletions;
   scheduler: Pick<EndpointScheduler, "enqueueAsync">;
-  blobs: Pick<BlobStore, "read" | "put">;
+  /** Reads the input and checks row urls as the job's owner; the result file becomes theirs. */
+  blobs: Pick<BlobAccess, "read" | "writeFor" | "assertReadable">;
   bucket: string;
   clock: Clock;
   ids: IdGenerator;
@@ -138,7 +140,7 @@ export class BatchOrchestrator {
     if (wait.kind !== "ready") return;
     let bytes: Uint8Array;
     try {
-      bytes = await blobs.read(record.inputPath);
+      bytes = await blobs.read(ownerActor(record.owner), record.inputPath, "input_path");
     } catch (error) {
       this.fail(job, `Could not read the input file ${record.inputPath}: ${describe(error)}`);
       return;
@@ -147,6 +149,10 @@ export class BatchOrchestrator {
     let inputs: BatchInput[];
     try {
       inputs = decodeBatchInputs(bytes);
+      // Workers open row urls themselves: each must be one the owner may read (README "Parity").
+      inputs.forEach(({ request }, index) => {
+        if (request.url !== null) blobs.assertReadable(ownerActor(record.owner), request.url, `Row ${index + 1}: url`);
+      });
     } catch (error) {
       this.fail(job, describe(error));
       return;
@@ -179,7 +185,7 @@ export class BatchOrchestrator {
       const location = resultLocationFor(bucket, job.id);
       try {
         const items = jobs.rowStates(job.id).map((row) => ({ ...readTask(row.taskId), id: row.referenceId }));
-        await blobs.put(location, serializeResults(items, record.serializationFormat));
+        await blobs.writeFor(record.owner, location, serializeResults(items, record.serializationFormat));
       } catch (error) {
         this.settle(job, "FAILURE", { failureReason: `Could not write the result file: ${describe(error)}`, progress });
         return;

@@ -3,6 +3,7 @@
  * every read is scoped to the caller's team, and another team's bundle is a 404 with the same
  * message as a missing one (§0.4).
  */
+import { type InputPolicy, checkInputLocation } from "../blobs/input-policy.js";
 import type { Clock } from "../clock.js";
 import type { BundleRecord, LegacyBundleFields } from "../bundle.js";
 import { isArtifactFlavor } from "../bundle.js";
@@ -20,6 +21,8 @@ export interface BundleServiceDeps {
   blobs: BlobStore;
   ids: IdGenerator;
   clock: Clock;
+  /** Where artifacts and schemas may live (a 400 at create for anything else, README "Parity"). */
+  inputs: InputPolicy;
 }
 
 /** The API routes' 404 texts, with the real server's double space (§2.1). */
@@ -36,11 +39,13 @@ export class BundleService {
   private readonly bundles: BundleRepository;
   private readonly ids: IdGenerator;
   private readonly clock: Clock;
+  private readonly inputs: InputPolicy;
 
   constructor(deps: BundleServiceDeps) {
     this.bundles = deps.bundles;
     this.ids = deps.ids;
     this.clock = deps.clock;
+    this.inputs = deps.inputs;
   }
 
   /** POST /v1/model-bundles: the flavor is derived from packaging_type; legacy fields kept as sent. */
@@ -52,13 +57,15 @@ export class BundleService {
       packaging_type: input.packaging_type,
       app_config: input.app_config,
     };
+    const flavor = flavorFromV1(input);
+    this.checkLocations(flavor, input.schema_location);
     // v1 creates always register one model artifact, even for lira (§2.1).
     return this.insert(user.userId, user.teamId, {
       name: input.name,
       metadata: input.metadata ?? {},
       schemaLocation: input.schema_location,
       modelArtifactIds: [this.artifactId(user, input.name)],
-      flavor: flavorFromV1(input),
+      flavor,
       legacy,
     });
   }
@@ -66,6 +73,7 @@ export class BundleService {
   /** POST /v2/model-bundles: artifact flavors get one synthetic artifact id, runnable ones none. */
   createV2(user: User, input: CreateBundleV2Input): BundleRecord {
     const flavor = flavorView(input.flavor);
+    this.checkLocations(flavor, input.schema_location);
     return this.insert(user.userId, user.teamId, {
       name: input.name,
       metadata: input.metadata ?? {},
@@ -117,6 +125,15 @@ export class BundleService {
       flavor: original.flavor,
       legacy: { ...legacy, app_config: isNonEmpty(newAppConfig) ? newAppConfig : legacy.app_config },
     });
+  }
+
+  /**
+   * The real server stores any string here; launch-local would read it on this machine, so only
+   * the locations the input policy allows are accepted (domain/blobs/input-policy.ts).
+   */
+  private checkLocations(flavor: BundleRecord["flavor"], schemaLocation: string | null): void {
+    if (isArtifactFlavor(flavor)) checkInputLocation(flavor.location, this.inputs, "location");
+    if (schemaLocation !== null) checkInputLocation(schemaLocation, this.inputs, "schema_location");
   }
 
   private findOwned(user: User, id: string): BundleRecord | null {

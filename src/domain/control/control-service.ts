@@ -3,10 +3,11 @@
  * follow the API's ownership rule (§0.4: another team's endpoint reads as a missing one); info, reset
  * and the blob routes act on the whole instance.
  */
+import type { BlobAccess, BlobActor } from "../blobs/blob-access.js";
 import { badRequest, notFound } from "../errors.js";
 import type { EndpointRecord } from "../endpoint.js";
 import type { User } from "../identity.js";
-import type { BlobStore, EndpointLogRepository, EndpointRepository } from "../ports.js";
+import type { EndpointLogRepository, EndpointRepository } from "../ports.js";
 import type { ControlScheduler, ControlWorkerInfo, InstanceInfo, ResetOptions } from "./control-ports.js";
 import type { FaultRegistry, FaultRule, FaultSpec } from "./fault-rules.js";
 
@@ -15,7 +16,7 @@ export interface ControlServiceDeps {
   logs: EndpointLogRepository;
   scheduler: ControlScheduler;
   faults: FaultRegistry;
-  blobs: Pick<BlobStore, "put" | "read">;
+  blobs: Pick<BlobAccess, "write" | "read">;
   info(): InstanceInfo;
   reset(options: ResetOptions): Promise<void>;
 }
@@ -149,14 +150,17 @@ export class ControlService {
     return { lines: lines.slice(Math.max(0, lines.length - limit)) };
   }
 
-  /** Seeds an object that a bundle location or batch input names (s3:// only: no local file paths). */
-  async putBlob(location: string, data: Uint8Array): Promise<{ location: string; size: number }> {
-    await this.deps.blobs.put(s3Only(location), data);
+  /**
+   * Seeds an object that a bundle location or batch input names (s3:// only: no local file paths),
+   * owned by the caller; another owner's object is a 404, as a missing one (blob-access.ts).
+   */
+  async putBlob(actor: BlobActor, location: string, data: Uint8Array, isPublic: boolean): Promise<{ location: string; size: number }> {
+    await this.deps.blobs.write(actor, s3Only(location), data, isPublic);
     return { location, size: data.byteLength };
   }
 
-  async getBlob(location: string): Promise<Buffer> {
-    return this.deps.blobs.read(s3Only(location));
+  async getBlob(actor: BlobActor, location: string): Promise<Buffer> {
+    return this.deps.blobs.read(actor, s3Only(location));
   }
 
   private owned(user: User, endpointId: string): EndpointRecord {
@@ -166,7 +170,7 @@ export class ControlService {
   }
 }
 
-/** The store also reads file:// and http(s):// locations; this API must never reach beyond its folder. */
+/** The store may also read allowed file:// and http(s):// sources; this API never reaches beyond its folder. */
 function s3Only(location: string): string {
   if (!location.startsWith("s3://")) throw badRequest(`Invalid location ${JSON.stringify(location)}: expected s3://<bucket>/<key>.`);
   return location;

@@ -1,3 +1,4 @@
+import { type BlobAccess, ownerActor } from "../blobs/blob-access.js";
 import type { Clock } from "../clock.js";
 import type { EndpointRecord } from "../endpoint.js";
 import { badRequest, notFound } from "../errors.js";
@@ -25,6 +26,8 @@ export interface TaskServiceDeps {
   scheduler: EndpointScheduler;
   ids: IdGenerator;
   clock: Clock;
+  /** A task's `url` is opened by the worker: the caller must be allowed to read it (input policy, owner). */
+  blobs: Pick<BlobAccess, "assertReadable" | "claim">;
 }
 
 const ENDPOINT_NOT_FOUND = "The specified endpoint could not be found.";
@@ -49,6 +52,7 @@ export class TaskService {
     if (endpoint.endpointType !== "async") {
       throw badRequest(`Unsupported inference type: Endpoint ${endpointId} is not an async endpoint.`);
     }
+    this.checkUrl(user, request);
     const task: AsyncTaskRecord = {
       id: this.deps.ids.uuid(),
       endpointId: endpoint.id,
@@ -77,6 +81,7 @@ export class TaskService {
     if (!task || (task.status !== "SUCCESS" && task.status !== "FAILURE")) {
       return { task_id: taskId, status: task?.status ?? "PENDING", result: null, traceback: null, status_code: null };
     }
+    this.claimResult(task.owner, task.result);
     return {
       task_id: taskId,
       status: task.status,
@@ -98,7 +103,10 @@ export class TaskService {
     if (endpoint.endpointType !== "sync" && endpoint.endpointType !== "streaming") {
       throw badRequest(`Unsupported inference type: Endpoint ${endpointId} does not serve sync tasks.`);
     }
-    return this.deps.scheduler.predictSync(endpoint, request, raw, rawBody);
+    this.checkUrl(user, request);
+    const response = await this.deps.scheduler.predictSync(endpoint, request, raw, rawBody);
+    this.claimResult(user.teamId, response.result);
+    return response;
   }
 
   /**
@@ -110,7 +118,22 @@ export class TaskService {
     if (endpoint.endpointType !== "streaming") {
       throw badRequest(`Unsupported inference type: Endpoint ${endpointId} is not a streaming endpoint.`);
     }
+    this.checkUrl(user, request);
     return this.deps.scheduler.predictStream(endpoint, request, raw);
+  }
+
+  private checkUrl(user: User, request: PredictRequest): void {
+    if (request.url !== null) this.deps.blobs.assertReadable(ownerActor(user.teamId), request.url, "url");
+  }
+
+  /**
+   * A `return_pickled` result is an object the worker wrote into the blob store (§4.3); it becomes
+   * the task owner's before anyone learns its location.
+   */
+  private claimResult(owner: string, result: unknown): void {
+    if (typeof result !== "object" || result === null || !("result_url" in result)) return;
+    const location = result.result_url;
+    if (typeof location === "string") this.deps.blobs.claim(owner, location);
   }
 
   /** Another team's endpoint is indistinguishable from a missing one (§0.4). */

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { authMiddleware } from "../auth.js";
 import { readLimited } from "../body.js";
 import type { HttpEnv } from "../context.js";
-import { BLOB_QUERY } from "../schemas/control.js";
+import { ownerActor } from "../../domain/blobs/blob-access.js";
+import { BLOB_PUT_QUERY, BLOB_QUERY } from "../schemas/control.js";
 import type { Services } from "../services.js";
 import { parseQuery } from "../validation/parse.js";
 
@@ -10,7 +11,7 @@ const BLOBS = "/_launch_local/blobs";
 
 /**
  * PUT/GET of the object at `?location=s3://bucket/key`, so tests can seed what bundle locations and
- * batch inputs name (README "Control API"). The body is raw bytes of any type, so these routes are
+ * batch inputs name (README "Control API"), as the caller's own objects (domain/blobs/blob-access.ts). The body is raw bytes of any type, so these routes are
  * mounted before the JSON body parser and bring their own authentication (app.ts); the size limit is
  * the same (413).
  */
@@ -19,14 +20,14 @@ export function controlBlobRoutes(services: Pick<Services, "control" | "allowedK
   const auth = authMiddleware(services.allowedKeys);
 
   app.put(BLOBS, auth, async (c) => {
-    const { location } = parseQuery<{ location: string }>(BLOB_QUERY, c.req.query());
+    const query = parseQuery<{ location: string; public: boolean }>(BLOB_PUT_QUERY, c.req.query());
     const data = await readLimited(c.req.raw, services.maxBodyBytes);
-    return c.json(await services.control.putBlob(location, data));
+    return c.json(await services.control.putBlob(ownerActor(c.get("user").teamId), query.location, data, query.public));
   });
 
   app.get(BLOBS, auth, async (c) => {
     const { location } = parseQuery<{ location: string }>(BLOB_QUERY, c.req.query());
-    const data = await services.control.getBlob(location);
+    const data = await services.control.getBlob(ownerActor(c.get("user").teamId), location);
     return c.body(new Uint8Array(data), 200, { "Content-Type": "application/octet-stream" });
   });
 

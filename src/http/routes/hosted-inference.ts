@@ -11,7 +11,8 @@ const UPLOAD_FOLDERS = [
 /**
  * The client's legacy Connection routes under /v1/hosted_inference (client-contract.md §2, §4,
  * §6.3). The client sends a JSON `{}` body even on GET; it is ignored. Upload keys are
- * `<folder>/<owner>/<uuid>`; the store turns the owner into a safe path segment.
+ * `<folder>/<owner>/<uuid>`; the store turns the owner into a safe path segment, and the object is
+ * the caller's from the moment the slot is handed out.
  */
 export function hostedInferenceRoutes(services: Services): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
@@ -19,7 +20,7 @@ export function hostedInferenceRoutes(services: Services): Hono<HttpEnv> {
   // `{signedUrl, bucket, key}`: the client PUTs to signedUrl and records `s3://{bucket}/{key}` (§4).
   for (const [route, folder] of UPLOAD_FOLDERS) {
     app.post(`/v1/hosted_inference/${route}`, (c) => {
-      const upload = services.blobs.createSignedUpload(`${folder}/${c.get("user").teamId}`, services.publicUrl());
+      const upload = services.blobAccess.reserveUpload(c.get("user").teamId, folder, services.publicUrl());
       return c.json({ signedUrl: upload.signedUrl, bucket: upload.bucket, key: upload.key });
     });
   }

@@ -66,3 +66,6 @@ export const LOGS_QUERY = {
 export const WORKER_LOGS_QUERY = { limit: LOGS_QUERY.limit };
 
 export const BLOB_QUERY = { location: { schema: str(), required: true } };
+
+/** `public=true` seeds an object that every caller may read (a shared test fixture). */
+export const BLOB_PUT_QUERY = { ...BLOB_QUERY, public: { schema: bool(), required: false, fallback: false } };

@@ -1,3 +1,4 @@
+import { ONLY_BLOB_STORE } from "../../../src/domain/blobs/input-policy.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BatchJobService } from "../../../src/domain/batch/batch-job-service.js";
 import type { BatchJobRecord, BatchProgress, CreateBatchJobRequest } from "../../../src/domain/batch/batch-job.js";
@@ -49,6 +50,7 @@ describe("batch job service: create, get, cancel (§2.4)", () => {
       logger: silentLogger,
       maxWorkersCap: 2,
       hostGpuCount: async () => 0,
+      inputs: ONLY_BLOB_STORE,
     });
   });
   afterEach(() => e.db.close());

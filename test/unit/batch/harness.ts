@@ -48,6 +48,9 @@ export function csvOf(rows: readonly Record<string, unknown>[]): Buffer {
   return Buffer.from(`id,args\r\n${rows.map((args, i) => `${i},${Buffer.from(JSON.stringify(args)).toString("base64")}`).join("\r\n")}\r\n`);
 }
 
+/** Owners and the input policy are held by test/integration/blob-owners.test.ts and input-locations.test.ts. */
+const anyoneMayRead = { assertReadable: () => undefined, claim: () => undefined };
+
 export function createBatchHarness(options: { submitChunkRows?: number } = {}): BatchHarness {
   const db = openDatabase(":memory:");
   const clock = new FakeClock();
@@ -58,7 +61,7 @@ export function createBatchHarness(options: { submitChunkRows?: number } = {}): 
   const scheduler = new FakeScheduler();
   const blobs = new Map<string, Buffer>();
   const deletedEndpoints: string[] = [];
-  const taskService = new TaskService({ endpoints, tasks: feed.tasks, scheduler, ids, clock });
+  const taskService = new TaskService({ endpoints, tasks: feed.tasks, scheduler, ids, clock, blobs: anyoneMayRead });
   let endpointSeq = 0;
 
   const build = (): BatchOrchestrator =>
@@ -73,14 +76,15 @@ export function createBatchHarness(options: { submitChunkRows?: number } = {}): 
       completions: feed,
       scheduler,
       blobs: {
-        read: async (location) => {
+        read: async (_actor, location) => {
           const bytes = blobs.get(location);
           if (bytes === undefined) throw notFound(`Object not found: ${location}`);
           return bytes;
         },
-        put: async (location, data) => {
+        writeFor: async (_owner, location, data) => {
           blobs.set(location, Buffer.from(data));
         },
+        ...anyoneMayRead,
       },
       bucket: BUCKET,
       clock,

@@ -5,6 +5,7 @@ import { bundleV1View, bundleV2View } from "../../../src/domain/bundles/bundle-v
 import { FakeClock } from "../../../src/domain/clock.js";
 import { LaunchError } from "../../../src/domain/errors.js";
 import { userFromName } from "../../../src/domain/identity.js";
+import { ONLY_BLOB_STORE } from "../../../src/domain/blobs/input-policy.js";
 import type { BlobStore, BundleRepository } from "../../../src/domain/ports.js";
 import { createBundleRepository } from "../../../src/store/bundle-repository.js";
 import { type Db, openDatabase } from "../../../src/store/database.js";
@@ -43,7 +44,7 @@ describe("BundleService", () => {
     db = openDatabase(":memory:");
     repo = createBundleRepository(db);
     clock = new FakeClock(Date.UTC(2026, 0, 1));
-    service = new BundleService({ bundles: repo, blobs: unusedBlobs, ids: sequentialIds(), clock });
+    service = new BundleService({ bundles: repo, blobs: unusedBlobs, ids: sequentialIds(), clock, inputs: ONLY_BLOB_STORE });
   });
   afterEach(() => db.close());
 

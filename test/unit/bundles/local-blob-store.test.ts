@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,7 +25,7 @@ describe("local blob store", () => {
     dir = mkdtempSync(join(tmpdir(), "blobs-"));
     clock = new FakeClock(Date.UTC(2026, 0, 1));
     fetched = [];
-    store = createLocalBlobStore({ root: dir, bucket: "launch-local", signingSecret: "s", ttlSeconds: 300, clock, fetchImpl: fakeFetch });
+    store = createLocalBlobStore({ root: dir, bucket: "launch-local", signingSecret: "s", ttlSeconds: 300, clock, fetchImpl: fakeFetch, inputs: { allowedDirs: [dir], allowUrls: true } });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,8 +34,7 @@ describe("local blob store", () => {
     expect(await store.read("s3://launch-local/a/b.bin")).toEqual(Buffer.from([1, 2, 3]));
     expect(await store.localPath("s3://launch-local/a/b.bin")).toBe(join(dir, "launch-local", "a", "b.bin"));
     expect(readdirSync(join(dir, "launch-local", "a"))).toEqual(["b.bin"]);
-    expect(await store.exists("s3://launch-local/a/b.bin")).toBe(true);
-    expect(await store.exists("s3://launch-local/a")).toBe(false);
+    await expect(store.localPath("s3://launch-local/a")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("a missing object is NOT_FOUND 'Object not found: <location>'", async () => {
@@ -52,11 +51,27 @@ describe("local blob store", () => {
     await expect(store.put("s3://launch-local/a/../../x", new Uint8Array())).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
-  it("reads file:// locations anywhere (the client's self-hosted mode)", async () => {
-    const file = join(dir, "outside.txt");
+  it("reads file:// locations under the allowed folders (the client's self-hosted mode), and writes only s3://", async () => {
+    const file = join(dir, "inside.txt");
     writeFileSync(file, "hello");
     expect((await store.read(pathToFileURL(file).href)).toString()).toBe("hello");
     expect(await store.localPath(pathToFileURL(file).href)).toBe(file);
+    await expect(store.put(pathToFileURL(join(dir, "written.txt")).href, new Uint8Array([1]))).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("refuses files outside the allowed folders and URLs unless allowed, without touching them", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "outside-"));
+    try {
+      writeFileSync(join(outside, "secret"), "x");
+      symlinkSync(join(outside, "secret"), join(dir, "link"));
+      const strict = createLocalBlobStore({ root: dir, bucket: "launch-local", signingSecret: "s", ttlSeconds: 300, clock, fetchImpl: fakeFetch, inputs: { allowedDirs: [dir], allowUrls: false } });
+      for (const location of [pathToFileURL(join(outside, "secret")).href, join(outside, "secret"), pathToFileURL(join(dir, "link")).href, "https://example.test/x"]) {
+        await expect(strict.read(location), location).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      }
+      expect(fetched).toEqual([]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it("fetches http(s) on demand and caches downloads under <root>/.cache", async () => {

@@ -7,7 +7,8 @@ import { FakeClock } from "../../../src/domain/clock.js";
 import type { EndpointRecord } from "../../../src/domain/endpoint.js";
 import { createIdGenerator } from "../../../src/domain/ids.js";
 import { silentLogger } from "../../../src/domain/logger.js";
-import type { BlobStore, EndpointRepository, WorkerRuntime } from "../../../src/domain/ports.js";
+import type { BlobAccess } from "../../../src/domain/blobs/blob-access.js";
+import type { EndpointRepository, WorkerRuntime } from "../../../src/domain/ports.js";
 import type { AsyncTaskRecord, PredictRequest } from "../../../src/domain/task.js";
 import { createScheduler, type Scheduler } from "../../../src/scheduler/index.js";
 import { createBundleRepository } from "../../../src/store/bundle-repository.js";
@@ -115,8 +116,8 @@ function recordingEndpoints(inner: EndpointRepository, statuses: string[]): Endp
 }
 
 /** The scheduler only asks blobs for local artifact paths. */
-const fakeBlobs: Pick<BlobStore, "localPath"> = {
-  localPath: async (location) => {
+const fakeBlobs: Pick<BlobAccess, "localPath"> = {
+  localPath: async (_actor, location) => {
     if (location.includes("missing")) throw new Error("no such object");
     return `/blobs/${location.replace("s3://", "")}`;
   },

@@ -60,7 +60,8 @@ describe("TaskService", () => {
       // Status is never checked (§2.3): a building endpoint still takes tasks.
       makeEndpoint({ id: "end_building", endpointType: "async", status: "UPDATE_PENDING" }),
     ]);
-    service = new TaskService({ endpoints, tasks, scheduler, ids, clock });
+    // Task urls and pickled results: test/unit/tasks/task-blobs.test.ts.
+    service = new TaskService({ endpoints, tasks, scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
   });
   afterEach(() => db.close());
 
