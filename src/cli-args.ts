@@ -32,6 +32,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--bucket": { key: "bucket", kind: "string", help: "Bucket name used in s3:// locations. Default launch-local." },
   "--log-level": { key: "logLevel", kind: "string", help: "debug | info | warn | error | silent. Default info." },
   "--api-keys": { key: "apiKeys", kind: "list", help: "Only accept these API keys (comma-separated); others get 401. Default: any." },
+  "--admin-keys": { key: "adminKeys", kind: "list", help: "Keys allowed to reset, read info and blobs across owners (comma-separated). Default: none." },
   "--image-map": { key: "imageMap", kind: "string", help: "Docker: local images for base/runnable images, e.g. pytorch=my/python:3.11" },
   "--gpus": { key: "gpus", kind: "string", help: "Declare GPUs: a count or device ids (0,1). Default: nvidia-smi." },
   "--gpu-policy": { key: "gpuPolicy", kind: "string", help: "strict (fail endpoints asking too many GPUs) | ignore. Default strict." },

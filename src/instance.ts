@@ -237,7 +237,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       signingSecret,
       signedUrlTtlSeconds: config.signedUrlTtlSeconds,
       maxBodyBytes: config.maxBodyBytes,
-      allowedKeys: config.apiKeys === null ? null : new Set(config.apiKeys),
+      allowedKeys: config.apiKeys === null ? null : new Set([...config.apiKeys, ...(config.adminKeys ?? [])]),
+      adminKeys: config.adminKeys === null ? null : new Set(config.adminKeys),
       info: instanceInfo,
       dockerBatchBundles: new DockerBatchBundleService({ bundles: dockerBatchBundles, ids, clock }),
       dockerBatchJobs,
@@ -250,7 +251,16 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
         fineTuned: createFineTunedWeights(blobRoot, config.bucket),
         signedDownload: (location) => blobs.createSignedDownload(location, publicUrl),
       }),
-      control: new ControlService({ endpoints, logs, scheduler, faults, blobs: blobAccess, info: instanceInfo, reset: resetInstance }),
+      control: new ControlService({
+        endpoints,
+        logs,
+        scheduler,
+        faults,
+        blobs: blobAccess,
+        info: instanceInfo,
+        reset: resetInstance,
+        hasAdminKeys: config.adminKeys !== null,
+      }),
       pendingCommit: () => pendingCommit(db),
     };
 

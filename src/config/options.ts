@@ -40,6 +40,12 @@ export interface LaunchLocalOptions {
    */
   apiKeys?: string[];
   /**
+   * Keys (user names) that may use the instance-wide control routes: reset, info, and blobs across
+   * owners. Default: none, and those routes take any accepted key, as before. Admin keys are
+   * accepted by the API too, even when `apiKeys` does not list them.
+   */
+  adminKeys?: string[];
+  /**
    * Docker runtime: local images standing in for framework base images and runnable images, as
    * "pytorch=my/python:3.11,tensorflow=…,repo:tag=…" (offline machines cannot pull).
    */
@@ -77,6 +83,8 @@ export interface ResolvedConfig {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** null: any key is accepted. */
   apiKeys: string[] | null;
+  /** null: no admin keys; the instance-wide control routes take any accepted key. */
+  adminKeys: string[] | null;
   imageMap: string;
   /** Declared GPU ids, or null to detect them. */
   gpus: string[] | null;
@@ -122,21 +130,21 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
-/** A comma-separated list (items are trimmed, blanks dropped, by apiKeysOf). */
+/** A comma-separated list (items are trimmed, blanks dropped, by keysOf). */
 function envList(env: Env, name: string): string[] | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   return raw.split(",");
 }
 
-function apiKeysOf(keys: readonly unknown[] | undefined): string[] | null {
+function keysOf(keys: readonly unknown[] | undefined, name: "apiKeys" | "adminKeys"): string[] | null {
   if (keys === undefined) return null;
   const cleaned = keys.map((key) => {
-    if (typeof key !== "string") throw new ConfigError(`apiKeys must be strings, got ${JSON.stringify(key)}`);
+    if (typeof key !== "string") throw new ConfigError(`${name} must be strings, got ${JSON.stringify(key)}`);
     return key.trim();
   });
   const named = cleaned.filter((key) => key !== "");
-  if (named.length === 0) throw new ConfigError("apiKeys must name at least one key (leave it out to accept any key)");
+  if (named.length === 0) throw new ConfigError(`${name} must name at least one key (leave it out to ${name === "apiKeys" ? "accept any key" : "have no admin keys"})`);
   return [...new Set(named)];
 }
 
@@ -214,7 +222,8 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     ),
     bucket: options.bucket ?? env.LAUNCH_LOCAL_BUCKET ?? "launch-local",
     logLevel: oneOf("logLevel", options.logLevel ?? env.LAUNCH_LOCAL_LOG_LEVEL, LEVELS) ?? "info",
-    apiKeys: apiKeysOf(options.apiKeys ?? envList(env, "LAUNCH_LOCAL_API_KEYS")),
+    apiKeys: keysOf(options.apiKeys ?? envList(env, "LAUNCH_LOCAL_API_KEYS"), "apiKeys"),
+    adminKeys: keysOf(options.adminKeys ?? envList(env, "LAUNCH_LOCAL_ADMIN_KEYS"), "adminKeys"),
     imageMap: options.imageMap ?? env.LAUNCH_LOCAL_IMAGE_MAP ?? "",
     gpus: ((text) => (text === undefined ? null : parseGpuList(text)))(options.gpus ?? env.LAUNCH_LOCAL_GPUS),
     gpuPolicy: oneOf("gpuPolicy", options.gpuPolicy ?? env.LAUNCH_LOCAL_GPU_POLICY, GPU_POLICIES) ?? "strict",

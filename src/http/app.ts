@@ -66,7 +66,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
   app.route("/", controlBlobRoutes(services));
 
   const bodyMiddleware = jsonBodyMiddleware(services.maxBodyBytes);
-  const auth = authMiddleware(services.allowedKeys);
+  const auth = authMiddleware(services.allowedKeys, services.adminKeys);
   app.use("*", async (c, next) => (hasRoute(c) ? bodyMiddleware(c, next) : next()));
   app.use("*", async (c, next) => (hasRoute(c) ? auth(c, next) : next()));
 

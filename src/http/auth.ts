@@ -39,9 +39,12 @@ function decodeBase64(text: string): string | null {
   return decoded;
 }
 
-export function authMiddleware(allowedKeys: ReadonlySet<string> | null): MiddlewareHandler<HttpEnv> {
+/** Sets the caller, and whether its key is one of `adminKeys` (--admin-keys). */
+export function authMiddleware(allowedKeys: ReadonlySet<string> | null, adminKeys: ReadonlySet<string> | null = null): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
-    c.set("user", userFromName(parseAuthorization(requestHeader(c, "authorization"), allowedKeys)));
+    const name = parseAuthorization(requestHeader(c, "authorization"), allowedKeys);
+    c.set("user", userFromName(name));
+    c.set("isAdmin", adminKeys?.has(name) ?? false);
     await next();
   };
 }

@@ -5,6 +5,8 @@ export interface HttpEnv {
   Variables: {
     /** The authenticated caller (set by auth.ts). */
     user: User;
+    /** The caller's key is an admin key (--admin-keys; set by auth.ts). */
+    isAdmin: boolean;
     /** The parsed JSON body (set by body.ts); undefined when the request had none. */
     body: unknown;
     /** The JSON body's bytes as received (set by body.ts), for forwarding without re-serialising. */

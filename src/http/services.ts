@@ -33,7 +33,10 @@ export interface Services {
   signingSecret: string;
   signedUrlTtlSeconds: number;
   maxBodyBytes: number;
+  /** Accepted keys (API keys and admin keys); null: any. */
   allowedKeys: ReadonlySet<string> | null;
+  /** Keys that may use the instance-wide control routes (--admin-keys); null: none are set. */
+  adminKeys: ReadonlySet<string> | null;
   /** GET /_launch_local/info */
   info(): Record<string, unknown>;
   /**

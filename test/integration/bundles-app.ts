@@ -101,6 +101,7 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
     signedUrlTtlSeconds: 300,
     maxBodyBytes: options.maxBodyBytes ?? 1 << 20,
     allowedKeys: null,
+    adminKeys: null,
     info: () => ({}),
     // No workers here: the control API sees none (its blob routes work on the real folder).
     control: new ControlService({
@@ -111,6 +112,7 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
       scheduler: { listWorkers: () => [], killWorker: () => false, scaleNow: () => undefined },
       info: () => ({ version: "test", runtime: "none", data_dir: dir, url }),
       reset: async () => undefined,
+      hasAdminKeys: false,
     }),
   };
   const server = createAdaptorServer({ fetch: createApp(services).fetch }) as Server;

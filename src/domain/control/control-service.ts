@@ -4,7 +4,7 @@
  * and the blob routes act on the whole instance.
  */
 import type { BlobAccess, BlobActor } from "../blobs/blob-access.js";
-import { badRequest, notFound } from "../errors.js";
+import { LaunchError, badRequest, notFound } from "../errors.js";
 import type { EndpointRecord } from "../endpoint.js";
 import type { User } from "../identity.js";
 import type { EndpointLogRepository, EndpointRepository } from "../ports.js";
@@ -19,6 +19,8 @@ export interface ControlServiceDeps {
   blobs: Pick<BlobAccess, "write" | "read">;
   info(): InstanceInfo;
   reset(options: ResetOptions): Promise<void>;
+  /** Admin keys are set (--admin-keys): info and reset need one. */
+  hasAdminKeys: boolean;
 }
 
 export type LogStream = "build" | "worker";
@@ -46,6 +48,7 @@ export interface FaultView {
 }
 
 const ENDPOINT_NOT_FOUND = "The specified endpoint could not be found.";
+const ADMIN_ONLY = "This route acts on the whole instance and needs an admin key (--admin-keys).";
 /** The newest lines scanned for one worker's output (the store keeps 5,000 per stream). */
 const WORKER_LOG_SCAN = 5000;
 
@@ -74,7 +77,8 @@ export class ControlService {
   constructor(private readonly deps: ControlServiceDeps) {}
 
   /** GET /_launch_local/info: the instance and a summary of every worker it runs. */
-  info(): InstanceInfo & { endpoints: number; workers: Record<ControlWorkerInfo["state"] | "total", number> } {
+  info(caller: BlobActor): InstanceInfo & { endpoints: number; workers: Record<ControlWorkerInfo["state"] | "total", number> } {
+    this.instanceWide(caller);
     const workers = { total: 0, starting: 0, ready: 0, stopping: 0 };
     const all = this.deps.endpoints.all();
     for (const endpoint of all) {
@@ -86,7 +90,8 @@ export class ControlService {
     return { ...this.deps.info(), endpoints: all.length, workers };
   }
 
-  async reset(options: ResetOptions): Promise<{ reset: true; kept: string[] }> {
+  async reset(caller: BlobActor, options: ResetOptions): Promise<{ reset: true; kept: string[] }> {
+    this.instanceWide(caller);
     await this.deps.reset(options);
     return { reset: true, kept: options.keepBundles ? ["bundles"] : [] };
   }
@@ -161,6 +166,11 @@ export class ControlService {
 
   async getBlob(actor: BlobActor, location: string): Promise<Buffer> {
     return this.deps.blobs.read(actor, s3Only(location));
+  }
+
+  /** Routes about the whole instance: any caller, unless admin keys are set (then only those). */
+  private instanceWide(caller: BlobActor): void {
+    if (this.deps.hasAdminKeys && !caller.isAdmin) throw new LaunchError("FORBIDDEN", ADMIN_ONLY);
   }
 
   private owned(user: User, endpointId: string): EndpointRecord {

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { HttpEnv } from "../context.js";
 import { LOGS_QUERY, RESET_QUERY, WORKER_LOGS_QUERY, faultBodySchema, faultSpecOf } from "../schemas/control.js";
 import type { Services } from "../services.js";
@@ -15,11 +15,13 @@ export function controlRoutes(services: Pick<Services, "control">): Hono<HttpEnv
   const app = new Hono<HttpEnv>();
   const control = services.control;
 
-  app.get("/_launch_local/info", (c) => c.json(control.info()));
+  const caller = (c: Context<HttpEnv>) => ({ owner: c.get("user").teamId, isAdmin: c.get("isAdmin") });
+
+  app.get("/_launch_local/info", (c) => c.json(control.info(caller(c))));
 
   app.post("/_launch_local/reset", async (c) => {
     const query = parseQuery<{ keep: "bundles" | null }>(RESET_QUERY, c.req.query());
-    return c.json(await control.reset({ keepBundles: query.keep === "bundles" }));
+    return c.json(await control.reset(caller(c), { keepBundles: query.keep === "bundles" }));
   });
 
   app.get(`${ENDPOINT}/workers`, (c) => c.json(control.workers(c.get("user"), c.req.param("endpoint_id"))));
