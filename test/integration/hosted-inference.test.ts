@@ -95,7 +95,7 @@ describe("legacy /v1/hosted_inference routes and signed blob URLs (client-contra
     const bundle = await api()
       .post("/v2/model-bundles")
       .set("Authorization", auth())
-      .send({ name: "b", schema_location: "s3://launch-local/s", flavor: { flavor: "runnable_image", repository: "r", tag: "t", command: [], protocol: "http" } })
+      .send({ name: "b", schema_location: "s", flavor: { flavor: "runnable_image", repository: "r", tag: "t", command: [], protocol: "http" } })
       .expect(200);
     await api()
       .post("/v1/model-endpoints")

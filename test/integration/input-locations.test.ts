@@ -85,22 +85,38 @@ describe("default policy: only the instance's own s3:// blob store", () => {
     expect((await app.endpointNames()).filter((name) => name.includes("-batch-task-"))).toEqual([]);
   });
 
-  it("refuses bundle locations and schema locations outside the blob store (v1 and v2)", async () => {
+  it("refuses bundle locations outside the blob store (v1 and v2)", async () => {
     const app = await open();
     const api = () => request(app.app.url);
     const auth = app.app.auth();
     const file = await api().post("/v2/model-bundles").set("authorization", auth).send(cloudpickleBundle("file:///etc/shadow"));
     expect(file.status).toBe(400);
     expect(String(file.body.detail)).toContain("--allow-input-dir");
-    const schema = await api().post("/v2/model-bundles").set("authorization", auth).send(cloudpickleBundle("s3://launch-local/m.pkl", `${serverUrl}/schema.json`));
-    expect(schema.status).toBe(400);
-    expect(String(schema.body.detail)).toContain("--allow-input-urls");
+    const http = await api().post("/v2/model-bundles").set("authorization", auth).send(cloudpickleBundle(`${serverUrl}/model.pkl`));
+    expect(http.status).toBe(400);
+    expect(String(http.body.detail)).toContain("--allow-input-urls");
     const v1 = await api()
       .post("/v1/model-bundles")
       .set("authorization", auth)
       .send({ name: "b", location: "/etc/shadow", requirements: [], packaging_type: "cloudpickle", env_params: { framework_type: "pytorch", pytorch_image_tag: "1.7.0" } });
     expect(v1.status).toBe(400);
     expect(String(v1.body.detail)).toContain("--allow-input-dir");
+    expect(hits).toEqual([]);
+  });
+
+  it("never fetches a schema_location URL for the endpoints' API docs", async () => {
+    const app = await open();
+    const auth = app.app.auth();
+    const location = await app.uploadCsv("not a pickle");
+    const bundle = await request(app.app.url).post("/v2/model-bundles").set("authorization", auth).send(cloudpickleBundle(location, `${serverUrl}/schema.json`));
+    expect(bundle.status).toBe(200);
+    await request(app.app.url)
+      .post("/v1/model-endpoints")
+      .set("authorization", auth)
+      .send({ name: "docs", model_bundle_id: bundle.body.model_bundle_id, endpoint_type: "sync", cpus: 1, memory: "1Gi", storage: "1Gi", gpus: 0, min_workers: 0, max_workers: 1, per_worker: 1, labels: LABELS, metadata: {} })
+      .expect(200);
+    const docs = await request(app.app.url).get("/v1/model-endpoints-schema.json").set("authorization", auth);
+    expect(docs.status).toBe(200);
     expect(hits).toEqual([]);
   });
 

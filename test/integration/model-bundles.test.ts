@@ -126,7 +126,7 @@ describe("model bundles over HTTP (§2.1)", () => {
   });
 
   it("keeps each team's bundles to itself", async () => {
-    const id = await createV2({ name: "private", schema_location: "s3://launch-local/s", flavor: cloudpickle() }, "alice");
+    const id = await createV2({ name: "private", schema_location: "s", flavor: cloudpickle() }, "alice");
     const get = await api().get(`/v2/model-bundles/${id}`).set("Authorization", auth("bob")).expect(404);
     expect(get.body).toEqual({ detail: `Model Bundle ${id}  was not found.` });
     await api().get("/v1/model-bundles/latest?model_name=private").set("Authorization", auth("bob")).expect(404);
@@ -138,10 +138,10 @@ describe("model bundles over HTTP (§2.1)", () => {
   });
 
   it("resolves latest to the newest version of a name, and orders lists", async () => {
-    const first = await createV2({ name: "b", schema_location: "s3://launch-local/s", flavor: cloudpickle() });
+    const first = await createV2({ name: "b", schema_location: "s", flavor: cloudpickle() });
     await app.clock.advance(1000);
-    const second = await createV2({ name: "b", schema_location: "s3://launch-local/s", flavor: cloudpickle() });
-    await createV2({ name: "other", schema_location: "s3://launch-local/s", flavor: cloudpickle() });
+    const second = await createV2({ name: "b", schema_location: "s", flavor: cloudpickle() });
+    await createV2({ name: "other", schema_location: "s", flavor: cloudpickle() });
     const latest = await api().get("/v2/model-bundles/latest?model_name=b").set("Authorization", auth()).expect(200);
     expect(latest.body.id).toBe(second);
     const newest = await api().get("/v2/model-bundles?model_name=b&order_by=newest").set("Authorization", auth()).expect(200);
@@ -151,7 +151,7 @@ describe("model bundles over HTTP (§2.1)", () => {
   });
 
   it("clones with changes: same name and owner, caller as creator, origin in metadata, latest moves to the clone", async () => {
-    const original = await createV2({ name: "b", schema_location: "s3://launch-local/s", metadata: { m: 1 }, flavor: { ...cloudpickle(), app_config: { a: 1 } } });
+    const original = await createV2({ name: "b", schema_location: "s", metadata: { m: 1 }, flavor: { ...cloudpickle(), app_config: { a: 1 } } });
     await app.clock.advance(1000);
     const cloned = await api()
       .post("/v2/model-bundles/clone-with-changes")
@@ -167,7 +167,7 @@ describe("model bundles over HTTP (§2.1)", () => {
   });
 
   it("answers under /v1/launch as well (use_path_with_custom_endpoint)", async () => {
-    const id = await createV2({ name: "b", schema_location: "s3://launch-local/s", flavor: cloudpickle() });
+    const id = await createV2({ name: "b", schema_location: "s", flavor: cloudpickle() });
     const response = await api().get(`/v1/launch/v2/model-bundles/${id}`).set("Authorization", auth()).expect(200);
     expect(response.body.id).toBe(id);
     await api().get("/v1/launch/v1/model-bundles/latest?model_name=b").set("Authorization", auth()).expect(200);

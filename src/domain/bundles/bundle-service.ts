@@ -58,7 +58,7 @@ export class BundleService {
       app_config: input.app_config,
     };
     const flavor = flavorFromV1(input);
-    this.checkLocations(flavor, input.schema_location);
+    this.checkLocation(flavor);
     // v1 creates always register one model artifact, even for lira (§2.1).
     return this.insert(user.userId, user.teamId, {
       name: input.name,
@@ -73,7 +73,7 @@ export class BundleService {
   /** POST /v2/model-bundles: artifact flavors get one synthetic artifact id, runnable ones none. */
   createV2(user: User, input: CreateBundleV2Input): BundleRecord {
     const flavor = flavorView(input.flavor);
-    this.checkLocations(flavor, input.schema_location);
+    this.checkLocation(flavor);
     return this.insert(user.userId, user.teamId, {
       name: input.name,
       metadata: input.metadata ?? {},
@@ -128,12 +128,13 @@ export class BundleService {
   }
 
   /**
-   * The real server stores any string here; launch-local would read it on this machine, so only
-   * the locations the input policy allows are accepted (domain/blobs/input-policy.ts).
+   * The real server stores any string as an artifact location; launch-local would open it on this
+   * machine, so only the locations the input policy allows are accepted (domain/blobs/input-policy.ts).
+   * `schema_location` is stored as given (the LLM routes write "TBA", as the real server does): the
+   * docs route reads it through the same policy, and falls back to the generic schemas.
    */
-  private checkLocations(flavor: BundleRecord["flavor"], schemaLocation: string | null): void {
+  private checkLocation(flavor: BundleRecord["flavor"]): void {
     if (isArtifactFlavor(flavor)) checkInputLocation(flavor.location, this.inputs, "location");
-    if (schemaLocation !== null) checkInputLocation(schemaLocation, this.inputs, "schema_location");
   }
 
   private findOwned(user: User, id: string): BundleRecord | null {
