@@ -44,6 +44,8 @@ class Engine:
         self._lock = threading.Lock()
         self._vocab_index = None
         self._vocab_lock = threading.Lock()
+        # Compiled guided-decoding constraints by request text (guided/__init__.py).
+        self.guided_cache: dict = {}
 
     # --- prompts -------------------------------------------------------------------------------
     def encode(self, text: str, add_special_tokens: bool) -> List[int]:
