@@ -39,6 +39,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--llm-models-dir": { key: "llmModelsDir", kind: "string", help: "LLM endpoints: DIR/<model_name>/ is an HF model folder (offline)." },
   "--allow-input-dir": { key: "allowInputDirs", kind: "repeat", help: "Let batch inputs, bundle locations and task urls name files under DIR (repeatable)." },
   "--allow-input-urls": { key: "allowInputUrls", kind: "boolean", help: "Let batch inputs, bundle locations and task urls be http(s) URLs." },
+  "--llm-python": { key: "llmPython", kind: "string", help: "LLM endpoints: run the engine with this interpreter (default: a venv built from its requirements)." },
 };
 
 export function parseArgs(argv: string[]): CliArgs {

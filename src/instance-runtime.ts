@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError, type ResolvedConfig } from "./config/options.js";
 import type { Clock } from "./domain/clock.js";
 import type { Logger } from "./domain/logger.js";
-import type { JobRunner, WorkerRuntime } from "./domain/ports.js";
+import type { JobRunner, WorkerLaunchSpec, WorkerRuntime } from "./domain/ports.js";
 import { createProcessJobRunner } from "./runtime/process/job-runner.js";
 import { createProcessRuntime } from "./runtime/process/process-runtime.js";
 import { deferredDocker, pingDockerEngine, plainEngineTarget, sweepOrphansOverHttp } from "./instance-docker.js";
@@ -19,6 +19,8 @@ export interface RuntimeContext {
   blobRoot: string;
   env: Record<string, string | undefined>;
   clock: Clock;
+  /** The weights folder an LLM engine worker sees as `model_files` (README "LLM endpoints"). */
+  modelFilesFor?: (spec: WorkerLaunchSpec) => Promise<string | null>;
 }
 
 /** The worker runtime and the docker-image batch job runner that goes with it. */
@@ -143,5 +145,7 @@ function processRuntime(context: RuntimeContext): WorkerRuntime {
     gpuPolicy: config.gpuPolicy,
     env: context.env,
     clock: context.clock,
+    llmPython: config.llmPython,
+    ...(context.modelFilesFor ? { modelFilesFor: context.modelFilesFor } : {}),
   });
 }

@@ -19,12 +19,12 @@ import { FaultRegistry } from "./domain/control/fault-rules.js";
 import { EndpointService } from "./domain/endpoints/endpoint-service.js";
 import { createIdGenerator } from "./domain/ids.js";
 import { createLogger, type Logger } from "./domain/logger.js";
-import type { WorkerRuntime } from "./domain/ports.js";
+import type { WorkerLaunchSpec, WorkerRuntime } from "./domain/ports.js";
 import { TaskService } from "./domain/tasks/task-service.js";
 import { LlmEndpointReads } from "./domain/llm/llm-endpoint-reads.js";
 import { LlmEndpointService } from "./domain/llm/llm-endpoint-service.js";
 import { createFineTunedWeights } from "./blobs/fine-tuned-weights.js";
-import { createWeightsLocator } from "./runtime/llm/weights-locator.js";
+import { createWeightsLocator, llmWeightsDir } from "./runtime/llm/weights-locator.js";
 import { createApp } from "./http/app.js";
 import { attachFastLane, type FastLane } from "./http/fast-lane/fast-lane.js";
 import { createHonoListener } from "./http/hono-listener.js";
@@ -119,9 +119,12 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const blobOwners = createBlobOwnerRepository(db);
     const blobAccess = new BlobAccess({ store: blobs, owners: blobOwners, inputs, clock });
 
+    // LLM endpoints' weights, offline (README "LLM endpoints"); workers see them as `model_files`.
+    const weightsLocator = createWeightsLocator({ blobRoot, modelsDir: config.llmModelsDir, hfHubCache: config.hfHubCache });
+    const modelFilesFor = (spec: WorkerLaunchSpec) => llmWeightsDir(endpoints.get(spec.endpointId), weightsLocator);
     const { runtime, jobRunner } = overrides.runtime
       ? { runtime: overrides.runtime({ config, logger, blobRoot }), jobRunner: processJobRunner({ config, logger, env }) }
-      : await chooseRuntime({ config, logger, blobRoot, env, clock });
+      : await chooseRuntime({ config, logger, blobRoot, env, clock, modelFilesFor });
     disposers.push(() => runtime.dispose());
 
     const faults = new FaultRegistry();
@@ -193,8 +196,6 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     });
     disposers.push(() => batchOrchestrator.dispose());
     let hostGpuCount: Promise<number> | null = null;
-    // LLM endpoints' weights, offline (README "LLM endpoints").
-    const weightsLocator = createWeightsLocator({ blobRoot, modelsDir: config.llmModelsDir, hfHubCache: config.hfHubCache });
 
     // Workers stop first (nothing writes while rows go), then rows, blobs and fault rules.
     const resetInstance = async (resetOptions: Partial<ResetOptions> = {}): Promise<void> => {

@@ -63,6 +63,8 @@ export interface LaunchLocalOptions {
   allowInputDirs?: string[];
   /** Let batch inputs, bundle locations and task urls be http(s) URLs, fetched from this machine. */
   allowInputUrls?: boolean;
+  /** The interpreter the LLM engine runs with; default: a virtualenv built from the engine's requirements. */
+  llmPython?: string;
 }
 
 export interface ResolvedConfig {
@@ -90,6 +92,7 @@ export interface ResolvedConfig {
   gpus: string[] | null;
   gpuPolicy: "strict" | "ignore";
   llmModelsDir: string | null;
+  llmPython: string | null;
   /** The Hugging Face hub cache read for LLM weights (HUGGINGFACE_HUB_CACHE, HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub). */
   hfHubCache: string;
   /** Absolute folders (resolved against the working directory); empty: none. */
@@ -228,6 +231,7 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     gpus: ((text) => (text === undefined ? null : parseGpuList(text)))(options.gpus ?? env.LAUNCH_LOCAL_GPUS),
     gpuPolicy: oneOf("gpuPolicy", options.gpuPolicy ?? env.LAUNCH_LOCAL_GPU_POLICY, GPU_POLICIES) ?? "strict",
     llmModelsDir: ((dir) => (dir === undefined || dir === "" ? null : resolve(cwd, dir)))(options.llmModelsDir ?? env.LAUNCH_LOCAL_LLM_MODELS_DIR),
+    llmPython: options.llmPython ?? env.LAUNCH_LOCAL_LLM_PYTHON ?? null,
     hfHubCache: hfHubCacheOf(env),
     allowInputDirs: inputDirsOf(options.allowInputDirs ?? env.LAUNCH_LOCAL_ALLOW_INPUT_DIR?.split(delimiter).filter((dir) => dir !== ""), cwd),
     allowInputUrls: options.allowInputUrls ?? envBool(env, "LAUNCH_LOCAL_ALLOW_INPUT_URLS") ?? false,

@@ -10,6 +10,8 @@ import { blobFilePath, parseS3Location } from "../../blobs/blob-keys.js";
 import { badRequest } from "../../domain/errors.js";
 import type { ModelWeights, ModelWeightsLocator } from "../../domain/llm/llm-ports.js";
 import { huggingFaceRepoFor } from "../../domain/llm/supported-models.js";
+import type { EndpointRecord } from "../../domain/endpoint.js";
+import { llmMetadataOf } from "../../domain/llm/llm-metadata.js";
 
 export interface WeightsLocatorOptions {
   blobRoot: string;
@@ -108,4 +110,11 @@ function notFoundMessage(modelName: string, options: WeightsLocatorOptions, repo
     `No checkpoint path found for model ${modelName}: no checkpoint_path was given, ${modelsDir}, and ${cache}. ` +
     "launch-local never downloads models: pass checkpoint_path (an s3:// folder in its blob store), place the model in the models dir, or in the HF cache."
   );
+}
+
+/** The weights folder of an LLM endpoint's workers, found again at each start (null: not an LLM endpoint). */
+export async function llmWeightsDir(endpoint: EndpointRecord | null, locator: ModelWeightsLocator): Promise<string | null> {
+  const llm = endpoint === null ? null : llmMetadataOf(endpoint);
+  if (llm === null) return null;
+  return (await locator.locate(llm.model_name, llm.checkpoint_path)).dir;
 }

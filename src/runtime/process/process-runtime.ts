@@ -15,6 +15,9 @@ import { ProcessWorker, WORKER_HOST, type WorkerPlan } from "./process-worker.js
 import type { Env } from "./run-command.js";
 import { type RunnableBundleFlavor, rewritePortArgs, runnableArgv, runnableCommandProblem } from "./runnable-command.js";
 import { createVenvBuilder } from "./venv-builder.js";
+import { isEngineCommand } from "../../domain/llm/llm-bundle.js";
+import { createLlmEngineEnv } from "./llm-engine-env.js";
+import { llmEnginePlan } from "./llm-engine-plan.js";
 
 export interface ProcessRuntimeOptions {
   dataDir: string;
@@ -33,6 +36,10 @@ export interface ProcessRuntimeOptions {
   gpuPolicy?: GpuPolicy;
   /** Base environment of every child. Default: this process's environment. */
   env?: Env;
+  /** `--llm-python`: the LLM engine's interpreter; default a venv built from its requirements. */
+  llmPython?: string | null;
+  /** The weights folder an LLM engine worker sees as `model_files` (null: the endpoint has none). */
+  modelFilesFor?: (spec: WorkerLaunchSpec) => Promise<string | null>;
 }
 
 export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRuntime {
@@ -48,13 +55,18 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
   const runnableCwd = process.cwd();
 
   const gpuAllocator = lazyGpuAllocator(options.gpus, baseEnv);
+  const workerDir = dirname(options.workerScript);
+  const engineEnv = createLlmEngineEnv({ workerDir, llmPython: options.llmPython ?? null, venvs, env: baseEnv });
+  const isEngine = (flavor: BundleRecord["flavor"]): flavor is RunnableBundleFlavor => !isArtifactFlavor(flavor) && isEngineCommand(runnableArgv(flavor));
 
   const assertOpen = (): void => {
     if (disposePromise) throw new SystemError("The process runtime has been disposed.");
   };
 
-  const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void): boolean =>
-    fitsGpuPolicy(requested, allocator, policy, log, badRequest);
+  // The LLM engine runs on CPU where the host has fewer GPUs than asked: the real rule forces
+  // num_shards == gpus ≥ 1, so a CPU-only machine must still serve `gpus: 1` (README "LLM endpoints").
+  const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void, isEngineWorker = false): boolean =>
+    fitsGpuPolicy(requested, allocator, isEngineWorker ? "ignore" : policy, log, badRequest);
 
   const execWithParent = join(dirname(options.workerScript), "exec_with_parent.py");
   const runnableEnv = (flavor: RunnableBundleFlavor): Env => ({ ...baseEnv, PYTHONUNBUFFERED: "1", ...(flavor.env ?? {}) });
@@ -118,8 +130,12 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
 
     async prepare(bundle: BundleRecord, gpus: number, log: (line: string) => void): Promise<void> {
       assertOpen();
-      checkGpuCount(gpus, await gpuAllocator(), log);
       const flavor = bundle.flavor;
+      checkGpuCount(gpus, await gpuAllocator(), log, isEngine(flavor));
+      if (isEngine(flavor)) {
+        await engineEnv.python(log);
+        return;
+      }
       if (isArtifactFlavor(flavor)) {
         await venvs.pythonFor(flavor.requirements, log);
         return;
@@ -131,7 +147,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
     async start(spec: WorkerLaunchSpec, log: (line: string) => void): Promise<WorkerHandle> {
       assertOpen();
       const allocator = await gpuAllocator();
-      const wantsGpus = checkGpuCount(spec.gpus, allocator, log);
+      const wantsGpus = checkGpuCount(spec.gpus, allocator, log, isEngine(spec.bundle.flavor));
       const gpuIds = allocator.allocate(wantsGpus ? spec.gpus : 0);
       if (gpuIds === null) {
         throw badRequest(`Requested gpus=${spec.gpus} but only ${allocator.freeCount} of this host's ${allocator.size} GPU(s) are free`);
@@ -139,7 +155,20 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
       let workDir: string | null = null;
       try {
         const flavor = spec.bundle.flavor;
-        const base = isArtifactFlavor(flavor) ? await artifactPlan(spec, flavor, log) : await runnablePlan(flavor);
+        const base = isArtifactFlavor(flavor)
+          ? await artifactPlan(spec, flavor, log)
+          : isEngine(flavor)
+            ? await llmEnginePlan({
+                spec,
+                flavor,
+                python: await engineEnv.python(log),
+                weightsDir: (await options.modelFilesFor?.(spec)) ?? null,
+                workDir: join(options.dataDir, "workers", spec.workerId),
+                workerDir,
+                wrap: (argv) => [options.python, execWithParent, ...argv],
+                baseEnv,
+              })
+            : await runnablePlan(flavor);
         workDir = base.workDir;
         assertOpen();
         const devices = gpuEnv(gpuIds);
