@@ -23,6 +23,10 @@ import type { WorkerLaunchSpec, WorkerRuntime } from "./domain/ports.js";
 import { TaskService } from "./domain/tasks/task-service.js";
 import { LlmEndpointReads } from "./domain/llm/llm-endpoint-reads.js";
 import { LlmEndpointService } from "./domain/llm/llm-endpoint-service.js";
+import { LlmCompletionsV1 } from "./domain/llm/llm-completions-v1.js";
+import { LlmCompletionsV2 } from "./domain/llm/llm-completions-v2.js";
+import { LlmTrip } from "./domain/llm/llm-trip.js";
+import { pacificTimestamp } from "./http/error-table.js";
 import { createFineTunedWeights } from "./blobs/fine-tuned-weights.js";
 import { createWeightsLocator, llmWeightsDir } from "./runtime/llm/weights-locator.js";
 import { createApp } from "./http/app.js";
@@ -209,6 +213,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       faults.clearAll();
     };
 
+    // LLM requests take the same trip to a worker as sync and streaming tasks (domain/llm/llm-trip.ts).
+    const llmTrip = new LlmTrip({ endpoints, bundles, scheduler });
     let publicUrl = "";
     const instanceInfo = () => ({ version: VERSION, runtime: runtime.name, data_dir: config.dataDir, url: publicUrl });
     const services: Services = {
@@ -252,6 +258,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
         fineTuned: createFineTunedWeights(blobRoot, config.bucket),
         signedDownload: (location) => blobs.createSignedDownload(location, publicUrl),
       }),
+      llmCompletionsV1: new LlmCompletionsV1({ trip: llmTrip, ids, timestamp: () => pacificTimestamp(clock.now()) }),
+      llmCompletionsV2: new LlmCompletionsV2({ trip: llmTrip, ids, timestamp: () => pacificTimestamp(clock.now()) }),
       control: new ControlService({
         endpoints,
         logs,

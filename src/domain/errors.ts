@@ -28,6 +28,21 @@ export class LaunchError extends Error {
   }
 }
 
+/**
+ * A worker's HTTP 400 (§2.3): `message` is the task routes' detail (`Invalid request: …`); the LLM
+ * routes answer with the worker's error itself (`upstream`, parsed JSON) or Python's `str()` of it.
+ */
+export class UpstreamBadRequest extends LaunchError {
+  readonly upstream: unknown;
+  readonly upstreamRepr: string;
+
+  constructor(message: string, upstream: unknown, upstreamRepr: string) {
+    super("BAD_REQUEST", message);
+    this.upstream = upstream;
+    this.upstreamRepr = upstreamRepr;
+  }
+}
+
 export const badRequest = (message: string): LaunchError => new LaunchError("BAD_REQUEST", message);
 export const notFound = (message: string): LaunchError => new LaunchError("NOT_FOUND", message);
 export const notImplemented = (what: string): LaunchError =>

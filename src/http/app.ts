@@ -13,6 +13,7 @@ import { fileRoutes } from "./routes/files.js";
 import { controlBlobRoutes } from "./routes/control-blobs.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostedInferenceRoutes } from "./routes/hosted-inference.js";
+import { llmCompletionRoutes } from "./routes/llm-completions.js";
 import { llmEndpointRoutes } from "./routes/llm-endpoints.js";
 import { modelBundleRoutes } from "./routes/model-bundles.js";
 import { modelEndpointDocsRoutes } from "./routes/model-endpoint-docs.js";
@@ -80,6 +81,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
   if (services.triggers) app.route("/", triggerRoutes(services.triggers));
   if (services.files) app.route("/", fileRoutes(services.files, services.maxBodyBytes));
   if (services.llmEndpoints && services.llmReads) app.route("/", llmEndpointRoutes(services.llmEndpoints, services.llmReads));
+  if (services.llmCompletionsV1 && services.llmCompletionsV2) app.route("/", llmCompletionRoutes(services.llmCompletionsV1, services.llmCompletionsV2, services));
   app.route("/", hostedInferenceRoutes(services));
   app.route("/", controlRoutes(services));
   app.route("/", notImplementedRoutes());

@@ -12,6 +12,8 @@ import type { EndpointService } from "../domain/endpoints/endpoint-service.js";
 import type { TaskService } from "../domain/tasks/task-service.js";
 import type { LlmEndpointReads } from "../domain/llm/llm-endpoint-reads.js";
 import type { LlmEndpointService } from "../domain/llm/llm-endpoint-service.js";
+import type { LlmCompletionsV1 } from "../domain/llm/llm-completions-v1.js";
+import type { LlmCompletionsV2 } from "../domain/llm/llm-completions-v2.js";
 
 /** What the route modules may call. Built in instance.ts. */
 export interface Services {
@@ -50,6 +52,8 @@ export interface Services {
   /** LLM endpoints (llm-contract.md §1.1); absent in test apps built for other resources. */
   llmEndpoints?: LlmEndpointService;
   llmReads?: LlmEndpointReads;
+  llmCompletionsV1?: LlmCompletionsV1;
+  llmCompletionsV2?: LlmCompletionsV2;
   /** The /_launch_local/ control API (README "Control API"). */
   control: ControlService;
   /**

@@ -73,9 +73,9 @@ describe("bad input never crashes the server and never yields a 5xx (§0.2)", ()
   });
 
   it("answers routes of later issues with 501 and a clear message", async () => {
-    const response = await request(app.url).post("/v2/chat/completions").set("authorization", app.auth()).send({});
+    const response = await request(app.url).post("/v2/batch-completions").set("authorization", app.auth()).send({});
     expect(response.status).toBe(501);
-    expect(response.body.detail).toContain("OpenAI-compatible chat completions (POST /v2/chat/completions) is not implemented by launch-local yet.");
+    expect(response.body.detail).toContain("Batch completions v2 (POST /v2/batch-completions) is not implemented by launch-local yet.");
   });
 
   it("accepts the legacy client's JSON body on GET and the /v1/launch prefix", async () => {

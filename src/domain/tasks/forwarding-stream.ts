@@ -3,7 +3,7 @@
  * stream forwarder turns each upstream SSE `data` into `{"result": <object or raw string>}` and the
  * gateway sends it as one SUCCESS event; a non-200 upstream becomes one FAILURE event.
  */
-import { LaunchError } from "../errors.js";
+import { UpstreamBadRequest } from "../errors.js";
 import type { PredictResponse } from "../task.js";
 import type { SyncOutcome } from "./forwarding-sync.js";
 import { failure } from "./forwarding-sync.js";
@@ -34,7 +34,7 @@ export function shapeStreamFailure(status: number, text: string): SyncOutcome {
   if (status === 429 || status === 503) return { kind: "retry", status };
   if (status === 400) {
     const body = new Map<string, LosslessJson>([["detail", user]]);
-    throw new LaunchError("BAD_REQUEST", `Invalid request: ${pythonStr(body)}`);
+    throw new UpstreamBadRequest(`Invalid request: ${pythonStr(body)}`, toPlain(user), pythonStr(body));
   }
   // `error_json.get("detail", {}).get("traceback")`; a non-object detail makes the real gateway abort
   // the stream with an AttributeError, where this reports a null traceback instead.

@@ -4,7 +4,7 @@
  * 500 when user code answers something that is not JSON; the gateway then turns the forwarder's reply
  * into SUCCESS, FAILURE with a traceback, a retry (429/503), or a 400 error.
  */
-import { LaunchError } from "../errors.js";
+import { UpstreamBadRequest } from "../errors.js";
 import type { PredictResponse } from "../task.js";
 import type { ForwardMode } from "./forwarding.js";
 import { wrapUserResult } from "./forwarding.js";
@@ -62,8 +62,8 @@ export function shapeSyncReply(mode: ForwardMode, status: number, text: string, 
   const forwarded = forwarderBody(mode, user, asString);
   const unwrapped = unwrapResult(forwarded.json);
   if (status === 400) {
-    const detail = unwrapped === undefined ? forwarded.text : pythonStr(unwrapped);
-    throw new LaunchError("BAD_REQUEST", `Invalid request: ${detail}`);
+    const detail = unwrapped === undefined ? forwarded.text() : pythonStr(unwrapped);
+    throw new UpstreamBadRequest(`Invalid request: ${detail}`, unwrapped === undefined ? detail : toPlain(unwrapped), detail);
   }
   return { kind: "done", response: failure(tracebackOf(unwrapped, forwarded.text), status) };
 }

@@ -7,8 +7,6 @@ import type { HttpEnv } from "../context.js";
  * than pretending (README "Parity"). Each entry: method, path, what it is.
  */
 export const PENDING_OPERATIONS: readonly (readonly [string, string, string])[] = [
-  ["POST", "/v1/llm/completions-sync", "LLM completions"],
-  ["POST", "/v1/llm/completions-stream", "LLM completions"],
   ["GET", "/v1/llm/fine-tunes", "Fine-tunes"],
   ["POST", "/v1/llm/fine-tunes", "Fine-tunes"],
   ["GET", "/v1/llm/fine-tunes/:id", "Fine-tunes"],
@@ -19,8 +17,6 @@ export const PENDING_OPERATIONS: readonly (readonly [string, string, string])[] 
   ["GET", "/v2/batch-completions/:id", "Batch completions v2"],
   ["POST", "/v2/batch-completions/:id", "Batch completions v2"],
   ["POST", "/v2/batch-completions/:id/actions/cancel", "Batch completions v2"],
-  ["POST", "/v2/chat/completions", "OpenAI-compatible chat completions"],
-  ["POST", "/v2/completions", "OpenAI-compatible completions"],
 ];
 
 export function notImplementedRoutes(): Hono<HttpEnv> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LaunchError } from "../../../src/domain/errors.js";
+import { UpstreamBadRequest } from "../../../src/domain/errors.js";
 import { SseReader } from "../../../src/domain/tasks/forwarding-sse.js";
 import { shapeStreamFailure, streamEvent } from "../../../src/domain/tasks/forwarding-stream.js";
 
@@ -38,6 +38,8 @@ describe("stream shaping (§2.3, §4.6)", () => {
     expect(shapeStreamFailure(500, '{"detail": "x"}')).toEqual({ kind: "done", response: { status: "FAILURE", result: null, traceback: null, status_code: 500 } });
     expect(shapeStreamFailure(404, "not json")).toEqual({ kind: "done", response: { status: "FAILURE", result: null, traceback: "Internal Server Error", status_code: 500 } });
     expect(shapeStreamFailure(503, "{}")).toEqual({ kind: "retry", status: 503 });
-    expect(() => shapeStreamFailure(400, '{"error": "bad"}')).toThrow(new LaunchError("BAD_REQUEST", "Invalid request: {'detail': {'error': 'bad'}}"));
+    expect(() => shapeStreamFailure(400, '{"error": "bad"}')).toThrow(
+      new UpstreamBadRequest("Invalid request: {'detail': {'error': 'bad'}}", { error: "bad" }, "{'detail': {'error': 'bad'}}"),
+    );
   });
 });

@@ -1,0 +1,99 @@
+/**
+ * The trip of an LLM request to its endpoint's workers: model-engine sends LLM requests through its
+ * ordinary sync and streaming gateways (`SyncEndpointPredictV1Request(args, destination_path,
+ * num_retries=80, timeout_seconds=300)`), so launch-local sends them through the scheduler's sync and
+ * streaming predict: the same worker pick, scale from zero, retries, fault rules and answer shaping
+ * as every sync and streaming task (llm-contract.md §1.2–§1.4).
+ */
+import type { EndpointRecord } from "../endpoint.js";
+import { LaunchError, badRequest, notFound } from "../errors.js";
+import type { User } from "../identity.js";
+import type { BundleRepository, EndpointRepository, EndpointScheduler } from "../ports.js";
+import type { PredictRequest, PredictResponse } from "../task.js";
+import { toPlain, tryParseLossless } from "../tasks/python-json.js";
+import { visibleLlmEndpoints } from "./llm-endpoint-service.js";
+import { type LlmMetadata, llmMetadataOf } from "./llm-metadata.js";
+
+/** `NUM_DOWNSTREAM_REQUEST_RETRIES`, `DOWNSTREAM_REQUEST_TIMEOUT_SECONDS`. */
+const NUM_RETRIES = 80;
+const TIMEOUT_SECONDS = 300;
+
+export interface LlmTripDeps {
+  endpoints: EndpointRepository;
+  bundles: BundleRepository;
+  scheduler: EndpointScheduler;
+}
+
+export interface LlmTarget {
+  endpoint: EndpointRecord;
+  llm: LlmMetadata;
+}
+
+/** The ways a lookup fails, worded per route by the caller. */
+export interface LookupMessages {
+  notFound: string;
+}
+
+export class LlmTrip {
+  constructor(private readonly deps: LlmTripDeps) {}
+
+  /** The one LLM endpoint of that name the caller may use (own or public). */
+  target(user: User, name: string, messages: LookupMessages): LlmTarget {
+    const records = visibleLlmEndpoints(this.deps.endpoints, user.teamId, name);
+    if (records.length === 0) throw notFound(messages.notFound);
+    if (records.length > 1) throw badRequest(`Expected 1 LLM model endpoint for model name ${name}, got ${records.length}`);
+    const endpoint = records[0];
+    const llm = endpoint === undefined ? null : llmMetadataOf(endpoint);
+    if (endpoint === undefined || llm === null) throw notFound(messages.notFound);
+    return { endpoint, llm };
+  }
+
+  /** `routes + extra_routes` of the endpoint's bundle. */
+  routesOf(endpoint: EndpointRecord): string[] {
+    const flavor = this.deps.bundles.get(endpoint.bundleId)?.flavor;
+    if (flavor === undefined || !("routes" in flavor)) return [];
+    return [...flavor.extra_routes, ...flavor.routes];
+  }
+
+  /** One sync call: the worker's JSON answer, or a FAILURE. An upstream 400 throws UpstreamBadRequest. */
+  async call(endpoint: EndpointRecord, path: string, args: Record<string, unknown>): Promise<{ ok: true; json: unknown } | { ok: false; response: PredictResponse }> {
+    const response = await this.deps.scheduler.predictSync(endpoint, predictRequest(path, args), {});
+    if (response.status !== "SUCCESS") return { ok: false, response };
+    // The runnable forwarder wraps the answer as `{"result": "<json.dumps text>"}` (§4.2).
+    const wrapped = response.result;
+    const text = typeof wrapped === "object" && wrapped !== null && "result" in wrapped ? wrapped.result : undefined;
+    const parsed = typeof text === "string" ? tryParseLossless(text) : undefined;
+    if (parsed === undefined) throw new LaunchError("INTERNAL_DETAIL", "The LLM engine answered something that is not JSON.");
+    return { ok: true, json: toPlain(parsed) };
+  }
+
+  /**
+   * A streaming call: each item is one upstream SSE `data`, parsed (`[DONE]` stays a string), or the
+   * FAILURE the streaming gateway reports. An upstream 400 throws UpstreamBadRequest on the first read.
+   */
+  async *stream(endpoint: EndpointRecord, path: string, args: Record<string, unknown>): AsyncGenerator<{ ok: true; data: unknown } | { ok: false; response: PredictResponse }> {
+    for await (const event of this.deps.scheduler.predictStream(endpoint, predictRequest(path, args), {})) {
+      if (event.status !== "SUCCESS") {
+        yield { ok: false, response: event };
+        continue;
+      }
+      const wrapped = event.result;
+      yield { ok: true, data: typeof wrapped === "object" && wrapped !== null && "result" in wrapped ? wrapped.result : wrapped };
+    }
+  }
+}
+
+function predictRequest(path: string, args: Record<string, unknown>): PredictRequest {
+  return {
+    url: null,
+    args,
+    hasArgs: true,
+    cloudpickle: null,
+    callbackUrl: null,
+    callbackAuth: null,
+    returnPickled: false,
+    destinationPath: path,
+    timeoutSeconds: TIMEOUT_SECONDS,
+    numRetries: NUM_RETRIES,
+  };
+}
