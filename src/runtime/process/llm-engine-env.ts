@@ -57,10 +57,18 @@ export function createLlmEngineEnv(options: LlmEngineEnvOptions): LlmEngineEnv {
     const requirementsFile = join(options.workerDir, "launch_local_llm", "requirements.txt");
     const requirements = (await readFile(requirementsFile, "utf8")).split("\n");
     const python = options.llmPython ?? (await options.venvs.pythonFor(requirements, log));
-    log(`LLM engine: checking that ${python} imports the engine's requirements`);
+    log(`LLM engine: checking that ${python} has and imports the engine's requirements`);
+    const env = { ...options.env, PYTHONUNBUFFERED: "1", PYTHONPATH: options.workerDir };
+    // The engine's own check names what is missing without importing anything (launch_local_llm/check.py).
+    const found = await runCommand([python, "-m", "launch_local_llm.check"], { env, onLine: log });
+    if (found.code !== 0) {
+      const reason = [...found.tail].reverse().find((line) => line.trim() !== "") ?? `The LLM engine's interpreter ${python} could not be run (exit ${String(found.code)}).`;
+      throw badRequest(reason.length > 500 ? `${reason.slice(0, 497)}...` : reason);
+    }
+    // Then a real import: a package that is there but broken (a torch built for another CPU) fails here.
     const output: string[] = [];
     const result = await runCommand([python, "-c", CHECK_SCRIPT, ...importNames(requirements)], {
-      env: { ...options.env, PYTHONUNBUFFERED: "1" },
+      env,
       onLine: (line) => {
         output.push(line);
         log(line);
