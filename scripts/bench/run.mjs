@@ -6,7 +6,7 @@
  *
  *   npm run bench                      full run (about two minutes on 2 cores)
  *   npm run bench -- --quick           smaller counts, for a smoke check
- *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up)
+ *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up, 7 LLM)
  *   npm run bench -- --cli ../other/bin/launch-local.js    another build (before/after comparisons)
  *
  * Runs against dist/ through bin/launch-local.js (built by `npm install`), loopback only.
@@ -20,10 +20,11 @@ import { measureAsync } from "./sections/async-tasks.mjs";
 import { measureBatch } from "./sections/batch.mjs";
 import { dockerAvailability, measureColdStart } from "./sections/cold-start.mjs";
 import { measureGateway, measureThroughput, prepareSyncEndpoint } from "./sections/gateway.mjs";
+import { measureLlmEngineStraight } from "./sections/llm-engine.mjs";
 import { measureStartup } from "./sections/startup.mjs";
 
-const FULL = { latencyCount: 2000, latencyBlocks: 10, warmup: 200, warmupMs: 500, durationMs: 3000, asyncTasks: 10_000, batchRows: 10_000, coldRepeats: 3, startups: 5 };
-const QUICK = { latencyCount: 300, latencyBlocks: 3, warmup: 50, warmupMs: 200, durationMs: 1000, asyncTasks: 1000, batchRows: 1000, coldRepeats: 1, startups: 2 };
+const FULL = { latencyCount: 2000, latencyBlocks: 10, warmup: 200, warmupMs: 500, durationMs: 3000, asyncTasks: 10_000, batchRows: 10_000, coldRepeats: 3, startups: 5, llmRequests: 20, llmMaxTokens: 32, llmStarts: 3 };
+const QUICK = { latencyCount: 300, latencyBlocks: 3, warmup: 50, warmupMs: 200, durationMs: 1000, asyncTasks: 1000, batchRows: 1000, coldRepeats: 1, startups: 2, llmRequests: 5, llmMaxTokens: 16, llmStarts: 1 };
 
 function parseCli(argv) {
   const options = { out: join(REPO_ROOT, "bench-results", "latest.json"), quick: false, only: null, cli: null };
@@ -107,6 +108,9 @@ async function main() {
     });
   }
   if (wants("5")) await section("5", () => withServer((server, api, bundleId) => measureBatch(report, api, bundleId, sizes.batchRows)));
+  if (wants("7")) {
+    await section("7", () => measureLlmEngineStraight(report, { requests: sizes.llmRequests, maxTokens: sizes.llmMaxTokens, starts: sizes.llmStarts }));
+  }
 
   if (options.quick) report.note("all", "--quick: smaller counts and shorter warm-ups, a smoke run; its figures are not comparable with the targets");
   const elapsed = (performance.now() - began) / 1000;
