@@ -112,9 +112,14 @@ export function nodeConnectionAbort(env: unknown): (() => void) | null {
   const outgoing = env.outgoing;
   if (!(outgoing instanceof ServerResponse)) return null;
   return () => {
-    const socket = outgoing.socket;
-    if (!socket || socket.destroyed) return;
-    // end() flushes the socket's pending writes first; its callback runs once they are out.
-    socket.end(() => socket.destroy());
+    // From Node 24 on, a response holds the chunks written in this tick (it corks itself and
+    // uncorks on the next tick), out of the socket's reach; ending the socket now would drop them.
+    // By setImmediate every earlier write is in the socket, and end() flushes the socket's pending
+    // writes before its callback runs.
+    setImmediate(() => {
+      const socket = outgoing.socket;
+      if (!socket || socket.destroyed) return;
+      socket.end(() => socket.destroy());
+    });
   };
 }
