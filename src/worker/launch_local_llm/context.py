@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
 from .engine import Engine
-from .errors import RequestError, model_not_found
+from .errors import model_not_found
 
 
 @dataclass
@@ -32,6 +32,16 @@ class ServerContext:
         if name is not None and name not in self.served_names:
             raise model_not_found(name)
 
+    def encode_plain(self, text: str) -> List[int]:
+        """Token ids of `text` without special tokens (bad words)."""
+        return self.engine.encode(text, add_special_tokens=False)
+
+    def token_string_for(self, request: Any) -> Callable[[int], str]:
+        """How log probs name a token: its string, or `token_id:<id>` (return_tokens_as_token_ids)."""
+        if getattr(request, "return_tokens_as_token_ids", None):
+            return lambda token: f"token_id:{token}"
+        return self.engine.token_string
+
     def request_id(self, request: Any, header: Optional[str]) -> str:
         return header or getattr(request, "request_id", None) or self.new_id()
 
@@ -51,10 +61,6 @@ def usage(prompt_tokens: int, completion_tokens: int) -> Dict[str, Any]:
 def stream_usage(prompt_tokens: int, completion_tokens: int) -> Dict[str, Any]:
     """The usage of stream chunks, dumped by vLLM with exclude_none."""
     return {"prompt_tokens": prompt_tokens, "total_tokens": prompt_tokens + completion_tokens, "completion_tokens": completion_tokens}
-
-
-def unsupported(feature: str) -> RequestError:
-    return RequestError(f"{feature} is not supported by launch-local's engine.")
 
 
 def sse(payload: Dict[str, Any]) -> str:

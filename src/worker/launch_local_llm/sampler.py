@@ -30,6 +30,10 @@ def process_logits(logits: torch.Tensor, params: SamplingParams, prompt_ids: Seq
             logits[token] += bias
     if len(output_ids) < params.min_tokens and stop_ids:
         logits[torch.tensor(sorted(token for token in stop_ids if 0 <= token < vocab), dtype=torch.long)] = float("-inf")
+    for word in params.bad_words_ids:
+        *before, last = word
+        if 0 <= last < vocab and (not before or list(output_ids[-len(before):]) == before):
+            logits[last] = float("-inf")
     if params.repetition_penalty != 1.0:
         seen = torch.tensor(sorted(set(prompt_ids) | set(output_ids)), dtype=torch.long)
         if seen.numel():

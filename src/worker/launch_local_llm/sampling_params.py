@@ -3,7 +3,7 @@ SamplingParams._verify_args and OpenAIServing._validate_input."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from .errors import RequestError
 
@@ -33,6 +33,8 @@ class SamplingParams:
     skip_special_tokens: bool = True
     logit_bias: Dict[int, float] = field(default_factory=dict)
     allowed_token_ids: Optional[List[int]] = None
+    # Token sequences that must not be written (vLLM's bad_words, with and without a leading space).
+    bad_words_ids: List[List[int]] = field(default_factory=list)
     guided: Any = None
 
 
@@ -54,7 +56,21 @@ def max_tokens_for(requested: Optional[int], prompt_len: int, max_model_len: int
     return min(candidates)
 
 
-def build(request: Any, max_tokens: int, logprobs: Optional[int], defaults: Dict[str, Any], max_logprobs: int, engine_seed: Optional[int]) -> SamplingParams:
+def bad_words_ids(words: List[str], encode: Callable[[str], List[int]]) -> List[List[int]]:
+    """vLLM's SamplingParams.update_from_tokenizer: each word as written and, when that makes a
+    different first token of the same length, with a leading space (a word inside a text)."""
+    result: List[List[int]] = []
+    for word in words:
+        plain = encode(word.lstrip())
+        if plain:
+            result.append(plain)
+        spaced = encode(" " + word.lstrip())
+        if spaced and plain and spaced[0] != plain[0] and len(spaced) == len(plain):
+            result.append(spaced)
+    return result
+
+
+def build(request: Any, max_tokens: int, logprobs: Optional[int], defaults: Dict[str, Any], max_logprobs: int, engine_seed: Optional[int], vocab_size: int = 0, encode: Optional[Callable[[str], List[int]]] = None) -> SamplingParams:
     """The settings of one request (completions or chat) once its prompt length is known."""
 
     def pick(name: str) -> Any:
@@ -86,8 +102,23 @@ def build(request: Any, max_tokens: int, logprobs: Optional[int], defaults: Dict
         logit_bias={int(token): float(bias) for token, bias in (request.logit_bias or {}).items()},
         allowed_token_ids=request.allowed_token_ids,
     )
+    if request.bad_words and encode is not None:
+        params.bad_words_ids = bad_words_ids(list(request.bad_words), encode)
     verify(params, max_logprobs, request)
+    if vocab_size:
+        _check_token_ids(params, vocab_size)
     return params
+
+
+def _check_token_ids(params: SamplingParams, vocab_size: int) -> None:
+    if params.allowed_token_ids is not None:
+        if not params.allowed_token_ids:
+            raise RequestError("allowed_token_ids is not None and empty!")
+        if any(not 0 <= token < vocab_size for token in params.allowed_token_ids):
+            raise RequestError("allowed_token_ids contains out-of-vocab token id!")
+    invalid = [token for token in params.logit_bias if not 0 <= token < vocab_size]
+    if invalid:
+        raise RequestError(f"token_id(s) {invalid} in logit_bias contain out-of-vocab token ids. Vocabulary size: {vocab_size}")
 
 
 def verify(params: SamplingParams, max_logprobs: int, request: Any) -> None:

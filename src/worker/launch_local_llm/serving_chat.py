@@ -7,7 +7,8 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from . import sampling_params
 from .chat_template import render_prompt
 from .choices import collect, step_entry
-from .context import ServerContext, sse, stream_usage, unsupported, usage
+from . import tool_calls
+from .context import ServerContext, sse, stream_usage, usage
 from .errors import RequestError, error_body
 from .guided import guided_spec
 from .logprobs import chat_logprobs
@@ -19,14 +20,6 @@ def prompt_ids(ctx: ServerContext, request: ChatCompletionRequest) -> List[int]:
     return ctx.engine.encode(text, request.add_special_tokens)
 
 
-def _check_tools(request: ChatCompletionRequest) -> None:
-    choice = request.tool_choice
-    if request.tools and choice == "auto":
-        raise RequestError('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set')
-    if request.tools and choice not in (None, "none"):
-        raise unsupported("tool_choice other than \"none\"")
-
-
 def _role(ctx: ServerContext, request: ChatCompletionRequest) -> str:
     if request.add_generation_prompt:
         return ctx.response_role
@@ -35,15 +28,17 @@ def _role(ctx: ServerContext, request: ChatCompletionRequest) -> str:
 
 def create(ctx: ServerContext, request: ChatCompletionRequest, request_id_header: Optional[str]) -> Tuple[bool, Any]:
     ctx.check_model(request.model)
-    _check_tools(request)
+    forced = tool_calls.forced_schema(request)
     text, conversation = render_prompt(ctx, request)
     ids = ctx.engine.encode(text, request.add_special_tokens)
     loaded = ctx.engine.loaded
     requested = request.max_completion_tokens or request.max_tokens
     max_tokens = sampling_params.max_tokens_for(requested, len(ids), loaded.max_model_len, loaded.default_max_tokens)
     top = request.top_logprobs or 0
-    params = sampling_params.build(request, max_tokens, top if request.logprobs else None, loaded.default_sampling, ctx.max_logprobs, ctx.seed)
-    params.guided = guided_spec(request, ctx.engine)
+    params = sampling_params.build(
+        request, max_tokens, top if request.logprobs else None, loaded.default_sampling, ctx.max_logprobs, ctx.seed, loaded.vocab_size, ctx.encode_plain
+    )
+    params.guided = guided_spec(request, ctx.engine, forced)
     generator = ctx.engine.new_generator(params.seed)
     request_id = "chatcmpl-" + ctx.request_id(request, request_id_header)
     role = _role(ctx, request)
@@ -79,11 +74,15 @@ def _answer(ctx, request, ids, params, generator, request_id, role, echo_text) -
     completion_tokens = 0
     for index in range(params.n):
         result = collect(engine, ids, params, generator)
-        logprobs = chat_logprobs(result.entries, request.top_logprobs or 0, engine.token_string) if request.logprobs else None
+        logprobs = chat_logprobs(result.entries, request.top_logprobs or 0, ctx.token_string_for(request)) if request.logprobs else None
+        message = _message(role, echo_text + result.text)
+        if tool_calls.is_forced(request):
+            message["content"] = ""
+            message["tool_calls"] = tool_calls.calls_from_output(request, result.text)
         choices.append(
             {
                 "index": index,
-                "message": _message(role, echo_text + result.text),
+                "message": message,
                 "logprobs": logprobs,
                 "finish_reason": result.finish_reason or "stop",
                 "stop_reason": result.stop_reason,
@@ -129,11 +128,12 @@ def _stream(ctx, request, ids, params, generator, request_id, role, echo_text) -
                 yield chunk({"index": index, "delta": {"content": echo_text}, "logprobs": None, "finish_reason": None}, 0)
         for index in range(params.n):
             count = 0
+            calls = _ToolCallDeltas(request, index)
             for step in engine.generate(ids, params, generator):
                 entry = step_entry(step)
                 count += 1 if entry is not None else 0
-                logprobs = chat_logprobs([entry] if entry else [], request.top_logprobs or 0, engine.token_string) if request.logprobs else None
-                choice: Dict[str, Any] = {"index": index, "delta": {"content": step.text}, "logprobs": logprobs}
+                logprobs = chat_logprobs([entry] if entry else [], request.top_logprobs or 0, ctx.token_string_for(request)) if request.logprobs else None
+                choice: Dict[str, Any] = {"index": index, "delta": calls.delta(step.text, step.finish_reason is not None), "logprobs": logprobs}
                 if step.finish_reason is None:
                     choice["finish_reason"] = None
                 else:
@@ -148,3 +148,30 @@ def _stream(ctx, request, ids, params, generator, request_id, role, echo_text) -
     except RequestError as error:
         yield sse({"error": error_body(error.message, error.kind, error.status)})
     yield "data: [DONE]\n\n"
+
+
+class _ToolCallDeltas:
+    """A stream's deltas: content, or for a forced tool call vLLM's tool_calls deltas (the named
+    function's arguments as they come; the "required" array once complete, one call each)."""
+
+    def __init__(self, request: ChatCompletionRequest, index: int) -> None:
+        self._request = request
+        self._index = index
+        self._is_forced = tool_calls.is_forced(request)
+        self._started = False
+        self._text = ""
+
+    def delta(self, piece: str, finished: bool) -> Dict[str, Any]:
+        if not self._is_forced:
+            return {"content": piece}
+        self._text += piece
+        if tool_calls.is_named(self._request):
+            if self._started:
+                return {"tool_calls": [{"index": self._index, "function": {"arguments": piece}}]}
+            self._started = True
+            name = self._request.tool_choice["function"]["name"]
+            return {"tool_calls": [{"id": tool_calls.new_call_id(), "type": "function", "index": self._index, "function": {"name": name, "arguments": piece}}]}
+        if not finished:
+            return {}
+        calls = tool_calls.calls_from_output(self._request, self._text)
+        return {"tool_calls": [{"id": call["id"], "type": "function", "index": number, "function": call["function"]} for number, call in enumerate(calls)]}

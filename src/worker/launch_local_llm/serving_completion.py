@@ -61,7 +61,10 @@ def create(ctx: ServerContext, request: CompletionRequest, request_id_header: Op
         max_tokens = sampling_params.max_tokens_for(
             None if echo_only else request.max_tokens, len(ids), ctx.engine.loaded.max_model_len, ctx.engine.loaded.default_max_tokens
         )
-        params = sampling_params.build(request, max(max_tokens, 1), request.logprobs, ctx.engine.loaded.default_sampling, ctx.max_logprobs, ctx.seed)
+        loaded = ctx.engine.loaded
+        params = sampling_params.build(
+            request, max(max_tokens, 1), request.logprobs, loaded.default_sampling, ctx.max_logprobs, ctx.seed, loaded.vocab_size, ctx.encode_plain
+        )
         params.guided = guided
         plans.append((text, ids, params))
     generator = ctx.engine.new_generator(plans[0][2].seed)
@@ -89,7 +92,7 @@ def _answer(ctx, request, plans, generator, request_id, created, echo_only) -> D
             logprobs = None
             if request.logprobs is not None:
                 all_entries = (_echo_entries(ids, prompt_entries) if request.echo else []) + entries
-                logprobs = completion_logprobs(all_entries, request.logprobs, engine.token_string, _decode_one(engine))
+                logprobs = completion_logprobs(all_entries, request.logprobs, ctx.token_string_for(request), _decode_one(ctx, request))
             choices.append(
                 {
                     "index": len(choices),
@@ -135,8 +138,11 @@ def _echo_entries(ids: List[int], prompt_entries) -> list:
     return entries
 
 
-def _decode_one(engine):
-    return lambda token: engine.decode([token], skip_special_tokens=False)
+def _decode_one(ctx, request):
+    """A prompt's first token, which has no log prob: vLLM names it with tokenizer.decode."""
+    if request.return_tokens_as_token_ids:
+        return ctx.token_string_for(request)
+    return lambda token: ctx.engine.decode([token], skip_special_tokens=False)
 
 
 def _stream(ctx, request, plans, generator, request_id, created) -> Iterator[str]:
@@ -163,7 +169,7 @@ def _stream(ctx, request, plans, generator, request_id, created) -> Iterator[str
                     count += 1 if entry is not None else 0
                     logprobs = None
                     if request.logprobs is not None:
-                        logprobs = completion_logprobs(entries, request.logprobs, engine.token_string, _decode_one(engine), offset)
+                        logprobs = completion_logprobs(entries, request.logprobs, ctx.token_string_for(request), _decode_one(ctx, request), offset)
                     offset += len(delta_text)
                     chunk = {
                         "id": request_id,

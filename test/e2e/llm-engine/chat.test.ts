@@ -104,6 +104,35 @@ describe("chat completions on the tiny model", () => {
     expect(usageOf(short.body).completion).toBe(3);
   });
 
+  it("forces a named tool call or the required ones, arguments valid against each tool's parameters", async () => {
+    const weather = { type: "object", properties: { city: { type: "string", minLength: 1, maxLength: 10 }, days: { type: "integer", minimum: 1, maximum: 7 } }, required: ["city", "days"] };
+    const time = { type: "object", properties: { zone: { enum: ["UTC", "CET"] } }, required: ["zone"] };
+    const tools = [
+      { type: "function", function: { name: "get_weather", parameters: weather } },
+      { type: "function", function: { name: "get_time", parameters: time } },
+    ];
+    const base = { temperature: 1, seed: 2, max_tokens: 120, tools, guided_whitespace_pattern: "[ ]?" };
+    const named = await chat({ ...base, tool_choice: { type: "function", function: { name: "get_weather" } } });
+    const call = asRecord(asArray(message(named.body)["tool_calls"])[0]);
+    expect(message(named.body)["content"]).toBe("");
+    expect(call).toEqual({ id: expect.stringMatching(/^chatcmpl-tool-[0-9a-f]{32}$/), type: "function", function: { name: "get_weather", arguments: expect.any(String) } });
+    const required = await chat({ ...base, tool_choice: "required", seed: 3, max_tokens: 400 });
+    const calls = asArray(message(required.body)["tool_calls"]).map((item) => asRecord(asRecord(item)["function"]));
+    expect(calls.length).toBeGreaterThan(0);
+    const stream = await postStream(engine.url, "/v1/chat/completions", { model: "model_files", messages: MESSAGES, ...base, seed: 4, stream: true, tool_choice: { type: "function", function: { name: "get_time" } } });
+    const deltas = stream.events.slice(1).map((chunk) => asArray(asRecord(choice(chunk)["delta"])["tool_calls"])[0]).map((item) => asRecord(asRecord(item)["function"]));
+    expect(deltas[0]?.["name"]).toBe("get_time");
+    const checks = [
+      [weather, String(asRecord(call["function"])["arguments"])],
+      ...calls.map((item) => [item["name"] === "get_weather" ? weather : time, String(item["arguments"])]),
+      [time, deltas.map((item) => String(item["arguments"])).join("")],
+    ];
+    const code = "import json, sys, jsonschema\nfor schema, text in json.loads(sys.argv[1]): jsonschema.validate(json.loads(text), schema)\nprint('valid')";
+    expect(runLlmPython(code, [JSON.stringify(checks)]).trim()).toBe("valid");
+    const unknown = await chat({ tools, tool_choice: { type: "function", function: { name: "nope" } } });
+    expect(unknown.body["message"]).toBe("Tool 'nope' has not been passed in `tools`.");
+  });
+
   it("refuses what vLLM refuses, in its error object", async () => {
     const both = await chat({ add_generation_prompt: true, continue_final_message: true });
     expect(both).toEqual({ status: 400, body: expect.objectContaining({ object: "error", type: "BadRequestError", code: 400, message: "Cannot set both `continue_final_message` and `add_generation_prompt` to True." }) });

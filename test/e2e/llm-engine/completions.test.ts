@@ -167,6 +167,32 @@ describe("the engine on the tiny model", () => {
     expect(texts.join("")).toBe(expected);
   });
 
+  it("honours logit_bias, allowed_token_ids, bad_words and return_tokens_as_token_ids", async () => {
+    const biased = await complete({ ...greedy, max_tokens: 6, logit_bias: { "300": 100 }, return_token_ids: true });
+    expect(choice(biased.body)["token_ids"]).toEqual([300, 300, 300, 300, 300, 300]);
+    const allowed = [65, 66, 67, 68];
+    const limited = await complete({ temperature: 1, seed: 5, max_tokens: 12, allowed_token_ids: allowed, return_token_ids: true });
+    expect(asArray(choice(limited.body)["token_ids"]).every((token) => allowed.includes(Number(token)))).toBe(true);
+
+    const plain = await complete({ ...greedy, return_token_ids: true, logprobs: 0 });
+    const word = asArray(asRecord(choice(plain.body)["logprobs"])["tokens"]).map(String).find((token) => /^\s?[A-Za-z]+$/.test(token))?.trim() ?? "";
+    expect(word).not.toBe("");
+    const banned: number[] = [];
+    for (const text of [word, ` ${word}`]) {
+      const ids = asArray((await postJson(engine.url, "/tokenize", { prompt: text, add_special_tokens: false })).body["tokens"]).map(Number);
+      if (ids.length === 1 && ids[0] !== undefined) banned.push(ids[0]);
+    }
+    expect(banned.length).toBeGreaterThan(0);
+    const clean = await complete({ ...greedy, bad_words: [word], return_token_ids: true });
+    expect(asArray(choice(clean.body)["token_ids"]).some((token) => banned.includes(Number(token)))).toBe(false);
+    expect(choice(clean.body)["token_ids"]).not.toEqual(choice(plain.body)["token_ids"]);
+
+    const named = await complete({ ...greedy, max_tokens: 4, logprobs: 1, return_token_ids: true, return_tokens_as_token_ids: true });
+    const ids = asArray(choice(named.body)["token_ids"]);
+    expect(asRecord(choice(named.body)["logprobs"])["tokens"]).toEqual(ids.map((token) => `token_id:${String(token)}`));
+    expect((await complete({ logit_bias: { "99999": 1 } })).status).toBe(400);
+  });
+
   it("refuses bad requests with vLLM's error object", async () => {
     const tooLong = await complete({ max_tokens: 5000 });
     expect(tooLong.status).toBe(400);

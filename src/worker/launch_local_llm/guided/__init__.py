@@ -86,9 +86,14 @@ def _build(kind: str, value: Any, whitespace: str) -> Any:
     return GrammarSpec(value, start=start)
 
 
-def guided_spec(request: Any, engine: Any) -> Optional[Any]:
-    """The request's compiled constraint, or None when it asks for none (400s for bad ones)."""
+def guided_spec(request: Any, engine: Any, forced_schema: Optional[Dict[str, Any]] = None) -> Optional[Any]:
+    """The request's compiled constraint, or None when it asks for none (400s for bad ones).
+    `forced_schema`: the JSON Schema a forced tool call must follow (tool_calls.py)."""
     asked = _requested(request)
+    if forced_schema is not None:
+        if asked is not None:
+            raise RequestError("Guided decoding cannot be combined with a forced tool_choice.")
+        asked = ("json", forced_schema)
     if asked is None:
         return None
     kind, value = asked
