@@ -5,6 +5,7 @@ import { updateDockerBatchJobSchema } from "../../../src/http/schemas/docker-bat
 import { cloneBundleSchema, createBundleV1Schema, createBundleV2Schema } from "../../../src/http/schemas/model-bundles.js";
 import { createEndpointSchema, updateEndpointSchema } from "../../../src/http/schemas/model-endpoints.js";
 import { createTriggerSchema, updateTriggerSchema } from "../../../src/http/schemas/triggers.js";
+import { completionV1Schema } from "../../../src/http/schemas/llm-completions.js";
 
 /**
  * The document's request models and the validators the routes run are two declarations of one
@@ -23,6 +24,8 @@ const PAIRS: [string, unknown][] = [
   ["UpdateDockerImageBatchJobV1Request", updateDockerBatchJobSchema],
   ["CreateTriggerV1Request", createTriggerSchema],
   ["UpdateTriggerV1Request", updateTriggerSchema],
+  ["CompletionSyncV1Request", completionV1Schema],
+  ["CompletionStreamV1Request", completionV1Schema],
 ];
 
 function validatorFields(validator: unknown): { names: string[]; required: string[] } {
