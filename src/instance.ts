@@ -1,13 +1,17 @@
-import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
+/**
+ * The composition root (DESIGN.md "Layout", ARCHITECTURE.md): the only file that knows every layer.
+ * It reads top to bottom in the order things are built: config → store → blobs → runtime →
+ * scheduler and gateway → domain services → http, then starts them; `close()` disposes them in the
+ * reverse order.
+ */
 import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { pruneBlobs } from "./blobs/blob-prune.js";
 import { createLocalBlobStore } from "./blobs/local-blob-store.js";
 import { BlobAccess } from "./domain/blobs/blob-access.js";
-import { createBlobOwnerRepository } from "./store/blob-owner-repository.js";
-import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
+import { type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
 import { BatchOrchestrator } from "./domain/batch/batch-orchestrator.js";
 import { createTaskCompletionFeed } from "./domain/batch/task-completion-feed.js";
@@ -16,7 +20,11 @@ import { type Clock, systemClock } from "./domain/clock.js";
 import type { ResetOptions } from "./domain/control/control-ports.js";
 import { ControlService } from "./domain/control/control-service.js";
 import { FaultRegistry } from "./domain/control/fault-rules.js";
+import { DockerBatchBundleService } from "./domain/docker-batch/docker-batch-bundle-service.js";
+import { DockerBatchJobService } from "./domain/docker-batch/docker-batch-job-service.js";
 import { EndpointService } from "./domain/endpoints/endpoint-service.js";
+import { FileService } from "./domain/files/file-service.js";
+import { userFromName } from "./domain/identity.js";
 import { createIdGenerator } from "./domain/ids.js";
 import { createLogger, type Logger } from "./domain/logger.js";
 import type { WorkerLaunchSpec, WorkerRuntime } from "./domain/ports.js";
@@ -29,35 +37,39 @@ import { LlmTrip } from "./domain/llm/llm-trip.js";
 import { pacificTimestamp } from "./http/error-table.js";
 import { createFineTunedWeights } from "./blobs/fine-tuned-weights.js";
 import { createWeightsLocator, llmWeightsDir } from "./runtime/llm/weights-locator.js";
-import { createApp } from "./http/app.js";
-import { attachFastLane, type FastLane } from "./http/fast-lane/fast-lane.js";
-import { createHonoListener } from "./http/hono-listener.js";
-import { createSyncTaskLane } from "./http/fast-lane/sync-task-lane.js";
-import { chooseRuntime, processJobRunner } from "./instance-runtime.js";
-import type { Services } from "./http/services.js";
-import { detectGpus } from "./runtime/gpu-inventory.js";
-import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
-import { createBatchJobRepository } from "./store/batch-job-repository.js";
-import { createBundleRepository } from "./store/bundle-repository.js";
-import { type Db, openDatabase } from "./store/database.js";
-import { pendingCommit } from "./store/group-commit.js";
-import { createEndpointLogRepository } from "./store/endpoint-log-repository.js";
-import { createEndpointRepository } from "./store/endpoint-repository.js";
-import { wipeState } from "./store/state-reset.js";
-import { createTaskRepository } from "./store/task-repository.js";
-import { VERSION } from "./version.js";
-import { DockerBatchBundleService } from "./domain/docker-batch/docker-batch-bundle-service.js";
-import { DockerBatchJobService } from "./domain/docker-batch/docker-batch-job-service.js";
-import { FileService } from "./domain/files/file-service.js";
-import { userFromName } from "./domain/identity.js";
 import { TriggerService, triggerJobRequest } from "./domain/triggers/trigger-service.js";
+import { createCallbackSender } from "./gateway/callbacks.js";
+import { createWorkerConnector } from "./gateway/connect.js";
+import { createAsyncRunner, createGateway } from "./gateway/gateway.js";
+import { startHttpServer } from "./http/server.js";
+import type { Services } from "./http/services.js";
+import { chooseRuntime, processJobRunner } from "./runtime/choose-runtime.js";
+import { detectGpus } from "./runtime/gpu-inventory.js";
 import { createJobExecutor } from "./scheduler/jobs/job-executor.js";
+import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { createTriggerClock } from "./scheduler/triggers/trigger-clock.js";
+import { createBatchJobRepository } from "./store/batch-job-repository.js";
+import { createBlobOwnerRepository } from "./store/blob-owner-repository.js";
+import { createBundleRepository } from "./store/bundle-repository.js";
+import { openDatabase } from "./store/database.js";
 import { createDockerBatchBundleRepository } from "./store/docker-batch-bundle-repository.js";
 import { createDockerBatchJobLogRepository } from "./store/docker-batch-job-log-repository.js";
 import { createDockerBatchJobRepository } from "./store/docker-batch-job-repository.js";
+import { createEndpointLogRepository } from "./store/endpoint-log-repository.js";
+import { createEndpointRepository } from "./store/endpoint-repository.js";
 import { createFileRepository } from "./store/file-repository.js";
+import { pendingCommit } from "./store/group-commit.js";
+import { persistentSigningSecret } from "./store/settings-repository.js";
+import { wipeState } from "./store/state-reset.js";
+import { createTaskRepository } from "./store/task-repository.js";
 import { createTriggerRepository } from "./store/trigger-repository.js";
+import { VERSION } from "./version.js";
+
+/**
+ * The Python worker server (src/worker), run by path or copied into images. Resolved here because
+ * this file sits at the depth of every build of it (src/, dist/ and the CLI bundle in dist/).
+ */
+const WORKER_DIR = fileURLToPath(new URL("../src/worker", import.meta.url));
 
 /** Hooks for tests: replace the worker runtime or the clock. Not part of the public options. */
 export interface InstanceOverrides {
@@ -79,36 +91,20 @@ export interface Instance {
   close(): Promise<void>;
 }
 
-
-/**
- * The composition root (DESIGN.md "Layout"): config → store → blobs → runtime → scheduler → http.
- * The only file that knows every layer.
- */
 export async function createInstance(options: LaunchLocalOptions = {}, overrides: InstanceOverrides = {}): Promise<Instance> {
   const env = overrides.env ?? process.env;
   const config = resolveConfig(options, env, overrides.cwd ?? process.cwd());
   const clock = overrides.clock ?? systemClock;
   const logger = createLogger(config.logLevel, overrides.logWriter ?? ((line) => process.stderr.write(`${line}\n`)));
   const ids = createIdGenerator(() => clock.now());
-
-  const disposers: (() => Promise<void> | void)[] = [];
-  const cleanUp = async () => {
-    for (const dispose of disposers.reverse()) {
-      try {
-        await dispose();
-      } catch (error) {
-        logger.warn("dispose failed", { error: String(error) });
-      }
-    }
-    disposers.length = 0;
+  const lifetime = new Lifetime(logger, () => {
     if (config.ephemeral) rmSync(config.dataDir, { recursive: true, force: true });
-  };
+  });
 
   try {
+    // ---- store: SQLite (WAL), one repository per table
     const db = openDatabase(join(config.dataDir, "launch-local.sqlite"));
-    disposers.push(() => {
-      db.close();
-    });
+    lifetime.add(() => void db.close());
     const endpoints = createEndpointRepository(db);
     const bundles = createBundleRepository(db);
     // Batch jobs follow their rows through the completion events of the repository the scheduler writes.
@@ -116,22 +112,47 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const tasks = taskFeed.tasks;
     const batchJobs = createBatchJobRepository(db, tasks);
     const logs = createEndpointLogRepository(db);
-    const signingSecret = config.signingSecret ?? persistentSecret(db);
+    const dockerBatchBundles = createDockerBatchBundleRepository(db);
+    const dockerBatchJobRows = createDockerBatchJobRepository(db);
+    const dockerBatchJobLogs = createDockerBatchJobLogRepository(db);
+    const triggerRows = createTriggerRepository(db);
+
+    // ---- blobs: s3://bucket/key as files under the data dir
+    const signingSecret = config.signingSecret ?? persistentSigningSecret(db);
     const blobRoot = join(config.dataDir, "blobs");
     const inputs = { allowedDirs: config.allowInputDirs, allowUrls: config.allowInputUrls };
     const blobs = createLocalBlobStore({ root: blobRoot, bucket: config.bucket, signingSecret, ttlSeconds: config.signedUrlTtlSeconds, clock, inputs });
     const blobOwners = createBlobOwnerRepository(db);
     const blobAccess = new BlobAccess({ store: blobs, owners: blobOwners, inputs, clock });
 
+    // ---- runtime: how a worker (and a docker-image batch job) exists: processes or containers
     // LLM endpoints' weights, offline (README "LLM endpoints"); workers see them as `model_files`.
     const weightsLocator = createWeightsLocator({ blobRoot, modelsDir: config.llmModelsDir, hfHubCache: config.hfHubCache });
-    const modelFilesFor = (spec: WorkerLaunchSpec) => llmWeightsDir(endpoints.get(spec.endpointId), weightsLocator);
+    const runtimeOptions = {
+      runtime: config.runtime,
+      dataDir: config.dataDir,
+      blobRoot,
+      resultsBucket: config.bucket,
+      python: config.python,
+      workerStartTimeoutMs: config.workerStartTimeoutMs,
+      gpus: config.gpus,
+      gpuPolicy: config.gpuPolicy,
+      imageMap: config.imageMap,
+      workerDir: WORKER_DIR,
+      llmPython: config.llmPython,
+      modelFilesFor: (spec: WorkerLaunchSpec) => llmWeightsDir(endpoints.get(spec.endpointId), weightsLocator),
+      logger,
+      env,
+      clock,
+    };
     const { runtime, jobRunner } = overrides.runtime
-      ? { runtime: overrides.runtime({ config, logger, blobRoot }), jobRunner: processJobRunner({ config, logger, env }) }
-      : await chooseRuntime({ config, logger, blobRoot, env, clock, modelFilesFor });
-    disposers.push(() => runtime.dispose());
+      ? { runtime: overrides.runtime({ config, logger, blobRoot }), jobRunner: processJobRunner(runtimeOptions) }
+      : await chooseRuntime(runtimeOptions);
+    lifetime.add(() => runtime.dispose());
 
+    // ---- scheduler (who runs where and when) and gateway (the trip to a worker)
     const faults = new FaultRegistry();
+    const callbacks = createCallbackSender({ clock, logger: logger.child("callbacks") });
     const scheduler = createScheduler({
       endpoints,
       bundles,
@@ -139,27 +160,19 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       logs,
       blobs: blobAccess,
       runtime,
+      connect: createWorkerConnector(clock, faults),
+      runAsync: createAsyncRunner({ tasks, callbacks, clock, logger: logger.child("gateway") }),
       clock,
       ids,
       logger: logger.child("scheduler"),
-      faults,
-      config: {
-        scaleDownCooldownMs: config.scaleDownCooldownMs,
-        autoscaleIntervalMs: config.autoscaleIntervalMs,
-        syncTimeoutSeconds: config.syncTimeoutSeconds,
-      },
+      config: { scaleDownCooldownMs: config.scaleDownCooldownMs, autoscaleIntervalMs: config.autoscaleIntervalMs },
     });
-    disposers.push(() => scheduler.dispose());
-
-    // Docker-image batch jobs, triggers and files (§2.5, §2.6, §7.1). Jobs run as containers under the
-    // Docker runtime, as host processes under the process runtime (instance-runtime.ts).
-    const dockerBatchBundles = createDockerBatchBundleRepository(db);
-    const dockerBatchJobRows = createDockerBatchJobRepository(db);
-    const dockerBatchJobLogs = createDockerBatchJobLogRepository(db);
-    const triggerRows = createTriggerRepository(db);
-    disposers.push(() => jobRunner.dispose());
+    lifetime.add(() => scheduler.dispose());
+    lifetime.add(() => jobRunner.dispose());
+    const gateway = createGateway({ slots: scheduler, callbacks, clock, syncTimeoutSeconds: config.syncTimeoutSeconds });
+    // Docker-image batch jobs (§2.5) run through the job runner; triggers (§2.6) fire them on schedule.
     const jobExecutor = createJobExecutor({ jobs: dockerBatchJobRows, logs: dockerBatchJobLogs, runner: jobRunner, clock, logger: logger.child("jobs") });
-    disposers.push(() => jobExecutor.dispose());
+    lifetime.add(() => jobExecutor.dispose());
     const imageExists = jobRunner.imageExists?.bind(jobRunner);
     const dockerBatchJobs = new DockerBatchJobService({
       bundles: dockerBatchBundles,
@@ -178,11 +191,12 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       // What the real CronJob does on schedule: POST /v1/docker-image-batch-jobs as the owner (§2.6).
       fire: (trigger) => dockerBatchJobs.create(userFromName(trigger.owner), triggerJobRequest(trigger)),
     });
-    disposers.push(() => triggerClock.dispose());
+    lifetime.add(() => triggerClock.dispose());
 
+    // ---- domain services: the rules of each resource
     const bundleService = new BundleService({ bundles, blobs, ids, clock, inputs });
     const endpointService = new EndpointService({ endpoints, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true, resultsBucket: config.bucket });
-    const taskService = new TaskService({ endpoints, tasks, scheduler, ids, clock, blobs: blobAccess });
+    const taskService = new TaskService({ endpoints, tasks, scheduler, gateway, ids, clock, blobs: blobAccess });
     const batchOrchestrator = new BatchOrchestrator({
       jobs: batchJobs,
       endpoints,
@@ -198,8 +212,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       ids,
       logger: logger.child("batch"),
     });
-    disposers.push(() => batchOrchestrator.dispose());
-    let hostGpuCount: Promise<number> | null = null;
+    lifetime.add(() => batchOrchestrator.dispose());
 
     // Workers stop first (nothing writes while rows go), then rows, blobs and fault rules.
     const resetInstance = async (resetOptions: Partial<ResetOptions> = {}): Promise<void> => {
@@ -214,8 +227,9 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     };
 
     // LLM requests take the same trip to a worker as sync and streaming tasks (domain/llm/llm-trip.ts).
-    const llmTrip = new LlmTrip({ endpoints, bundles, scheduler });
+    const llmTrip = new LlmTrip({ endpoints, bundles, gateway });
     let publicUrl = "";
+    let hostGpuCount: Promise<number> | null = null;
     const instanceInfo = () => ({ version: VERSION, runtime: runtime.name, data_dir: config.dataDir, url: publicUrl });
     const services: Services = {
       bundles: bundleService,
@@ -273,75 +287,64 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       pendingCommit: () => pendingCommit(db),
     };
 
-    const app = createApp(services);
-    const hono = createHonoListener(app.fetch);
-    const server = createServer(hono.listener);
-    server.keepAliveTimeout = 65_000;
-    // POST /v1/sync-tasks in its plain form skips Node's and hono's request machinery (issue 5).
-    const fastLane = attachFastLane(server, createSyncTaskLane(services));
-    const port = await listen(server, config.port, config.host);
-    disposers.push(() => closeServer(server, fastLane));
+    // ---- http: the front doors (the fast lane and hono) on one port
+    const http = await startHttpServer(services, config.host, config.port);
+    lifetime.add(() => http.close());
     const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
-    publicUrl = `http://${hostForUrl === "0.0.0.0" ? "127.0.0.1" : hostForUrl}:${port}`;
+    publicUrl = `http://${hostForUrl === "0.0.0.0" ? "127.0.0.1" : hostForUrl}:${http.port}`;
 
+    // ---- start: recover what a previous run left, then take work
     await scheduler.start();
     await jobExecutor.start();
     triggerClock.start();
     batchOrchestrator.resume();
     // Ready now; the adaptor loads in the background, before the first request in the usual case.
-    setImmediate(() => void hono.warmUp().catch((error: unknown) => logger.warn(`http: loading the request adaptor failed: ${String(error)}`)));
+    setImmediate(() => void http.warmUp().catch((error: unknown) => logger.warn(`http: loading the request adaptor failed: ${String(error)}`)));
 
-    let closing: Promise<void> | null = null;
     return {
       url: publicUrl,
-      port,
+      port: http.port,
       config,
       services,
       scheduler,
       reset: (resetOptions) => resetInstance(resetOptions),
-      close: () => (closing ??= cleanUp()),
+      close: () => lifetime.close(),
     };
   } catch (error) {
-    await cleanUp();
+    await lifetime.close();
     throw error;
   }
 }
 
+/**
+ * Everything the instance started, disposed in reverse order (STYLE.md §6): a failing disposer is
+ * logged and the others still run; `close()` runs once, however often it is called.
+ */
+class Lifetime {
+  private readonly disposers: (() => Promise<void> | void)[] = [];
+  private closing: Promise<void> | null = null;
 
-/** A random signing secret stored with the data, so signed URLs survive a restart. */
-function persistentSecret(db: Db): string {
-  const row = db.prepare("SELECT value FROM settings WHERE key = 'signing_secret'").get() as { value: string } | undefined;
-  if (row) return row.value;
-  const secret = randomBytes(32).toString("hex");
-  db.prepare("INSERT INTO settings (key, value) VALUES ('signing_secret', ?)").run(secret);
-  return secret;
-}
+  constructor(
+    private readonly logger: Logger,
+    private readonly finally_: () => void,
+  ) {}
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off("listening", onListening);
-      reject(
-        error.code === "EADDRINUSE"
-          ? new ConfigError(`Port ${port} on ${host} is already in use. Choose another with --port, or --port 0 for a free one.`)
-          : error,
-      );
-    };
-    const onListening = () => {
-      server.off("error", onError);
-      const address = server.address();
-      resolve(typeof address === "object" && address ? address.port : port);
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen(port, host);
-  });
-}
+  add(dispose: () => Promise<void> | void): void {
+    this.disposers.push(dispose);
+  }
 
-function closeServer(server: Server, fastLane: FastLane): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-    fastLane.closeAllConnections();
-  });
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const dispose of this.disposers.reverse()) {
+        try {
+          await dispose();
+        } catch (error) {
+          this.logger.warn("dispose failed", { error: String(error) });
+        }
+      }
+      this.disposers.length = 0;
+      this.finally_();
+    })();
+    return this.closing;
+  }
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
+import { ConfigError } from "../domain/errors.js";
 
 /** Everything a caller may set (STYLE.md §2): explicit option > LAUNCH_LOCAL_* env > default. */
 export interface LaunchLocalOptions {
@@ -100,12 +101,7 @@ export interface ResolvedConfig {
   allowInputUrls: boolean;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 

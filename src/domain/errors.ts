@@ -59,3 +59,11 @@ export class SystemError extends Error {
     this.name = "SystemError";
   }
 }
+
+/** A start-up configuration problem (a bad option, a busy port, no engine): the CLI prints it and exits 2. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * The interfaces the domain needs from the outside (DESIGN.md "Layout"): `store`, `blobs`, `runtime`
- * and `scheduler` implement them; `instance.ts` wires implementations in. None of these throw HTTP
- * errors: they return values, or throw LaunchError codes / SystemError.
+ * and `scheduler` implement them (the gateway's are in gateway-ports.ts); `instance.ts` wires
+ * implementations in. None of these throw HTTP errors: they return values, or throw LaunchError
+ * codes / SystemError.
  */
 import type { BatchJobRecord, BatchRowLink } from "./batch/batch-job.js";
 import type { BundleRecord } from "./bundle.js";
@@ -11,7 +12,7 @@ import type { StoredFile, StoredFileInfo } from "./files/stored-file.js";
 import type { TriggerRecord } from "./triggers/trigger.js";
 import type { EndpointRecord } from "./endpoint.js";
 import type { SignedMethod } from "./signed-urls.js";
-import type { AsyncTaskRecord, PredictRequest, PredictResponse, TaskStatus } from "./task.js";
+import type { AsyncTaskRecord, TaskStatus } from "./task.js";
 
 export type OrderBy = "newest" | "oldest";
 
@@ -136,14 +137,6 @@ export interface EndpointScheduler {
   queueDepth(endpointId: string): number;
   /** An async task row was committed; schedule it. */
   enqueueAsync(task: AsyncTaskRecord): void;
-  /**
-   * Sync predict with the gateway's retry/timeout semantics (§2.3). `rawBody`, the request bytes as
-   * received, is forwarded untouched to artifact workers when given (no re-serialisation on the hot
-   * path, and number literals such as `1.0` survive).
-   */
-  predictSync(endpoint: EndpointRecord, request: PredictRequest, raw: Record<string, unknown>, rawBody?: Uint8Array): Promise<PredictResponse>;
-  /** Streaming predict; each item is one SSE event (§2.3, §4.6). */
-  predictStream(endpoint: EndpointRecord, request: PredictRequest, raw: Record<string, unknown>): AsyncIterable<PredictResponse>;
 }
 
 // ---------------------------------------------------------------------------------------------- runtime

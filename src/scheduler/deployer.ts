@@ -33,7 +33,7 @@ function runsSameWorkers(a: Generation, b: Omit<Generation, "seq">): boolean {
   );
 }
 
-export function createDeployer(ctx: SchedulerContext, track: (work: Promise<void>) => void): Deployer {
+export function createDeployer(ctx: SchedulerContext, evaluate: (state: EndpointState) => void, track: (work: Promise<void>) => void): Deployer {
   const { endpoints, bundles, blobs, runtime, logs, logger } = ctx.deps;
   let generationSeq = 0;
 
@@ -87,7 +87,7 @@ export function createDeployer(ctx: SchedulerContext, track: (work: Promise<void
       if (endpoint === null) return;
       install(state, { endpoint, bundle, artifactPath });
       writeStatus(endpoints, state.id, { status: "READY", statusReason: null, destination: destinationFor(endpoint), hasInfraState: true });
-      ctx.evaluate(state);
+      evaluate(state);
     } catch (error) {
       if (isStale()) return;
       const reason = isLaunchError(error) ? statusReason(error.message) : INTERNAL_FAILURE;
@@ -111,7 +111,7 @@ export function createDeployer(ctx: SchedulerContext, track: (work: Promise<void
       if (current === null) return;
       resetStartFailures(state);
       state.current = { ...current, seq: ++generationSeq };
-      ctx.evaluate(state);
+      evaluate(state);
     },
   };
 }

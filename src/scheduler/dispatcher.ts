@@ -3,19 +3,30 @@
  * `concurrent_requests_per_worker` slots; a free slot takes the next queued item, async task or
  * waiting sync/streaming request alike, in arrival order.
  */
-import type { AsyncItem, EndpointState, WaiterItem, WorkerEntry } from "./endpoint-state.js";
-import type { SchedulerContext } from "./context.js";
+import type { Clock } from "../domain/clock.js";
+import type { WorkerLease } from "../domain/gateway-ports.js";
+import { type AsyncItem, type EndpointState, type ServingWorker, type WaiterItem, type WorkerEntry, isServing } from "./endpoint-state.js";
+
+/** What the dispatcher sets off in the scheduler's other parts (wired in scheduler.ts). */
+export interface DispatcherHooks {
+  /** Runs the autoscaler for the endpoint (more queued work, or a cold endpoint woken, §5.2). */
+  evaluate(state: EndpointState): void;
+  /** Starts an async task on the slot just taken for it. */
+  runAsync(state: EndpointState, item: AsyncItem, lease: WorkerLease): void;
+  /** Stops a worker that was draining once its last slot comes back. */
+  stopWorker(state: EndpointState, worker: WorkerEntry): void;
+}
 
 export interface Dispatcher {
   /** Queues an async task (a redelivered one goes back to the front, §4.4) and wakes the endpoint. */
   enqueueAsync(state: EndpointState, item: AsyncItem, isRedelivery: boolean): void;
   /** A worker slot at once, when one is free and nobody is queued; else null (nothing is queued). */
-  tryAcquire(state: EndpointState): WorkerEntry | null;
+  tryAcquire(state: EndpointState): WorkerLease | null;
   /**
    * A worker slot for a sync/streaming request: at once when one is free and nobody is queued, else
    * after waiting in the queue until `until` (clock ms); null when none came (or the endpoint went away).
    */
-  acquire(state: EndpointState, until: number): Promise<WorkerEntry | null>;
+  acquire(state: EndpointState, until: number): Promise<WorkerLease | null>;
   /** Gives a slot back (the work on it finished, whatever the outcome). */
   release(state: EndpointState, worker: WorkerEntry): void;
   pump(state: EndpointState): void;
@@ -24,10 +35,10 @@ export interface Dispatcher {
 }
 
 /** A ready worker with a free slot: the least loaded one, the current deployment first on a tie. */
-function pickWorker(state: EndpointState): WorkerEntry | null {
-  let best: WorkerEntry | null = null;
+function pickWorker(state: EndpointState): ServingWorker | null {
+  let best: ServingWorker | null = null;
   for (const worker of state.workers.values()) {
-    if (worker.state !== "ready" || worker.inflight >= worker.slots) continue;
+    if (!isServing(worker) || worker.inflight >= worker.slots) continue;
     if (
       best === null ||
       worker.inflight < best.inflight ||
@@ -39,14 +50,14 @@ function pickWorker(state: EndpointState): WorkerEntry | null {
   return best;
 }
 
-function take(state: EndpointState, worker: WorkerEntry): void {
+function take(state: EndpointState, worker: ServingWorker): WorkerLease {
   worker.inflight++;
   worker.hasTakenWork = true;
   state.active++;
+  return worker.lease;
 }
 
-export function createDispatcher(ctx: SchedulerContext): Dispatcher {
-  const { clock } = ctx.deps;
+export function createDispatcher(clock: Clock, hooks: DispatcherHooks): Dispatcher {
 
   /** Settled waiters stay in the deque until shifted; drop them once nothing live is queued. */
   const compact = (state: EndpointState): void => {
@@ -71,12 +82,10 @@ export function createDispatcher(ctx: SchedulerContext): Dispatcher {
           if (item.kind === "waiter") {
             if (item.isSettled) continue;
             state.waiting--;
-            take(state, worker);
-            item.grant(worker);
+            item.grant(take(state, worker));
           } else {
             state.queuedAsync--;
-            take(state, worker);
-            ctx.runAsync(state, item, worker);
+            hooks.runAsync(state, item, take(state, worker));
           }
         }
       } while (state.pumpAgain);
@@ -85,11 +94,10 @@ export function createDispatcher(ctx: SchedulerContext): Dispatcher {
     }
   };
 
-  const tryAcquire = (state: EndpointState): WorkerEntry | null => {
+  const tryAcquire = (state: EndpointState): WorkerLease | null => {
     if (state.queue.length > 0) return null;
     const worker = pickWorker(state);
-    if (worker !== null) take(state, worker);
-    return worker;
+    return worker === null ? null : take(state, worker);
   };
 
   return {
@@ -98,7 +106,7 @@ export function createDispatcher(ctx: SchedulerContext): Dispatcher {
       if (isRedelivery) state.queue.unshift(item);
       else state.queue.push(item);
       state.queuedAsync++;
-      ctx.evaluate(state);
+      hooks.evaluate(state);
       pump(state);
     },
     tryAcquire,
@@ -107,17 +115,17 @@ export function createDispatcher(ctx: SchedulerContext): Dispatcher {
       if (free !== null) return Promise.resolve(free);
       const now = clock.now();
       if (until <= now || state.isClosed) return Promise.resolve(null);
-      return new Promise<WorkerEntry | null>((resolve) => {
+      return new Promise<WorkerLease | null>((resolve) => {
         let cancelTimer: (() => void) | null = null;
-        const settle = (worker: WorkerEntry | null): void => {
+        const settle = (lease: WorkerLease | null): void => {
           item.isSettled = true;
           cancelTimer?.();
-          resolve(worker);
+          resolve(lease);
         };
         const item: WaiterItem = {
           kind: "waiter",
           isSettled: false,
-          grant: (worker) => settle(worker),
+          grant: (lease) => settle(lease),
           abandon: () => {
             if (item.isSettled) return;
             state.waiting--;
@@ -133,14 +141,14 @@ export function createDispatcher(ctx: SchedulerContext): Dispatcher {
           compact(state);
         }, until - now);
         // Scale-from-zero: a waiting request wakes the endpoint at once (§5.2).
-        ctx.evaluate(state);
+        hooks.evaluate(state);
         pump(state);
       });
     },
     release(state, worker) {
       worker.inflight--;
       state.active--;
-      if (worker.state === "stopping" && worker.inflight === 0) ctx.stopWorker(state, worker);
+      if (worker.state === "stopping" && worker.inflight === 0) hooks.stopWorker(state, worker);
       if (!state.isClosed) pump(state);
     },
     abandonQueue(state) {

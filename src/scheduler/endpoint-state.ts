@@ -4,11 +4,11 @@
  */
 import type { BundleRecord } from "../domain/bundle.js";
 import type { EndpointRecord } from "../domain/endpoint.js";
+import type { WorkerLease, WorkerQueue } from "../domain/gateway-ports.js";
 import type { WorkerHandle } from "../domain/ports.js";
 import type { AsyncTaskRecord } from "../domain/task.js";
 import { Deque } from "./deque.js";
 import { SlidingMax } from "./sliding-max.js";
-import type { WorkerClient } from "./worker-client.js";
 
 /** One rolled-out deployment: what its workers run. Replaced as a whole by deploy/restart. */
 export interface Generation {
@@ -25,7 +25,8 @@ export interface WorkerEntry {
   state: "starting" | "ready" | "stopping";
   inflight: number;
   handle: WorkerHandle | null;
-  client: WorkerClient | null;
+  /** What a call on one of its slots gets (its connection pool included); set once it is ready. */
+  lease: WorkerLease | null;
   /** We asked it to stop (scale-down, drain, undeploy): its exit is expected. */
   isStopRequested: boolean;
   /** Its process is gone; it is no longer in the endpoint's worker map. */
@@ -45,11 +46,18 @@ export interface AsyncItem {
   attempts: number;
 }
 
+/** A worker that has been ready: it has a lease to hand out. */
+export interface ServingWorker extends WorkerEntry {
+  lease: WorkerLease;
+}
+
+export const isServing = (worker: WorkerEntry): worker is ServingWorker => worker.state === "ready" && worker.lease !== null;
+
 /** A sync or streaming request waiting for a slot. */
 export interface WaiterItem {
   kind: "waiter";
   isSettled: boolean;
-  grant(worker: WorkerEntry): void;
+  grant(lease: WorkerLease): void;
   /** Called when the endpoint goes away under the waiter (undeploy, dispose). */
   abandon(): void;
 }
@@ -88,6 +96,8 @@ export interface EndpointState {
   /** Re-entrancy guard of the dispatcher's pump. */
   isPumping: boolean;
   pumpAgain: boolean;
+  /** The gateway's view of this endpoint's slots (scheduler.ts), made on first use. */
+  queueView: WorkerQueue | null;
 }
 
 export function createEndpointState(id: string, cooldownMs: number): EndpointState {
@@ -111,6 +121,7 @@ export function createEndpointState(id: string, cooldownMs: number): EndpointSta
     isClosed: false,
     isPumping: false,
     pumpAgain: false,
+    queueView: null,
   };
 }
 

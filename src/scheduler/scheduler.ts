@@ -1,21 +1,19 @@
 /**
- * The scheduler: per-endpoint queues, worker slots, the autoscaler and the deploy lifecycle, behind the
- * `EndpointScheduler` port (DESIGN.md "The flow of one request", "Autoscaling"). This file only wires
- * the parts together and owns the instance-wide lifecycle (ticks, recovery, dispose).
+ * The scheduler: who runs where and when. Per-endpoint queues, worker slots, the autoscaler and the
+ * deploy lifecycle, behind the `EndpointScheduler` port (what the domain asks) and the `WorkerSlots`
+ * port (what the gateway asks: a slot on a ready worker). This file wires the parts together, each
+ * given the functions of the others it calls, and owns the instance-wide lifecycle (ticks, recovery,
+ * dispose).
  */
+import type { WorkerQueue, WorkerSlots } from "../domain/gateway-ports.js";
 import type { EndpointScheduler } from "../domain/ports.js";
-import type { EndpointRecord } from "../domain/endpoint.js";
-import type { PredictRequest, PredictResponse } from "../domain/task.js";
 import { createAsyncExecutor } from "./async-executor.js";
-import { createCallbackSender } from "./callbacks.js";
 import type { SchedulerContext, SchedulerDeps } from "./context.js";
 import { createDeployer } from "./deployer.js";
 import { createDispatcher } from "./dispatcher.js";
-import { type EndpointState, createEndpointState } from "./endpoint-state.js";
+import { type EndpointState, createEndpointState, isServing } from "./endpoint-state.js";
 import { recover } from "./recovery.js";
 import { createScaler } from "./scaler.js";
-import { createStreamPredict } from "./stream-predict.js";
-import { createSyncPredict } from "./sync-predict.js";
 import { createWorkerPool } from "./worker-pool.js";
 
 export type { SchedulerConfig, SchedulerDeps } from "./context.js";
@@ -30,7 +28,7 @@ export interface WorkerInfo {
   pid: number | null;
 }
 
-export interface Scheduler extends EndpointScheduler {
+export interface Scheduler extends EndpointScheduler, WorkerSlots {
   /** Recovery after a restart (recovery.ts), then the autoscaler ticks. Builds continue in the background. */
   start(): Promise<void>;
   /** Idempotent: stops ticks, answers waiting sync requests, stops every worker (runtime.dispose()). */
@@ -42,8 +40,6 @@ export interface Scheduler extends EndpointScheduler {
   scaleNow(endpointId: string): void;
   /** Resolves once every deploy job queued so far has finished (tests, control routes). */
   idle(): Promise<void>;
-  /** `rawBody`: the request bytes as received, forwarded untouched to artifact workers when given. */
-  predictSync(endpoint: EndpointRecord, request: PredictRequest, raw: Record<string, unknown>, rawBody?: Uint8Array): Promise<PredictResponse>;
 }
 
 const DEFAULT_MAX_TASK_ATTEMPTS = 5;
@@ -56,14 +52,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     running.add(work);
     void work.finally(() => running.delete(work));
   };
-  const unbound = (): never => {
-    throw new Error("scheduler context used before it was wired");
-  };
-
   const ctx: SchedulerContext = {
     deps,
     maxTaskAttempts: deps.config.maxTaskAttempts ?? DEFAULT_MAX_TASK_ATTEMPTS,
-    callbacks: createCallbackSender({ clock, logger: deps.logger.child("callbacks") }),
     states,
     isDisposed: false,
     stateFor(endpointId) {
@@ -74,29 +65,45 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
       return state;
     },
-    pump: unbound,
-    evaluate: unbound,
-    stopWorker: unbound,
-    condemnWorker: unbound,
-    runAsync: unbound,
   };
-  const dispatcher = createDispatcher(ctx);
-  const pool = createWorkerPool(ctx);
-  ctx.pump = dispatcher.pump;
-  ctx.evaluate = createScaler(ctx, pool);
-  ctx.stopWorker = pool.stop;
-  ctx.condemnWorker = pool.condemn;
-  ctx.runAsync = createAsyncExecutor(ctx, dispatcher, pool, track);
-  const deployer = createDeployer(ctx, track);
-  const predictSync = createSyncPredict(ctx, dispatcher, pool);
-  const predictStream = createStreamPredict(ctx, dispatcher, pool);
+  // The parts call one another in a ring (queued work → scale → a worker is ready → queued work
+  // starts); each gets the functions it calls as arguments, defined right here.
+  const dispatcher = createDispatcher(clock, {
+    evaluate: (state) => evaluate(state),
+    runAsync: (state, item, lease) => executeAsync(state, item, lease),
+    stopWorker: (state, worker) => pool.stop(state, worker),
+  });
+  const pool = createWorkerPool(ctx, {
+    release: (state, worker) => dispatcher.release(state, worker),
+    changed: (state) => {
+      evaluate(state);
+      dispatcher.pump(state);
+    },
+  });
+  const evaluate = createScaler(ctx, pool);
+  const executeAsync = createAsyncExecutor(ctx, dispatcher, track);
+  const deployer = createDeployer(ctx, evaluate, track);
+
+  /** The gateway's view of an endpoint's slots (WorkerQueue), one per endpoint state. */
+  const queueOf = (state: EndpointState): WorkerQueue =>
+    (state.queueView ??= {
+      get isClosed() {
+        return state.isClosed;
+      },
+      tryAcquire: () => dispatcher.tryAcquire(state),
+      acquire: (until) => dispatcher.acquire(state, until),
+      hasServingWorker: () => {
+        for (const worker of state.workers.values()) if (isServing(worker)) return true;
+        return false;
+      },
+    });
 
   let cancelTick: (() => void) | null = null;
   const scheduleTick = (): void => {
     cancelTick = clock.setTimeout(() => {
       cancelTick = null;
       if (ctx.isDisposed) return;
-      for (const state of states.values()) ctx.evaluate(state);
+      for (const state of states.values()) evaluate(state);
       scheduleTick();
     }, deps.config.autoscaleIntervalMs);
   };
@@ -115,6 +122,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let disposing: Promise<void> | null = null;
 
   return {
+    get isDisposed() {
+      return ctx.isDisposed;
+    },
+    queueOf: (endpointId) => queueOf(ctx.stateFor(endpointId)),
     async start() {
       if (ctx.isDisposed || cancelTick !== null) return;
       recover(ctx, dispatcher, deployer);
@@ -165,8 +176,6 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (ctx.isDisposed) return;
       dispatcher.enqueueAsync(ctx.stateFor(task.endpointId), { kind: "async", task, attempts: task.attempts }, false);
     },
-    predictSync,
-    predictStream,
     listWorkers(endpointId) {
       const state = states.get(endpointId);
       if (state === undefined) return [];
@@ -186,7 +195,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const state = states.get(endpointId);
       if (state === undefined) return;
       state.history.reset();
-      ctx.evaluate(state);
+      evaluate(state);
     },
     async idle() {
       await Promise.allSettled(Array.from(states.values(), (state) => state.chain));

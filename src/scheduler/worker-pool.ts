@@ -11,8 +11,6 @@ import type { WorkerExit, WorkerHandle, WorkerLaunchSpec } from "../domain/ports
 import type { SchedulerContext } from "./context.js";
 import type { EndpointState, WorkerEntry } from "./endpoint-state.js";
 import { statusReason, writeStatus } from "./status-writer.js";
-import { withFaults } from "./faults.js";
-import { createWorkerClient } from "./worker-client.js";
 
 export const MAX_START_FAILURES = 3;
 const FIRST_BACKOFF_MS = 1000;
@@ -26,18 +24,24 @@ export interface WorkerPool {
   stop(state: EndpointState, worker: WorkerEntry): void;
   /** Takes the worker out of rotation; it stops once its in-flight work is done. */
   drain(state: EndpointState, worker: WorkerEntry): void;
-  /** A worker that dropped a connection is treated as dead: hard kill, then it is replaced. */
-  condemn(state: EndpointState, worker: WorkerEntry, reason: string): void;
   /** Fault injection: hard-kills one worker; false when there is no such (started) worker. */
   kill(state: EndpointState, workerId: string): boolean;
   /** Stops every worker of the endpoint and waits for them. */
   stopAll(state: EndpointState): Promise<void>;
 }
 
+/** What the pool sets off in the scheduler's other parts (wired in scheduler.ts). */
+export interface WorkerPoolHooks {
+  /** Gives back a slot taken on the worker (the dispatcher's release). */
+  release(state: EndpointState, worker: WorkerEntry): void;
+  /** The worker set changed (a worker is ready or gone): scale, then hand free slots to queued work. */
+  changed(state: EndpointState): void;
+}
+
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
-  const { runtime, logs, logger, clock, endpoints, faults } = ctx.deps;
+export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks): WorkerPool {
+  const { runtime, logs, logger, clock, endpoints, connect } = ctx.deps;
 
   // Worker output may still arrive while the scheduler is disposed (the store may be closed by then).
   const workerLog = (state: EndpointState, worker: WorkerEntry, line: string): void => {
@@ -84,16 +88,24 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
       return;
     }
     if (worker.isStopRequested || worker.isGone) return;
-    const client = createWorkerClient(handle.baseUrl, worker.slots, clock);
-    worker.client =
-      faults === undefined ? client : withFaults(client, faults, { endpointId: state.id, workerId: worker.id, kill: () => handle.kill() }, clock);
+    const client = connect({ endpointId: state.id, workerId: worker.id, baseUrl: handle.baseUrl, slots: worker.slots, kill: () => handle.kill() });
+    worker.lease = {
+      workerId: worker.id,
+      bundle: worker.generation.bundle,
+      // An update that changes only scaling settings swaps the record under running workers (deployer.ts).
+      get endpoint() {
+        return worker.generation.endpoint;
+      },
+      client,
+      release: () => hooks.release(state, worker),
+      condemn: (reason) => condemn(state, worker, reason),
+    };
     worker.state = "ready";
     // The failure count is reset once this start has proved itself (isProven), not merely on ready.
     worker.readyAt = clock.now();
     workerLog(state, worker, `ready at ${handle.baseUrl}`);
     // A new worker may let the autoscaler drain an old deployment's worker; queued work can start.
-    ctx.evaluate(state);
-    ctx.pump(state);
+    hooks.changed(state);
   }
 
   function startFailed(state: EndpointState, worker: WorkerEntry, error: unknown): void {
@@ -132,7 +144,7 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
     state.cancelBackoffTimer?.();
     state.cancelBackoffTimer = clock.setTimeout(() => {
       state.cancelBackoffTimer = null;
-      if (!state.isClosed) ctx.evaluate(state);
+      if (!state.isClosed) hooks.changed(state);
     }, delay);
   }
 
@@ -145,7 +157,7 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
     }
     worker.isGone = true;
     // In-flight calls on this worker now fail with connection errors; their owners requeue or retry.
-    worker.client?.destroy();
+    worker.lease?.client.destroy();
     if (state.workers.get(worker.id) === worker) state.workers.delete(worker.id);
     // During dispose the runtime stops every worker at once; those exits are expected, not news.
     if (!worker.isStopRequested && worker.state !== "starting" && !ctx.isDisposed) {
@@ -160,8 +172,7 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
       }
     }
     if (state.isClosed) return;
-    ctx.evaluate(state);
-    ctx.pump(state);
+    hooks.changed(state);
   }
 
   function stop(state: EndpointState, worker: WorkerEntry): void {
@@ -171,6 +182,14 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
     workerLog(state, worker, "stopping");
     // A worker still inside runtime.start() is stopped by launch() once its handle exists.
     worker.handle?.stop().catch((error: unknown) => logger.warn("worker stop failed", { workerId: worker.id, error: describe(error) }));
+  }
+
+  /** A worker that dropped a connection is treated as dead: hard kill, then it is replaced. */
+  function condemn(state: EndpointState, worker: WorkerEntry, reason: string): void {
+    if (worker.isGone || worker.isStopRequested) return;
+    workerLog(state, worker, `lost a connection (${reason}); replacing it`);
+    worker.state = "stopping";
+    worker.handle?.kill();
   }
 
   return {
@@ -184,7 +203,7 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
         state: "starting",
         inflight: 0,
         handle: null,
-        client: null,
+        lease: null,
         isStopRequested: false,
         isGone: false,
         readyAt: null,
@@ -200,12 +219,6 @@ export function createWorkerPool(ctx: SchedulerContext): WorkerPool {
     drain(state, worker) {
       worker.state = "stopping";
       if (worker.inflight === 0) stop(state, worker);
-    },
-    condemn(state, worker, reason) {
-      if (worker.isGone || worker.isStopRequested) return;
-      workerLog(state, worker, `lost a connection (${reason}); replacing it`);
-      worker.state = "stopping";
-      worker.handle?.kill();
     },
     kill(state, workerId) {
       const worker = state.workers.get(workerId);

@@ -14,6 +14,7 @@ import { FaultRegistry } from "../../src/domain/control/fault-rules.js";
 import { EndpointService } from "../../src/domain/endpoints/endpoint-service.js";
 import { createIdGenerator } from "../../src/domain/ids.js";
 import { silentLogger } from "../../src/domain/logger.js";
+import type { InferenceGateway } from "../../src/domain/gateway-ports.js";
 import type { EndpointLogRepository, EndpointRepository, EndpointScheduler } from "../../src/domain/ports.js";
 import { TaskService } from "../../src/domain/tasks/task-service.js";
 import { createApp } from "../../src/http/app.js";
@@ -34,6 +35,10 @@ const idleScheduler: EndpointScheduler = {
   workerCounts: () => null,
   queueDepth: () => 0,
   enqueueAsync: () => undefined,
+};
+
+/** ... and no gateway either. */
+const idleGateway: Pick<InferenceGateway, "predictSync" | "predictStream"> = {
   predictSync: () => Promise.reject(new Error("no workers in the bundles test app")),
   predictStream: () => {
     throw new Error("no workers in the bundles test app");
@@ -77,7 +82,7 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
   const services: Services = {
     bundles: new BundleService({ bundles, blobs, ids, clock, inputs: ONLY_BLOB_STORE }),
     endpoints: endpointService,
-    tasks: new TaskService({ endpoints, tasks, scheduler: idleScheduler, ids, clock, blobs: blobAccess }),
+    tasks: new TaskService({ endpoints, tasks, scheduler: idleScheduler, gateway: idleGateway, ids, clock, blobs: blobAccess }),
     batchJobs: new BatchJobService({
       jobs: createBatchJobRepository(db, tasks),
       bundles,

@@ -48,7 +48,7 @@ export function createTasksTestApp(options: { pingIntervalMs?: number } = {}): T
     makeEndpoint({ id: "end_pub_stream", endpointType: "streaming", owner: "other", publicInference: true }),
   ]);
   // Owners and the input policy of task urls are held by test/integration/input-locations.test.ts.
-  const service = new TaskService({ endpoints, tasks, scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
+  const service = new TaskService({ endpoints, tasks, scheduler, gateway: scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
 
   const app = new Hono<HttpEnv>();
   app.onError((error, c) => {

@@ -1,14 +1,15 @@
 /**
  * The trip of an LLM request to its endpoint's workers: model-engine sends LLM requests through its
  * ordinary sync and streaming gateways (`SyncEndpointPredictV1Request(args, destination_path,
- * num_retries=80, timeout_seconds=300)`), so launch-local sends them through the scheduler's sync and
+ * num_retries=80, timeout_seconds=300)`), so launch-local sends them through the gateway's sync and
  * streaming predict: the same worker pick, scale from zero, retries, fault rules and answer shaping
  * as every sync and streaming task (llm-contract.md §1.2–§1.4).
  */
 import type { EndpointRecord } from "../endpoint.js";
 import { LaunchError, badRequest, notFound } from "../errors.js";
 import type { User } from "../identity.js";
-import type { BundleRepository, EndpointRepository, EndpointScheduler } from "../ports.js";
+import type { InferenceGateway } from "../gateway-ports.js";
+import type { BundleRepository, EndpointRepository } from "../ports.js";
 import type { PredictRequest, PredictResponse } from "../task.js";
 import { toPlain, tryParseLossless } from "../tasks/python-json.js";
 import { visibleLlmEndpoints } from "./llm-endpoint-service.js";
@@ -21,7 +22,7 @@ const TIMEOUT_SECONDS = 300;
 export interface LlmTripDeps {
   endpoints: EndpointRepository;
   bundles: BundleRepository;
-  scheduler: EndpointScheduler;
+  gateway: Pick<InferenceGateway, "predictSync" | "predictStream">;
 }
 
 export interface LlmTarget {
@@ -57,7 +58,7 @@ export class LlmTrip {
 
   /** One sync call: the worker's JSON answer, or a FAILURE. An upstream 400 throws UpstreamBadRequest. */
   async call(endpoint: EndpointRecord, path: string, args: Record<string, unknown>): Promise<{ ok: true; json: unknown } | { ok: false; response: PredictResponse }> {
-    const response = await this.deps.scheduler.predictSync(endpoint, predictRequest(path, args), {});
+    const response = await this.deps.gateway.predictSync(endpoint, predictRequest(path, args), {});
     if (response.status !== "SUCCESS") return { ok: false, response };
     // The runnable forwarder wraps the answer as `{"result": "<json.dumps text>"}` (§4.2).
     const wrapped = response.result;
@@ -72,7 +73,7 @@ export class LlmTrip {
    * FAILURE the streaming gateway reports. An upstream 400 throws UpstreamBadRequest on the first read.
    */
   async *stream(endpoint: EndpointRecord, path: string, args: Record<string, unknown>): AsyncGenerator<{ ok: true; data: unknown } | { ok: false; response: PredictResponse }> {
-    for await (const event of this.deps.scheduler.predictStream(endpoint, predictRequest(path, args), {})) {
+    for await (const event of this.deps.gateway.predictStream(endpoint, predictRequest(path, args), {})) {
       if (event.status !== "SUCCESS") {
         yield { ok: false, response: event };
         continue;

@@ -4,6 +4,7 @@ import type { EndpointRecord } from "../endpoint.js";
 import { badRequest, notFound } from "../errors.js";
 import type { User } from "../identity.js";
 import type { IdGenerator } from "../ids.js";
+import type { InferenceGateway } from "../gateway-ports.js";
 import type { EndpointRepository, EndpointScheduler, TaskRepository } from "../ports.js";
 import type { AsyncTaskRecord, PredictRequest, PredictResponse, TaskStatus } from "../task.js";
 
@@ -23,7 +24,10 @@ export interface CreateAsyncTaskV1Response {
 export interface TaskServiceDeps {
   endpoints: EndpointRepository;
   tasks: TaskRepository;
-  scheduler: EndpointScheduler;
+  /** Queues async tasks. */
+  scheduler: Pick<EndpointScheduler, "enqueueAsync">;
+  /** The trip to a worker for sync and streaming tasks (src/gateway/). */
+  gateway: Pick<InferenceGateway, "predictSync" | "predictStream">;
   ids: IdGenerator;
   clock: Clock;
   /** A task's `url` is opened by the worker: the caller must be allowed to read it (input policy, owner). */
@@ -104,7 +108,7 @@ export class TaskService {
       throw badRequest(`Unsupported inference type: Endpoint ${endpointId} does not serve sync tasks.`);
     }
     this.checkUrl(user, request);
-    const response = await this.deps.scheduler.predictSync(endpoint, request, raw, rawBody);
+    const response = await this.deps.gateway.predictSync(endpoint, request, raw, rawBody);
     this.claimResult(user.teamId, response.result);
     return response;
   }
@@ -119,7 +123,7 @@ export class TaskService {
       throw badRequest(`Unsupported inference type: Endpoint ${endpointId} is not a streaming endpoint.`);
     }
     this.checkUrl(user, request);
-    return this.deps.scheduler.predictStream(endpoint, request, raw);
+    return this.deps.gateway.predictStream(endpoint, request, raw);
   }
 
   private checkUrl(user: User, request: PredictRequest): void {

@@ -1,4 +1,4 @@
-import { argsJsonOf } from "../../domain/tasks/forwarding.js";
+import { argsJsonOf } from "../../domain/tasks/args-json.js";
 import type { CallbackAuth } from "../../domain/endpoint.js";
 import type { PredictRequest, PredictResponse } from "../../domain/task.js";
 import { type Issue, issue } from "../validation/issues.js";

@@ -8,6 +8,7 @@ import type { ArtifactFlavor } from "../../domain/bundle.js";
 import type { WorkerLaunchSpec } from "../../domain/ports.js";
 import type { RunnableBundleFlavor } from "../process/runnable-command.js";
 import { runnableArgv } from "../process/runnable-command.js";
+import { artifactWorkerEnv } from "../worker-env.js";
 import { CONTAINER_PORT, IMAGE_PATHS } from "./dockerfile.js";
 
 /** Readiness probing starts after the bundle's initial delay, capped: a local start takes about a second. */
@@ -36,26 +37,22 @@ export interface ArtifactPlanInput {
   user: string | null;
 }
 
-/** The worker server's configuration (src/worker/launch_worker/settings.py), container paths. */
+/** The worker server's configuration (worker-env.ts), with container paths. */
 export function artifactPlan(input: ArtifactPlanInput): ContainerPlan {
   const { spec, flavor } = input;
   const bundlePath = `${IMAGE_PATHS.bundleDir}/${basename(input.artifactPath)}`;
-  const env: Record<string, string> = {
+  const env = artifactWorkerEnv({
+    flavor,
     // Inside the container the server must accept connections from the published port.
-    LAUNCH_WORKER_HOST: "0.0.0.0",
-    LAUNCH_WORKER_PORT: String(CONTAINER_PORT),
-    LAUNCH_BUNDLE_FLAVOR: flavor.flavor,
-    LAUNCH_BUNDLE_PATH: bundlePath,
-    LAUNCH_APP_CONFIG: JSON.stringify(flavor.app_config ?? null),
-    LAUNCH_WORK_DIR: IMAGE_PATHS.workDir,
-    LAUNCH_BLOB_ROOT: IMAGE_PATHS.blobRoot,
-    LAUNCH_RESULTS_BUCKET: input.resultsBucket,
-    LAUNCH_WORKER_CONCURRENCY: String(spec.concurrency),
-  };
-  if (flavor.flavor === "zip_artifact") {
-    env.LAUNCH_LOAD_PREDICT_FN_MODULE_PATH = flavor.load_predict_fn_module_path;
-    env.LAUNCH_LOAD_MODEL_FN_MODULE_PATH = flavor.load_model_fn_module_path;
-  }
+    host: "0.0.0.0",
+    port: CONTAINER_PORT,
+    bundlePath,
+    workDir: IMAGE_PATHS.workDir,
+    blobRoot: IMAGE_PATHS.blobRoot,
+    resultsBucket: input.resultsBucket,
+    concurrency: spec.concurrency,
+    parentPid: null,
+  });
   // A uid without a passwd entry gets HOME=/, which it cannot write; libraries cache under HOME.
   if (input.user !== null) env.HOME = IMAGE_PATHS.workDir;
   return {

@@ -21,7 +21,7 @@ import { type EngineInfo, readEngineInfo } from "./engine-info.js";
 import { type ImageMap, repositoryImage } from "./image-map.js";
 import { ensureLocalImage, localImageId } from "./local-image.js";
 import { containerName, workerLabels } from "./labels.js";
-import { listInstanceContainers, removeContainers, sweepOrphanContainers } from "./orphan-sweep.js";
+import { dockerodeEngine, listInstanceContainers, removeContainers, sweepOrphanContainers } from "./orphan-sweep.js";
 
 export interface DockerRuntimeOptions {
   docker: Dockerode;
@@ -183,7 +183,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     },
 
     async sweepOrphans() {
-      const removed = await sweepOrphanContainers(docker, options.dataDir, options.instanceId);
+      const removed = await sweepOrphanContainers(dockerodeEngine(docker), options.dataDir, options.instanceId);
       if (removed > 0) logger.info("removed containers left by an earlier instance", { count: removed });
       return removed;
     },
@@ -193,7 +193,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
         await Promise.all([...live].map((worker) => worker.stop()));
         // Anything created but never tracked (a start cut short) still carries our label.
         const leftovers = await listInstanceContainers(docker, options.instanceId).catch(() => []);
-        await removeContainers(docker, leftovers);
+        await removeContainers(dockerodeEngine(docker), leftovers);
       })();
       return disposePromise;
     },

@@ -22,7 +22,7 @@ import { JOB_LABEL, jobCreateOptions, jobLabels } from "./job-container-spec.js"
 import { removeJobContainer, startJobContainer } from "./job-container.js";
 import { containerName, LABELS } from "./labels.js";
 import { localImageId } from "./local-image.js";
-import { removeContainers } from "./orphan-sweep.js";
+import { dockerodeEngine, removeContainers } from "./orphan-sweep.js";
 
 export interface DockerJobRunnerOptions {
   docker: Dockerode;
@@ -196,7 +196,7 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
       disposing ??= (async () => {
         await Promise.all([...live].map((handle) => handle.stop()));
         // Anything created but never handed out (a start cut short) is removed by id.
-        await removeContainers(docker, [...created]).catch(() => 0);
+        await removeContainers(dockerodeEngine(docker), [...created]).catch(() => 0);
       })();
       return disposing;
     },

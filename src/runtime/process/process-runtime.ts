@@ -18,6 +18,7 @@ import { createVenvBuilder } from "./venv-builder.js";
 import { isEngineCommand } from "../../domain/llm/llm-bundle.js";
 import { createLlmEngineEnv } from "./llm-engine-env.js";
 import { llmEnginePlan } from "./llm-engine-plan.js";
+import { artifactWorkerEnv, runnableProcessEnv } from "../worker-env.js";
 
 export interface ProcessRuntimeOptions {
   dataDir: string;
@@ -78,27 +79,20 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
     const workDir = join(options.dataDir, "workers", spec.workerId);
     await rm(workDir, { recursive: true, force: true });
     await mkdir(workDir, { recursive: true });
-    const fixed: Env = {
-      ...baseEnv,
-      LAUNCH_WORKER_HOST: WORKER_HOST,
-      LAUNCH_BUNDLE_FLAVOR: flavor.flavor,
-      LAUNCH_BUNDLE_PATH: artifactPath,
-      LAUNCH_APP_CONFIG: JSON.stringify(flavor.app_config ?? null),
-      LAUNCH_WORK_DIR: workDir,
-      LAUNCH_BLOB_ROOT: options.blobRoot,
-      LAUNCH_RESULTS_BUCKET: options.resultsBucket,
-      LAUNCH_WORKER_CONCURRENCY: String(spec.concurrency),
+    const settings = {
+      flavor,
+      host: WORKER_HOST,
+      bundlePath: artifactPath,
+      workDir,
+      blobRoot: options.blobRoot,
+      resultsBucket: options.resultsBucket,
+      concurrency: spec.concurrency,
       // The worker exits when this process dies, even by SIGKILL: no orphan keeps a port or a GPU.
-      LAUNCH_WORKER_PARENT_PID: String(process.pid),
-      PYTHONUNBUFFERED: "1",
+      parentPid: process.pid,
     };
-    if (flavor.flavor === "zip_artifact") {
-      fixed.LAUNCH_LOAD_PREDICT_FN_MODULE_PATH = flavor.load_predict_fn_module_path;
-      fixed.LAUNCH_LOAD_MODEL_FN_MODULE_PATH = flavor.load_model_fn_module_path;
-    }
     return {
       argv: () => [python, options.workerScript],
-      env: (port: number): Env => ({ ...fixed, LAUNCH_WORKER_PORT: String(port) }),
+      env: (port: number): Env => ({ ...baseEnv, ...artifactWorkerEnv({ ...settings, port }), PYTHONUNBUFFERED: "1" }),
       cwd: workDir,
       healthRoute: "/readyz",
       workDir,
@@ -113,12 +107,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
     return {
       // Wrapped so the user's server dies with launch-local even when it is SIGKILLed (no orphan keeps the port).
       argv: (port: number) => [options.python, execWithParent, ...rewritePortArgs(argv, port)],
-      env: (port: number): Env => ({
-        ...env,
-        PORT: String(port),
-        LAUNCH_WORKER_PORT: String(port),
-        LAUNCH_WORKER_PARENT_PID: String(process.pid),
-      }),
+      env: (port: number): Env => ({ ...env, ...runnableProcessEnv(port, process.pid) }),
       cwd: undefined,
       healthRoute: flavor.healthcheck_route,
       workDir: null,

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,13 +8,17 @@ import { buildPickle, type LaunchHttp } from "../../helpers/launch-http.js";
 import { ECHO_SOURCE, type RunningServer, startServer } from "./server.js";
 
 /**
- * Nothing lost (DESIGN.md principle 4): the server is SIGKILLed with 1,000 async tasks accepted and
+ * Nothing lost (DESIGN.md principle 4): the server is SIGKILLed with 1,000 async tasks accepted (the
+ * first half finished, the second half held back by a gate file, so work is surely cut off) and
  * restarted on the same data dir. Every task ends SUCCESS with its own result, and no task's status
  * ever goes backwards as seen by a client polling throughout: PENDING/STARTED → SUCCESS, never
  * SUCCESS → anything else (a STARTED task may go back to PENDING: that is its redelivery, §4.4).
  */
 const TASKS = 1000;
 const dataDir = mkdtempSync(join(tmpdir(), "launch-local-restart-"));
+/** Tasks from the second half on wait for this file, created after the restart. */
+const gate = join(dataDir, "gate");
+const argsOf = (i: number): Record<string, unknown> => (i < TASKS / 2 ? { i, sleep: 0.02 } : { i, sleep: 0.02, gate });
 const servers: RunningServer[] = [];
 
 afterAll(async () => {
@@ -66,8 +70,8 @@ class Poller {
     await this.loop;
   }
 
-  isAllSuccess(): boolean {
-    return this.ids.every((id) => this.history.get(id)?.at(-1) === "SUCCESS");
+  isAllSuccess(ids: readonly string[] = this.ids): boolean {
+    return ids.every((id) => this.history.get(id)?.at(-1) === "SUCCESS");
   }
 
   private async pollOne(id: string): Promise<void> {
@@ -113,22 +117,29 @@ describe("SIGKILL with 1,000 async tasks in flight, then a restart on the same d
     await first.http.waitForWorkers(endpointId, 60_000);
 
     const ids: string[] = new Array<string>(TASKS).fill("");
-    await inPool(ids, 50, async (_id, i) => {
-      const created = await first.http.ok<{ task_id: string }>("POST", `/v1/async-tasks?model_endpoint_id=${endpointId}`, { args: { i, sleep: 0.02 } });
-      ids[i] = created.task_id;
-    });
+    const submit = async (from: number): Promise<void> =>
+      inPool(ids.slice(from, from + TASKS / 2), 50, async (_id, offset) => {
+        const i = from + offset;
+        const created = await first.http.ok<{ task_id: string }>("POST", `/v1/async-tasks?model_endpoint_id=${endpointId}`, { args: argsOf(i) });
+        ids[i] = created.task_id;
+      });
+    // The ungated half is queued first (FIFO), so no gated task can take a worker before it.
+    await submit(0);
+    await submit(TASKS / 2);
     const poller = new Poller(ids);
     poller.target = first.http;
     poller.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ungated = ids.slice(0, TASKS / 2);
+    await waitFor(() => (poller.isAllSuccess(ungated) ? true : null), 120_000, "the ungated half to succeed");
     await first.kill();
 
     const atKill = statusCounts();
     expect(Object.values(atKill).reduce((sum, n) => sum + n, 0)).toBe(TASKS);
     // Some work was cut off mid-way: otherwise this test would prove nothing.
-    expect((atKill["PENDING"] ?? 0) + (atKill["STARTED"] ?? 0)).toBeGreaterThan(0);
+    expect((atKill["PENDING"] ?? 0) + (atKill["STARTED"] ?? 0)).toBe(TASKS / 2);
 
     const second = await startServer(dataDir);
+    writeFileSync(gate, "");
     servers.push(second);
     poller.target = second.http;
     await waitFor(() => (poller.isAllSuccess() ? true : null), 180_000, "every task to succeed after the restart");
@@ -136,7 +147,8 @@ describe("SIGKILL with 1,000 async tasks in flight, then a restart on the same d
 
     for (const [i, id] of ids.entries()) {
       const task = await second.http.ok<TaskView>("GET", `/v1/async-tasks/${id}`);
-      expect(task, `task ${i}`).toEqual({ task_id: id, status: "SUCCESS", result: { result: `{"i": ${i}, "sleep": 0.02}` }, traceback: null, status_code: null });
+      const echoed = i < TASKS / 2 ? `{"i": ${i}, "sleep": 0.02}` : `{"i": ${i}, "sleep": 0.02, "gate": ${JSON.stringify(gate)}}`;
+      expect(task, `task ${i}`).toEqual({ task_id: id, status: "SUCCESS", result: { result: echoed }, traceback: null, status_code: null });
       const seen = poller.history.get(id) ?? [];
       expect(seen.filter((status) => !["PENDING", "STARTED", "SUCCESS"].includes(status)), `task ${i}: ${seen.join(" → ")}`).toEqual([]);
       expect(seen.indexOf("SUCCESS"), `task ${i}: ${seen.join(" → ")}`).toBe(seen.length - 1);

@@ -47,13 +47,20 @@ export async function startServer(dataDir: string, args: string[] = [], env: Rec
   };
 }
 
-/** A cloudpickle bundle: predict(**kwargs) sleeps `sleep` seconds (default 0), then echoes kwargs. */
+/**
+ * A cloudpickle bundle: predict(**kwargs) waits until the file `gate` exists (when given), sleeps
+ * `sleep` seconds (default 0), then echoes kwargs.
+ */
 export const ECHO_SOURCE = `
+import os
 import time
 def load_model_fn():
     return None
 def load_predict_fn(model):
     def predict(**kwargs):
+        gate = kwargs.get("gate")
+        while gate is not None and not os.path.exists(gate):
+            time.sleep(0.01)
         time.sleep(float(kwargs.get("sleep", 0)))
         return kwargs
     return predict

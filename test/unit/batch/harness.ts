@@ -61,7 +61,7 @@ export function createBatchHarness(options: { submitChunkRows?: number } = {}): 
   const scheduler = new FakeScheduler();
   const blobs = new Map<string, Buffer>();
   const deletedEndpoints: string[] = [];
-  const taskService = new TaskService({ endpoints, tasks: feed.tasks, scheduler, ids, clock, blobs: anyoneMayRead });
+  const taskService = new TaskService({ endpoints, tasks: feed.tasks, scheduler, gateway: scheduler, ids, clock, blobs: anyoneMayRead });
   let endpointSeq = 0;
 
   const build = (): BatchOrchestrator =>

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../../src/domain/clock.js";
 import { FaultRegistry, type FaultSpec } from "../../../src/domain/control/fault-rules.js";
 import { LaunchError } from "../../../src/domain/errors.js";
-import { withFaults } from "../../../src/scheduler/faults.js";
-import { type WorkerClient, WorkerConnectionError } from "../../../src/scheduler/worker-client.js";
+import { withFaults } from "../../../src/gateway/faults.js";
+import type { WorkerClient } from "../../../src/domain/gateway-ports.js";
+import { WorkerConnectionError } from "../../../src/gateway/worker-client.js";
 
 const spec = (overrides: Partial<FaultSpec>): FaultSpec => ({
   kind: "fail",
@@ -93,9 +94,9 @@ describe("the fault-injecting worker client", () => {
     faults.add("e1", spec({ statusCode: 500, body: '{"traceback": "x"}' }));
     const stream = await client.openStream("/stream", "[]", null);
     expect(stream.status).toBe(500);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream.response) if (Buffer.isBuffer(chunk)) chunks.push(chunk);
-    expect(Buffer.concat(chunks).toString("utf8")).toBe('{"traceback": "x"}');
-    expect(stream.response.complete).toBe(true);
+    let text = "";
+    for await (const chunk of stream.text) text += chunk;
+    expect(text).toBe('{"traceback": "x"}');
+    expect(stream.isComplete).toBe(true);
   });
 });

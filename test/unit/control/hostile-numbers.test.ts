@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { wantedWorkers } from "../../../src/scheduler/autoscaler.js";
-import { backoffMs, retryWindowMs } from "../../../src/scheduler/retry-budget.js";
+import { backoffMs, retryWindowMs } from "../../../src/gateway/retry-budget.js";
 
 /** Numbers the API accepts without an upper bound must not make the scheduler loop or spawn without end. */
 describe("unbounded numbers from requests", () => {

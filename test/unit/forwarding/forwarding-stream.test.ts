@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UpstreamBadRequest } from "../../../src/domain/errors.js";
-import { SseReader } from "../../../src/domain/tasks/forwarding-sse.js";
-import { shapeStreamFailure, streamEvent } from "../../../src/domain/tasks/forwarding-stream.js";
+import { SseReader } from "../../../src/gateway/forwarding-sse.js";
+import { shapeStreamFailure, streamEvent } from "../../../src/gateway/forwarding-stream.js";
 
 describe("SseReader", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LaunchError } from "../../../src/domain/errors.js";
-import { exhaustedResponse, shapeSyncReply } from "../../../src/domain/tasks/forwarding-sync.js";
+import { exhaustedResponse, shapeSyncReply } from "../../../src/gateway/forwarding-sync.js";
 
 const TB = "Traceback (most recent call last):\nValueError: x\n";
 

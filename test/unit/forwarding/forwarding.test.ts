@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { argsJsonOf } from "../../../src/domain/tasks/args-json.js";
 import {
-  argsJsonOf,
   asyncOutcome,
   requestPayload,
   requestPayloadJson,
   runnableBody,
   serializeResultsAsString,
-} from "../../../src/domain/tasks/forwarding.js";
+} from "../../../src/gateway/forwarding.js";
 import { makeRequest } from "../scheduler/harness.js";
 
 describe("forwarder request bodies (§4.2)", () => {

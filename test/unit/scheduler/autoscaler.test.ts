@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planScale, wantedWorkers, type WorkerView } from "../../../src/scheduler/autoscaler.js";
 import { Deque } from "../../../src/scheduler/deque.js";
-import { backoffMs, retryWindowMs } from "../../../src/scheduler/retry-budget.js";
+import { backoffMs, retryWindowMs } from "../../../src/gateway/retry-budget.js";
 import { SlidingMax } from "../../../src/scheduler/sliding-max.js";
 
 describe("wantedWorkers (§5.1)", () => {

@@ -1,6 +1,7 @@
 /**
- * A scheduler over real in-memory SQLite repositories, a FakeClock and the fake runtime (workers are
- * loopback HTTP servers), plus record factories. Waits on real I/O are short polls with a hard bound.
+ * A scheduler and the gateway over its slots, on real in-memory SQLite repositories, a FakeClock and
+ * the fake runtime (workers are loopback HTTP servers), plus record factories. Waits on real I/O are
+ * short polls with a hard bound.
  */
 import type { BundleFlavor, BundleRecord, CloudpickleFlavor, RunnableFields, RunnableFlavor, StreamingFlavor } from "../../../src/domain/bundle.js";
 import { FakeClock } from "../../../src/domain/clock.js";
@@ -8,8 +9,12 @@ import type { EndpointRecord } from "../../../src/domain/endpoint.js";
 import { createIdGenerator } from "../../../src/domain/ids.js";
 import { silentLogger } from "../../../src/domain/logger.js";
 import type { BlobAccess } from "../../../src/domain/blobs/blob-access.js";
+import type { InferenceGateway, WorkerSlots } from "../../../src/domain/gateway-ports.js";
 import type { EndpointRepository, WorkerRuntime } from "../../../src/domain/ports.js";
 import type { AsyncTaskRecord, PredictRequest } from "../../../src/domain/task.js";
+import { createCallbackSender } from "../../../src/gateway/callbacks.js";
+import { createWorkerConnector } from "../../../src/gateway/connect.js";
+import { createAsyncRunner, createGateway } from "../../../src/gateway/gateway.js";
 import { createScheduler, type Scheduler } from "../../../src/scheduler/index.js";
 import { createBundleRepository } from "../../../src/store/bundle-repository.js";
 import { openDatabase, type Db } from "../../../src/store/database.js";
@@ -128,6 +133,8 @@ export interface Harness {
   clock: FakeClock;
   runtime: FakeRuntime;
   scheduler: Scheduler;
+  /** The gateway over the slots of the latest scheduler (the one `restart` made, if any). */
+  gateway: InferenceGateway;
   repos: {
     endpoints: EndpointRepository;
     bundles: ReturnType<typeof createBundleRepository>;
@@ -165,30 +172,42 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   };
   const runtime = options.runtime ?? createFakeRuntime();
   const schedulers: Scheduler[] = [];
+  const callbacks = createCallbackSender({ clock, logger: silentLogger });
   const build = (workerRuntime: WorkerRuntime): Scheduler => {
     const scheduler = createScheduler({
       ...repos,
       blobs: fakeBlobs,
       runtime: workerRuntime,
+      connect: createWorkerConnector(clock),
+      runAsync: createAsyncRunner({ tasks: repos.tasks, callbacks, clock, logger: silentLogger }),
       clock,
       ids: createIdGenerator(() => clock.now()),
       logger: silentLogger,
       config: {
         scaleDownCooldownMs: options.cooldownMs ?? 10_000,
         autoscaleIntervalMs: 1000,
-        syncTimeoutSeconds: options.syncTimeoutSeconds ?? 10,
         maxTaskAttempts: options.maxTaskAttempts,
       },
     });
     schedulers.push(scheduler);
     return scheduler;
   };
+  const first = build(runtime);
+  const latest = (): Scheduler => schedulers[schedulers.length - 1] ?? first;
+  const slots: WorkerSlots = {
+    get isDisposed() {
+      return latest().isDisposed;
+    },
+    queueOf: (endpointId) => latest().queueOf(endpointId),
+  };
+  const gateway = createGateway({ slots, callbacks, clock, syncTimeoutSeconds: options.syncTimeoutSeconds ?? 10 });
   let taskSeq = 0;
   return {
     db,
     clock,
     runtime,
-    scheduler: build(runtime),
+    scheduler: first,
+    gateway,
     repos,
     statuses,
     add(endpoint, bundle) {

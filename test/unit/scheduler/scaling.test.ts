@@ -94,7 +94,7 @@ describe("autoscaler", () => {
     harness.add(makeEndpoint("e1", "b1", { endpointType: "sync", scaling: scaling(0, 2) }), makeBundle("b1"));
     scheduler.deploy("e1");
     await scheduler.idle();
-    const pending = scheduler.predictSync(harness.repos.endpoints.get("e1") ?? makeEndpoint("e1", "b1"), makeRequest({ x: 1 }), { args: { x: 1 } });
+    const pending = harness.gateway.predictSync(harness.repos.endpoints.get("e1") ?? makeEndpoint("e1", "b1"), makeRequest({ x: 1 }), { args: { x: 1 } });
     expect(runtime.started).toHaveLength(1);
     await harness.clock.advance(1000);
     await expect(pending).resolves.toEqual({ status: "FAILURE", result: null, traceback: "No healthy upstream", status_code: 503 });

@@ -33,7 +33,7 @@ describe("TaskService and the blob store", () => {
       makeEndpoint({ id: "end_async", endpointType: "async", owner: "alice", publicInference: true }),
       makeEndpoint({ id: "end_sync", endpointType: "sync", owner: "alice", publicInference: true }),
     ]);
-    service = new TaskService({ endpoints, tasks: createTaskRepository(db), scheduler, ids: createIdGenerator(() => clock.now()), clock, blobs: access });
+    service = new TaskService({ endpoints, tasks: createTaskRepository(db), scheduler, gateway: scheduler, ids: createIdGenerator(() => clock.now()), clock, blobs: access });
   });
   afterEach(() => {
     db.close();

@@ -61,7 +61,7 @@ describe("TaskService", () => {
       makeEndpoint({ id: "end_building", endpointType: "async", status: "UPDATE_PENDING" }),
     ]);
     // Task urls and pickled results: test/unit/tasks/task-blobs.test.ts.
-    service = new TaskService({ endpoints, tasks, scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
+    service = new TaskService({ endpoints, tasks, scheduler, gateway: scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
   });
   afterEach(() => db.close());
 

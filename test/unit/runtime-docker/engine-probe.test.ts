@@ -5,7 +5,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LaunchError } from "../../../src/domain/errors.js";
 import type { JobRunner, WorkerRuntime } from "../../../src/domain/ports.js";
-import { deferredDocker, pingDockerEngine, plainEngineTarget, sweepOrphansOverHttp } from "../../../src/instance-docker.js";
+import { deferredDocker } from "../../../src/runtime/docker/deferred-runtime.js";
+import { type EngineTarget, httpEngine, pingDockerEngine, plainEngineTarget } from "../../../src/runtime/docker/engine-probe.js";
+import { sweepOrphanContainers } from "../../../src/runtime/docker/orphan-sweep.js";
+
+/** The start-up sweep as chooseRuntime runs it: the one sweep, over plain HTTP. */
+const sweepOrphansOverHttp = (target: EngineTarget, dataDir: string, instanceId: string): Promise<number> =>
+  sweepOrphanContainers(httpEngine(target), dataDir, instanceId);
 
 describe("pingDockerEngine: is there an engine, asked without dockerode", () => {
   it("answers true for an engine on a unix socket, false for none, null where only the client can tell", async () => {

@@ -4,13 +4,12 @@
  * the rule's status and body, a stall, or a worker that dies under the request. Sync, streaming and
  * async calls all go through a worker's client, so the gateway logic above shapes an injected fault
  * exactly like a real one (§2.3: 500 → sync FAILURE, 429/503 retried; §4.4: a lost async task is
- * redelivered).
+ * redelivered). connect.ts puts it in front of every worker's client when fault rules exist.
  */
-import http from "node:http";
-import { Socket } from "node:net";
 import type { Clock } from "../domain/clock.js";
 import type { FaultDecision, FaultSource } from "../domain/control/fault-rules.js";
-import { type WorkerClient, WorkerConnectionError, type WorkerStream, requestTimedOut } from "./worker-client.js";
+import type { WorkerClient, WorkerStream } from "../domain/gateway-ports.js";
+import { WorkerConnectionError, requestTimedOut } from "./worker-client.js";
 
 export interface FaultTarget {
   endpointId: string;
@@ -19,14 +18,12 @@ export interface FaultTarget {
   kill(): void;
 }
 
-/** A complete upstream answer for the streaming path, read like any IncomingMessage. */
+/** A complete upstream answer for the streaming path, read like any other. */
 function cannedStream(statusCode: number, body: string): WorkerStream {
-  const response = new http.IncomingMessage(new Socket());
-  response.statusCode = statusCode;
-  response.push(Buffer.from(body, "utf8"));
-  response.push(null);
-  response.complete = true;
-  return { status: statusCode, response };
+  async function* text(): AsyncGenerator<string> {
+    yield body;
+  }
+  return { status: statusCode, text: text(), isComplete: true, close: () => undefined };
 }
 
 export function withFaults(client: WorkerClient, faults: FaultSource, target: FaultTarget, clock: Clock): WorkerClient {

@@ -3,7 +3,7 @@ import type { BundleFlavor } from "../../../src/domain/bundle.js";
 import type { EndpointRecord } from "../../../src/domain/endpoint.js";
 import type { PredictRequest } from "../../../src/domain/task.js";
 import { createFakeRuntime, type FakeRuntimeOptions } from "../../helpers/fake-runtime.js";
-import { FLAVORS, createHarness, makeBundle, makeEndpoint, makeRequest, waitFor, type Harness } from "./harness.js";
+import { FLAVORS, createHarness, makeBundle, makeEndpoint, makeRequest, waitFor, type Harness } from "../scheduler/harness.js";
 
 let harness: Harness;
 afterEach(async () => harness.dispose());
@@ -19,7 +19,7 @@ async function syncEndpoint(flavor: BundleFlavor = FLAVORS.artifact, options: Fa
 }
 
 const predict = (endpoint: EndpointRecord, args: unknown, overrides: Partial<PredictRequest> = {}) =>
-  harness.scheduler.predictSync(endpoint, makeRequest(args, overrides), { args });
+  harness.gateway.predictSync(endpoint, makeRequest(args, overrides), { args });
 
 describe("predictSync (§2.3)", () => {
   it("wakes a cold artifact endpoint and passes the worker's JSON through", async () => {
@@ -34,7 +34,7 @@ describe("predictSync (§2.3)", () => {
     const bodies: string[] = [];
     const endpoint = await syncEndpoint(FLAVORS.artifact, { handler: (request) => (bodies.push(request.body), undefined) });
     const raw = Buffer.from('{"args": {"y": 1.0}, "timeout_seconds": 5}');
-    await expect(harness.scheduler.predictSync(endpoint, makeRequest({ y: 1 }), { args: { y: 1 } }, raw)).resolves.toMatchObject({
+    await expect(harness.gateway.predictSync(endpoint, makeRequest({ y: 1 }), { args: { y: 1 } }, raw)).resolves.toMatchObject({
       result: { result: '{"y": 1.0}' },
     });
     expect(bodies).toEqual(['{"args": {"y": 1.0}, "timeout_seconds": 5}']);

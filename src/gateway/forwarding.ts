@@ -1,12 +1,13 @@
 /**
  * What the forwarder in front of user code does (server-contract.md §4.2–§4.4): which body reaches
- * the worker, and how the worker's answer is wrapped. Pure functions; the scheduler does the I/O.
+ * the worker, and how the worker's answer is wrapped. Pure functions; the trips (sync-trip.ts,
+ * stream-trip.ts, async-trip.ts) do the I/O.
  */
-import type { BundleFlavor } from "../bundle.js";
-import { isArtifactFlavor } from "../bundle.js";
-import type { PredictRequest } from "../task.js";
-import { isLosslessObject } from "./python-json-parse.js";
-import { JsonSyntaxError, type LosslessJson, compactDumps, dumpsLossless, parseLossless, toPlain, tryParseLossless } from "./python-json.js";
+import type { BundleFlavor } from "../domain/bundle.js";
+import { isArtifactFlavor } from "../domain/bundle.js";
+import type { PredictRequest } from "../domain/task.js";
+import { argsJsonOf } from "../domain/tasks/args-json.js";
+import { JsonSyntaxError, type LosslessJson, dumpsLossless, parseLossless, toPlain } from "../domain/tasks/python-json.js";
 
 /** Artifact bundles run the generic server behind a pass-through forwarder; runnable images get wrapping. */
 export type ForwardMode = "artifact" | "runnable";
@@ -59,16 +60,6 @@ export function runnableBody(request: PredictRequest, rawBody?: Uint8Array): str
   if (!request.hasArgs) return "null";
   const argsJson = request.argsJson ?? (rawBody === undefined ? undefined : argsJsonOf(rawBody));
   return argsJson ?? JSON.stringify(request.args ?? null) ?? "null";
-}
-
-const utf8 = new TextDecoder();
-
-/** `args` of a JSON request body, re-written compactly without losing number literals; undefined if absent. */
-export function argsJsonOf(body: Uint8Array): string | undefined {
-  const parsed = tryParseLossless(utf8.decode(body));
-  if (!isLosslessObject(parsed)) return undefined;
-  const args = parsed.get("args");
-  return args === undefined ? undefined : compactDumps(args);
 }
 
 /** Python truthiness of a JSON value (the forwarder applies `bool()` to the override, §4.2). */

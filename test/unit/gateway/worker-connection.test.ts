@@ -1,8 +1,8 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../../src/domain/clock.js";
-import { createWorkerClient, WorkerConnectionError } from "../../../src/scheduler/worker-client.js";
-import { WorkerConnection } from "../../../src/scheduler/worker-connection.js";
+import { createWorkerClient, WorkerConnectionError } from "../../../src/gateway/worker-client.js";
+import { WorkerConnection } from "../../../src/gateway/worker-connection.js";
 
 /**
  * A raw TCP server that answers each request with `answer(requestText)` written in `pieces`

@@ -1,12 +1,13 @@
 /**
  * HTTP to one worker: the hot path of every predict. `post` keeps up to one warm connection per slot
- * (worker-connection.ts: one write per request, a small response parser); the dispatcher already
- * bounds concurrency, so a request never waits for a connection. `openStream` hands the caller a
- * Node response stream, through a keep-alive agent of its own.
+ * (worker-connection.ts: one write per request, a small response parser); the scheduler already
+ * bounds concurrency, so a request never waits for a connection. `openStream` reads the answer as it
+ * arrives, through Node's http client and a keep-alive agent of its own.
  */
 import http from "node:http";
 import type { Clock } from "../domain/clock.js";
 import { LaunchError } from "../domain/errors.js";
+import type { WorkerClient, WorkerReply, WorkerStream } from "../domain/gateway-ports.js";
 import { WorkerConnection } from "./worker-connection.js";
 
 /** The worker could not be reached, or dropped the connection before answering in full. */
@@ -15,25 +16,6 @@ export class WorkerConnectionError extends Error {
     super(message, options);
     this.name = "WorkerConnectionError";
   }
-}
-
-export interface WorkerReply {
-  status: number;
-  text: string;
-}
-
-export interface WorkerStream {
-  status: number;
-  response: http.IncomingMessage;
-}
-
-export interface WorkerClient {
-  /** POSTs JSON and reads the whole answer. `timeoutMs` bounds the whole exchange (408 after it). */
-  post(path: string, body: string | Uint8Array, timeoutMs: number | null): Promise<WorkerReply>;
-  /** POSTs JSON and resolves once the answer's headers arrived; `timeoutMs` bounds the wait for them. */
-  openStream(path: string, body: string | Uint8Array, timeoutMs: number | null): Promise<WorkerStream>;
-  /** Closes every socket; requests still in flight fail with WorkerConnectionError. */
-  destroy(): void;
 }
 
 /** aiohttp's default total timeout in the real gateway: one call hanging longer is a 408 (§2.3). */
@@ -118,7 +100,7 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
           if (isSettled) return;
           isSettled = true;
           cancelTimer?.();
-          resolve({ status: response.statusCode ?? 0, response });
+          resolve(streamOf(response));
         },
       );
       request.on("error", fail);
@@ -140,6 +122,25 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
       isDestroyed = true;
       for (const conn of [...open]) conn.destroy(new Error("the client was closed"));
       agent?.destroy();
+    },
+  };
+}
+
+/** Node's answer stream as the port's WorkerStream: UTF-8 text chunks, completeness, close. */
+function streamOf(response: http.IncomingMessage): WorkerStream {
+  response.setEncoding("utf8");
+  async function* text(): AsyncGenerator<string> {
+    const chunks: AsyncIterable<unknown> = response;
+    for await (const chunk of chunks) if (typeof chunk === "string") yield chunk;
+  }
+  return {
+    status: response.statusCode ?? 0,
+    text: text(),
+    get isComplete() {
+      return response.complete;
+    },
+    close() {
+      if (!response.complete) response.destroy();
     },
   };
 }

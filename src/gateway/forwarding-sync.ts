@@ -4,17 +4,15 @@
  * 500 when user code answers something that is not JSON; the gateway then turns the forwarder's reply
  * into SUCCESS, FAILURE with a traceback, a retry (429/503), or a 400 error.
  */
-import { UpstreamBadRequest } from "../errors.js";
-import type { PredictResponse } from "../task.js";
+import { UpstreamBadRequest } from "../domain/errors.js";
+import type { ExhaustedReason } from "../domain/gateway-ports.js";
+import type { PredictResponse } from "../domain/task.js";
 import type { ForwardMode } from "./forwarding.js";
 import { wrapUserResult } from "./forwarding.js";
-import { type LosslessJson, compactDumps, dumpsLossless, toPlain, tryParseLossless } from "./python-json.js";
-import { pythonStr } from "./python-json-repr.js";
+import { type LosslessJson, compactDumps, dumpsLossless, toPlain, tryParseLossless } from "../domain/tasks/python-json.js";
+import { pythonStr } from "../domain/tasks/python-json-repr.js";
 
 export type SyncOutcome = { kind: "done"; response: PredictResponse } | { kind: "retry"; status: 429 | 503 };
-
-/** Why the gateway gave up retrying. */
-export type ExhaustedReason = 429 | 503 | "connection" | "other";
 
 const FORWARDER_CRASH = "Internal Server Error";
 const NO_TRACEBACK = "Failed to parse traceback";

@@ -3,12 +3,12 @@
  * stream forwarder turns each upstream SSE `data` into `{"result": <object or raw string>}` and the
  * gateway sends it as one SUCCESS event; a non-200 upstream becomes one FAILURE event.
  */
-import { UpstreamBadRequest } from "../errors.js";
-import type { PredictResponse } from "../task.js";
+import { UpstreamBadRequest } from "../domain/errors.js";
+import type { PredictResponse } from "../domain/task.js";
 import type { SyncOutcome } from "./forwarding-sync.js";
 import { failure } from "./forwarding-sync.js";
-import { type LosslessJson, toPlain, tryParseLossless } from "./python-json.js";
-import { pythonStr } from "./python-json-repr.js";
+import { type LosslessJson, toPlain, tryParseLossless } from "../domain/tasks/python-json.js";
+import { pythonStr } from "../domain/tasks/python-json-repr.js";
 
 /**
  * One SUCCESS event for one upstream event. The stream forwarder's default is no string wrapping

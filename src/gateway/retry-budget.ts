@@ -5,8 +5,8 @@
  * wait is bounded by the time those retries would have taken (never past the timeout).
  */
 import type { Clock } from "../domain/clock.js";
-import type { PredictRequest, PredictResponse } from "../domain/task.js";
-import { type ExhaustedReason, exhaustedResponse } from "../domain/tasks/forwarding-sync.js";
+import type { ExhaustedReason } from "../domain/gateway-ports.js";
+import type { PredictRequest } from "../domain/task.js";
 
 export const DEFAULT_NUM_RETRIES = 8;
 
@@ -68,8 +68,8 @@ export class RetryBudget {
     return this.clock.now() + delay >= this.deadline ? null : delay;
   }
 
-  /** The FAILURE to answer once no attempt is left; `hasWorkers` tells busy (429) from cold (503). */
-  exhausted(hasWorkers: boolean): PredictResponse {
-    return exhaustedResponse(this.last ?? (hasWorkers ? 429 : 503));
+  /** Why no attempt is left once no slot came: the last retryable answer, else busy (429) or cold (503). */
+  exhaustedReason(hasWorkers: boolean): ExhaustedReason {
+    return this.last ?? (hasWorkers ? 429 : 503);
   }
 }

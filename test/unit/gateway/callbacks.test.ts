@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../../src/domain/clock.js";
 import type { EndpointRecord } from "../../../src/domain/endpoint.js";
 import { silentLogger } from "../../../src/domain/logger.js";
-import { callbackAuthorization, createCallbackSender } from "../../../src/scheduler/callbacks.js";
-import { makeRequest } from "./harness.js";
+import { callbackAuthorization, createCallbackSender } from "../../../src/gateway/callbacks.js";
+import { makeRequest } from "../scheduler/harness.js";
 
 const endpoint = { postInferenceHooks: ["callback"], defaultCallbackUrl: "http://127.0.0.1:9/cb", defaultCallbackAuth: null } as unknown as EndpointRecord;
 

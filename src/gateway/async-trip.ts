@@ -1,0 +1,57 @@
+/**
+ * The gateway's half of an async task (server-contract.md §2.3, §4.3, §4.4), run when a slot takes
+ * the task: PENDING → STARTED, one call to the worker (no retries: a worker lost mid-task condemns
+ * it and the task is redelivered through the queue, Celery's late acks), the answer becomes the
+ * stored outcome, and the `callback` hook fires on SUCCESS (§4.5). The lease is released here.
+ */
+import type { Clock } from "../domain/clock.js";
+import type { AsyncTaskRunner } from "../domain/gateway-ports.js";
+import type { Logger } from "../domain/logger.js";
+import type { TaskRepository } from "../domain/ports.js";
+import type { CallbackSender } from "./callbacks.js";
+import { asyncOutcome, forwardModeOf, predictRouteOf, requestPayloadJson, runnableBody, serializeResultsAsString } from "./forwarding.js";
+import { postTo } from "./trip.js";
+
+export interface AsyncTripDeps {
+  tasks: Pick<TaskRepository, "markStarted" | "complete">;
+  callbacks: CallbackSender;
+  clock: Clock;
+  logger: Logger;
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export function createAsyncTrip(deps: AsyncTripDeps): AsyncTaskRunner {
+  const { tasks, callbacks, clock, logger } = deps;
+  return async (task, lease) => {
+    try {
+      if (!tasks.markStarted(task.id, clock.now())) return "done";
+      const { flavor } = lease.bundle;
+      const mode = forwardModeOf(flavor);
+      const request = task.request;
+      // Artifact workers get the whole request; runnable images only `args` (§4.2).
+      const body = mode === "artifact" ? requestPayloadJson(request) : runnableBody(request);
+      const reply = await postTo(lease, predictRouteOf(flavor, null), body, null);
+      if (reply === "connection") return "redeliver";
+      const asString = serializeResultsAsString(null, request.args, true);
+      const outcome = asyncOutcome(mode, reply.status, reply.text, asString);
+      tasks.complete(task.id, outcome.status, outcome.result, outcome.traceback, outcome.statusCode, clock.now());
+      if (outcome.status === "SUCCESS") {
+        // The hook sees the forwarder's response, status_code not yet lifted out (§4.5).
+        const response =
+          outcome.statusCode !== null && typeof outcome.result === "object" && outcome.result !== null
+            ? { ...outcome.result, status_code: outcome.statusCode }
+            : outcome.result;
+        callbacks.send(lease.endpoint, request, response, task.id, task.owner);
+      }
+      return "done";
+    } catch (error) {
+      // Never leave a task STARTED forever: an unexpected failure ends it, as a Celery exception does.
+      logger.error("async task failed inside the gateway", { taskId: task.id, error: describe(error) });
+      tasks.complete(task.id, "FAILURE", describe(error), null, null, clock.now());
+      return "done";
+    } finally {
+      lease.release();
+    }
+  };
+}

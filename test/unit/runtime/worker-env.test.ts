@@ -1,0 +1,59 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ArtifactFlavor } from "../../../src/domain/bundle.js";
+import { WORKER_ENV_KEYS, artifactWorkerEnv, runnableProcessEnv } from "../../../src/runtime/worker-env.js";
+
+const WORKER_DIR = "src/worker";
+/** Read by the worker but never set by a runtime: a developer's switch. */
+const DEVELOPER_ONLY = new Set(["LAUNCH_WORKER_DEBUG"]);
+
+/** Every LAUNCH_* name the Python side reads (settings.py, main.py's parent watch, blobs.py, exec_with_parent.py). */
+function keysReadByTheWorker(): Set<string> {
+  const files = [join(WORKER_DIR, "exec_with_parent.py"), ...readdirSync(join(WORKER_DIR, "launch_worker")).filter((name) => name.endsWith(".py")).map((name) => join(WORKER_DIR, "launch_worker", name))];
+  const keys = new Set<string>();
+  for (const file of files) for (const match of readFileSync(file, "utf8").matchAll(/"(LAUNCH_[A-Z_]+)"/g)) if (match[1] !== undefined) keys.add(match[1]);
+  for (const key of DEVELOPER_ONLY) keys.delete(key);
+  return keys;
+}
+
+const zip: ArtifactFlavor = {
+  flavor: "zip_artifact",
+  requirements: [],
+  framework: { framework_type: "pytorch", pytorch_image_tag: "2.1" },
+  app_config: { threshold: 0.5 },
+  location: "s3://b/model.zip",
+  load_predict_fn_module_path: "pkg.predict:load",
+  load_model_fn_module_path: "pkg.model:load",
+};
+
+describe("the worker environment (runtime/worker-env.ts)", () => {
+  it("names exactly the keys the Python worker reads", () => {
+    expect(new Set(Object.values(WORKER_ENV_KEYS))).toEqual(keysReadByTheWorker());
+  });
+
+  it("writes every key for a zip bundle on the host, and all but the parent pid in a container", () => {
+    const settings = { flavor: zip, host: "127.0.0.1", port: 5005, bundlePath: "/b/model.zip", workDir: "/w", blobRoot: "/blobs", resultsBucket: "bucket", concurrency: 3 };
+    const host = artifactWorkerEnv({ ...settings, parentPid: 42 });
+    expect(host).toEqual({
+      LAUNCH_WORKER_HOST: "127.0.0.1",
+      LAUNCH_WORKER_PORT: "5005",
+      LAUNCH_BUNDLE_FLAVOR: "zip_artifact",
+      LAUNCH_BUNDLE_PATH: "/b/model.zip",
+      LAUNCH_APP_CONFIG: '{"threshold":0.5}',
+      LAUNCH_WORK_DIR: "/w",
+      LAUNCH_BLOB_ROOT: "/blobs",
+      LAUNCH_RESULTS_BUCKET: "bucket",
+      LAUNCH_WORKER_CONCURRENCY: "3",
+      LAUNCH_LOAD_PREDICT_FN_MODULE_PATH: "pkg.predict:load",
+      LAUNCH_LOAD_MODEL_FN_MODULE_PATH: "pkg.model:load",
+      LAUNCH_WORKER_PARENT_PID: "42",
+    });
+    const readByPython = [...keysReadByTheWorker()].filter((key) => key !== "LAUNCH_WORKER_PARENT_PID");
+    expect(Object.keys(artifactWorkerEnv({ ...settings, parentPid: null })).sort()).toEqual(readByPython.sort());
+  });
+
+  it("gives a runnable command its port under both names and the parent watch", () => {
+    expect(runnableProcessEnv(7001, 9)).toEqual({ PORT: "7001", LAUNCH_WORKER_PORT: "7001", LAUNCH_WORKER_PARENT_PID: "9" });
+  });
+});
