@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { MiddlewareHandler } from "hono";
 import { LaunchError } from "../domain/errors.js";
 import type { HttpEnv } from "./context.js";
+import { nestsDeeperThan } from "./json-depth.js";
 import { incomingOf, requestHeader } from "./node-request.js";
 import { issue } from "./validation/issues.js";
 import { validationError } from "./validation/parse.js";
@@ -39,9 +40,14 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
   return out;
 }
 
+/** Bodies at least this large are copied into one buffer as they arrive, not gathered and joined. */
+const PREALLOCATE_BYTES = 64 * 1024;
+
 /**
  * readLimited on the Node request itself (node-request.ts). Past the limit it stops reading and
  * pauses the stream, leaving the rest to the adapter's drain after the 413, as readLimited does.
+ * A large body with a Content-Length is read into one buffer of that size, so it is held once,
+ * never as its chunks and their join at the same time (memory per request, README "Error codes").
  */
 export function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
   const declared = Number(incoming.headers["content-length"] ?? "NaN");
@@ -49,6 +55,7 @@ export function readIncoming(incoming: IncomingMessage, limit: number): Promise<
   if (incoming.readableEnded) return Promise.resolve(new Uint8Array(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let whole = Number.isInteger(declared) && declared >= PREALLOCATE_BYTES ? Buffer.allocUnsafe(declared) : null;
     let size = 0;
     const stop = (): void => {
       incoming.off("data", onData);
@@ -56,6 +63,7 @@ export function readIncoming(incoming: IncomingMessage, limit: number): Promise<
       incoming.off("error", onError);
     };
     const onData = (chunk: Buffer): void => {
+      const at = size;
       size += chunk.byteLength;
       if (size > limit) {
         stop();
@@ -63,11 +71,18 @@ export function readIncoming(incoming: IncomingMessage, limit: number): Promise<
         reject(payloadTooLarge(limit));
         return;
       }
-      chunks.push(chunk);
+      if (whole !== null && size > whole.byteLength) {
+        // More than declared (Node's parser would not let that happen): gather from here on.
+        chunks.push(whole.subarray(0, at));
+        whole = null;
+      }
+      if (whole !== null) chunk.copy(whole, at);
+      else chunks.push(chunk);
     };
     const onEnd = (): void => {
       stop();
-      resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
+      if (whole !== null) resolve(size === whole.byteLength ? whole : whole.subarray(0, size));
+      else resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
     };
     const onError = (error: Error): void => {
       stop();
@@ -101,13 +116,22 @@ export function jsonBodyMiddleware(limit: number): MiddlewareHandler<HttpEnv> {
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** The body as JSON; a 422 json_invalid for bytes that are not UTF-8 JSON. */
+/** What FastAPI answers for a body its parser cannot take that is not a syntax error (json-depth.ts). */
+export const BODY_PARSE_ERROR = "There was an error parsing the body";
+
+/**
+ * The body as JSON: a 422 json_invalid for a JSON syntax error, and FastAPI's 400 for a body its
+ * parser cannot take otherwise — bytes that are not UTF-8, or nesting deeper than Python's parser
+ * goes (checked first, so nothing recursive ever sees it).
+ */
 export function parseJson(bytes: Uint8Array): unknown {
+  if (nestsDeeperThan(bytes)) throw new LaunchError("BAD_REQUEST", BODY_PARSE_ERROR);
   let text: string;
   try {
     text = decoder.decode(bytes);
   } catch {
-    throw validationError([issue("json_invalid", ["body", 0], "JSON decode error", {}, { error: "Invalid UTF-8" })]);
+    // Python's json.loads fails to decode the bytes (UnicodeDecodeError, not a JSONDecodeError).
+    throw new LaunchError("BAD_REQUEST", BODY_PARSE_ERROR);
   }
   try {
     return JSON.parse(text) as unknown;

@@ -1,5 +1,6 @@
 import { type ErrorCode, type LaunchError, isLaunchError } from "../domain/errors.js";
 import type { Logger } from "../domain/logger.js";
+import { boundedIssues } from "./validation/bounded-issues.js";
 
 /** The one mapping from domain error codes to what the real server sends (server-contract.md §0.2). */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -24,7 +25,8 @@ export interface ErrorResponse {
 
 export function responseForLaunchError(error: LaunchError): ErrorResponse {
   const status = STATUS_BY_CODE[error.code];
-  if (error.code === "VALIDATION") return { status, body: { detail: error.data }, headers: {} };
+  // The items echo request values: bounded, so a 422 is never many times the request (bounded-issues.ts).
+  if (error.code === "VALIDATION") return { status, body: { detail: Array.isArray(error.data) ? boundedIssues(error.data) : error.data }, headers: {} };
   if (error.code === "UNAUTHENTICATED") {
     const scheme = typeof error.data === "string" ? error.data : "Bearer";
     return { status, body: { detail: error.message }, headers: { "WWW-Authenticate": scheme } };

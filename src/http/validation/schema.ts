@@ -1,4 +1,5 @@
 import { type Issue, type Loc, issue, pyExpected } from "./issues.js";
+import { codePointsOver } from "./code-points.js";
 
 /**
  * A small schema language that validates like pydantic v2 in lax mode (what FastAPI uses for JSON
@@ -58,7 +59,7 @@ export function str(options: { maxLength?: number; pattern?: RegExp } = {}): Sch
         issues.push(issue("string_type", loc, "Input should be a valid string", input));
         return INVALID;
       }
-      if (options.maxLength !== undefined && [...input].length > options.maxLength) {
+      if (options.maxLength !== undefined && codePointsOver(input, options.maxLength)) {
         issues.push(
           issue("string_too_long", loc, `String should have at most ${options.maxLength} characters`, input, {
             max_length: options.maxLength,

@@ -15,6 +15,9 @@ HEALTH_PATHS = frozenset(("/readyz", "/healthz", "/healthcheck"))
 NOT_FOUND = b'{"detail": "Not Found"}'
 METHOD_NOT_ALLOWED = b'{"detail": "Method Not Allowed"}'
 TOO_MANY_REQUESTS = b'{"detail": "Too many requests"}'
+# What FastAPI answers when its JSON parser fails other than on syntax (e.g. nesting past the
+# recursion limit): the body never reaches the model.
+BODY_PARSE_ERROR = b'{"detail": "There was an error parsing the body"}'
 
 Reply = Tuple[int, bytes]
 
@@ -41,6 +44,8 @@ class WorkerApp:
     def _predict(self, body: bytes) -> Reply:
         try:
             payload = json.loads(body)
+        except RecursionError:
+            return 400, BODY_PARSE_ERROR
         except ValueError as error:
             return 400, _json({"detail": "Invalid JSON body: %s" % error})
         try:
@@ -52,9 +57,10 @@ class WorkerApp:
         if not self._slots.acquire(blocking=False):
             return 429, TOO_MANY_REQUESTS
         try:
-            result = run_predict(self._predict_fn, request, self._blobs)
+            # A RecursionError in user code, or in encoding what it returned, is the user's error
+            # like any other (FAILURE with its traceback), never a dead worker.
+            return 200, _json(run_predict(self._predict_fn, request, self._blobs))
         except Exception:
             return 500, _json(traceback_detail())
         finally:
             self._slots.release()
-        return 200, _json(result)

@@ -9,10 +9,12 @@ the email package, which was about half of the worker's time per request. What i
 """
 from __future__ import annotations
 
+import json
 import socket
 import socketserver
 import sys
 import time
+import traceback
 from http import HTTPStatus
 from typing import Dict, Tuple
 
@@ -80,7 +82,12 @@ class WorkerRequestHandler(socketserver.StreamRequestHandler):
             self._reply(error.status, _detail(str(error)), is_head=False, keep_alive=False)
             return False
 
-        status, payload = self.server.app.dispatch(method, target, body)
+        try:
+            status, payload = self.server.app.dispatch(method, target, body)
+        except Exception:
+            # Whatever escapes the app (say, a RecursionError encoding a deep 422) is answered, so
+            # the gateway never mistakes one bad request for a crashed worker.
+            status, payload = 500, _traceback_payload()
         self._reply(status, payload, method == "HEAD", keep_alive, version == "HTTP/1.0")
         if self.server.is_debug:
             elapsed_ms = (time.perf_counter() - started) * 1000
@@ -162,6 +169,10 @@ def _wants_keep_alive(version: str, connection: str) -> bool:
     if version == "HTTP/1.0":
         return "keep-alive" in tokens
     return "close" not in tokens
+
+
+def _traceback_payload() -> bytes:
+    return json.dumps({"detail": {"traceback": traceback.format_exc()}}).encode("utf-8")
 
 
 def _detail(message: str) -> bytes:
