@@ -44,6 +44,8 @@ import { createAsyncRunner, createGateway } from "./gateway/gateway.js";
 import { startHttpServer } from "./http/server.js";
 import type { Services } from "./http/services.js";
 import { chooseRuntime, processJobRunner } from "./runtime/choose-runtime.js";
+import { createFineTuneService, engineAwareJobRunner, sharedEngineEnv } from "./instance-fine-tunes.js";
+import { createJobCredentials } from "./domain/docker-batch/job-credentials.js";
 import { detectGpus } from "./runtime/gpu-inventory.js";
 import { createJobExecutor } from "./scheduler/jobs/job-executor.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
@@ -97,6 +99,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
   const clock = overrides.clock ?? systemClock;
   const logger = createLogger(config.logLevel, overrides.logWriter ?? ((line) => process.stderr.write(`${line}\n`)));
   const ids = createIdGenerator(() => clock.now());
+  /** This server's URL, known once it listens (jobs and signed URLs name it). */
+  let publicUrl = "";
   const lifetime = new Lifetime(logger, () => {
     if (config.ephemeral) rmSync(config.dataDir, { recursive: true, force: true });
   });
@@ -128,6 +132,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     // ---- runtime: how a worker (and a docker-image batch job) exists: processes or containers
     // LLM endpoints' weights, offline (README "LLM endpoints"); workers see them as `model_files`.
     const weightsLocator = createWeightsLocator({ blobRoot, modelsDir: config.llmModelsDir, hfHubCache: config.hfHubCache });
+    const engineEnv = sharedEngineEnv(config, env, logger, clock, WORKER_DIR);
     const runtimeOptions = {
       runtime: config.runtime,
       dataDir: config.dataDir,
@@ -141,13 +146,17 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       workerDir: WORKER_DIR,
       llmPython: config.llmPython,
       modelFilesFor: (spec: WorkerLaunchSpec) => llmWeightsDir(endpoints.get(spec.endpointId), weightsLocator),
+      engineEnv,
       logger,
       env,
       clock,
     };
-    const { runtime, jobRunner } = overrides.runtime
+    const chosen = overrides.runtime
       ? { runtime: overrides.runtime({ config, logger, blobRoot }), jobRunner: processJobRunner(runtimeOptions) }
       : await chooseRuntime(runtimeOptions);
+    const { runtime } = chosen;
+    // Engine-image jobs (fine-tunes, batch completions) run in the LLM engine's environment.
+    const jobRunner = engineAwareJobRunner(config, chosen.jobRunner, () => processJobRunner(runtimeOptions), engineEnv, WORKER_DIR);
     lifetime.add(() => runtime.dispose());
 
     // ---- scheduler (who runs where and when) and gateway (the trip to a worker)
@@ -171,7 +180,16 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     lifetime.add(() => jobRunner.dispose());
     const gateway = createGateway({ slots: scheduler, callbacks, clock, syncTimeoutSeconds: config.syncTimeoutSeconds });
     // Docker-image batch jobs (§2.5) run through the job runner; triggers (§2.6) fire them on schedule.
-    const jobExecutor = createJobExecutor({ jobs: dockerBatchJobRows, logs: dockerBatchJobLogs, runner: jobRunner, clock, logger: logger.child("jobs") });
+    // Jobs launch-local starts for a user (fine-tunes) call back as that user, within their grant.
+    const jobCredentials = createJobCredentials(signingSecret, dockerBatchJobRows);
+    const jobExecutor = createJobExecutor({
+      jobs: dockerBatchJobRows,
+      logs: dockerBatchJobLogs,
+      runner: jobRunner,
+      clock,
+      logger: logger.child("jobs"),
+      credentialsFor: (job) => ({ url: publicUrl, token: jobCredentials.tokenFor(job.id) }),
+    });
     lifetime.add(() => jobExecutor.dispose());
     const imageExists = jobRunner.imageExists?.bind(jobRunner);
     const dockerBatchJobs = new DockerBatchJobService({
@@ -228,7 +246,20 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
 
     // LLM requests take the same trip to a worker as sync and streaming tasks (domain/llm/llm-trip.ts).
     const llmTrip = new LlmTrip({ endpoints, bundles, gateway });
-    let publicUrl = "";
+    const fileRows = createFileRepository(db);
+    const fineTunes = createFineTuneService({
+      config,
+      jobs: dockerBatchJobs,
+      jobRows: dockerBatchJobRows,
+      bundles: dockerBatchBundles,
+      files: fileRows,
+      blobs: blobAccess,
+      blobOwners,
+      endpoints,
+      weights: weightsLocator,
+      publicUrl: () => publicUrl,
+      clock,
+    });
     let hostGpuCount: Promise<number> | null = null;
     const instanceInfo = () => ({ version: VERSION, runtime: runtime.name, data_dir: config.dataDir, url: publicUrl });
     const services: Services = {
@@ -264,7 +295,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       dockerBatchBundles: new DockerBatchBundleService({ bundles: dockerBatchBundles, ids, clock }),
       dockerBatchJobs,
       triggers: new TriggerService({ triggers: triggerRows, bundles: dockerBatchBundles, scheduler: triggerClock, imageExists, ids, clock }),
-      files: new FileService({ files: createFileRepository(db), clock }),
+      files: new FileService({ files: fileRows, clock }),
       llmEndpoints: new LlmEndpointService({ endpoints, bundles: bundleService, scheduler, weights: weightsLocator, ids, clock, allowSyncScaleFromZero: true }),
       llmReads: new LlmEndpointReads({
         endpoints,
@@ -274,6 +305,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       }),
       llmCompletionsV1: new LlmCompletionsV1({ trip: llmTrip, ids, timestamp: () => pacificTimestamp(clock.now()) }),
       llmCompletionsV2: new LlmCompletionsV2({ trip: llmTrip, ids, timestamp: () => pacificTimestamp(clock.now()) }),
+      fineTunes,
+      jobCredentials,
       control: new ControlService({
         endpoints,
         logs,

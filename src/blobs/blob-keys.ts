@@ -60,8 +60,4 @@ export function blobFilePath(root: string, bucket: string, key: string): string 
   return path;
 }
 
-/** A user name made into one safe key segment (upload prefixes include the owner). */
-export function keySegment(value: string): string {
-  const cleaned = value.replace(/[^A-Za-z0-9._-]/g, "_");
-  return /^\.*$/.test(cleaned) ? `_${cleaned}` : cleaned;
-}
+export { keySegment } from "../domain/key-segment.js";

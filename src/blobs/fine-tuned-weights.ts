@@ -2,18 +2,13 @@
  * Fine-tuned weights in the blob store (llm-contract.md §1.5 step 4, §1.1 download): a fine-tune
  * writes `s3://<bucket>/hosted-model-inference/fine_tuned_weights/<owner>/<model>/…` (the real
  * `hf_user_fine_tuned_weights_prefix` layout) and `POST /v1/llm/model-endpoints/download` lists it.
- * `fineTunedWeightsKey` is the one place that names the folder: writers and readers both use it.
+ * `fineTunedWeightsKey` (domain/llm/fine-tuned-paths.ts) names the folder for writers and readers alike.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { FineTunedWeights } from "../domain/llm/llm-ports.js";
-import { blobFilePath, keySegment } from "./blob-keys.js";
-
-export const FINE_TUNED_WEIGHTS_PREFIX = "hosted-model-inference/fine_tuned_weights";
-
-/** The key of the folder holding `owner`'s weights of `model` (each made one safe key segment). */
-export const fineTunedWeightsKey = (owner: string, model: string): string =>
-  `${FINE_TUNED_WEIGHTS_PREFIX}/${keySegment(owner)}/${keySegment(model)}`;
+import { fineTunedWeightsKey } from "../domain/llm/fine-tuned-paths.js";
+import { blobFilePath } from "./blob-keys.js";
 
 export function createFineTunedWeights(root: string, bucket: string): FineTunedWeights {
   return {

@@ -66,6 +66,8 @@ export interface LaunchLocalOptions {
   allowInputUrls?: boolean;
   /** The interpreter the LLM engine runs with; default: a virtualenv built from the engine's requirements. */
   llmPython?: string;
+  /** The fine-tune template repository: an `s3://` JSON document in the blob store. Default s3://<bucket>/fine_tune_repository. */
+  fineTuneRepository?: string;
 }
 
 export interface ResolvedConfig {
@@ -94,6 +96,7 @@ export interface ResolvedConfig {
   gpuPolicy: "strict" | "ignore";
   llmModelsDir: string | null;
   llmPython: string | null;
+  fineTuneRepository: string;
   /** The Hugging Face hub cache read for LLM weights (HUGGINGFACE_HUB_CACHE, HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub). */
   hfHubCache: string;
   /** Absolute folders (resolved against the working directory); empty: none. */
@@ -181,6 +184,13 @@ function hfHubCacheOf(env: Env): string {
   return resolve(home, "hub");
 }
 
+/** The template repository lives in the blob store, as the real one lives in S3 (`cloud_file_llm_fine_tune_repository`). */
+function fineTuneRepositoryOf(value: string | undefined, bucket: string): string {
+  if (value === undefined || value === "") return `s3://${bucket}/fine_tune_repository`;
+  if (!/^s3:\/\/[^/]+\/.+/.test(value)) throw new ConfigError(`fineTuneRepository must be an s3://<bucket>/<key> location in the blob store, got "${value}"`);
+  return value;
+}
+
 /** The one place options are resolved and validated. */
 export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string): ResolvedConfig {
   const ephemeral = options.ephemeral ?? envBool(env, "LAUNCH_LOCAL_EPHEMERAL") ?? false;
@@ -193,6 +203,7 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     if (!(value > 0)) throw new ConfigError(`${name} must be positive, got ${value}`);
     return value;
   };
+  const bucket = options.bucket ?? env.LAUNCH_LOCAL_BUCKET ?? "launch-local";
   return {
     port,
     host: options.host ?? env.LAUNCH_LOCAL_HOST ?? "127.0.0.1",
@@ -219,7 +230,7 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
       "signedUrlTtlSeconds",
       options.signedUrlTtlSeconds ?? envNumber(env, "LAUNCH_LOCAL_SIGNED_URL_TTL_SECONDS") ?? 3600,
     ),
-    bucket: options.bucket ?? env.LAUNCH_LOCAL_BUCKET ?? "launch-local",
+    bucket,
     logLevel: oneOf("logLevel", options.logLevel ?? env.LAUNCH_LOCAL_LOG_LEVEL, LEVELS) ?? "info",
     apiKeys: keysOf(options.apiKeys ?? envList(env, "LAUNCH_LOCAL_API_KEYS"), "apiKeys"),
     adminKeys: keysOf(options.adminKeys ?? envList(env, "LAUNCH_LOCAL_ADMIN_KEYS"), "adminKeys"),
@@ -228,6 +239,7 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     gpuPolicy: oneOf("gpuPolicy", options.gpuPolicy ?? env.LAUNCH_LOCAL_GPU_POLICY, GPU_POLICIES) ?? "strict",
     llmModelsDir: ((dir) => (dir === undefined || dir === "" ? null : resolve(cwd, dir)))(options.llmModelsDir ?? env.LAUNCH_LOCAL_LLM_MODELS_DIR),
     llmPython: options.llmPython ?? env.LAUNCH_LOCAL_LLM_PYTHON ?? null,
+    fineTuneRepository: fineTuneRepositoryOf(options.fineTuneRepository ?? env.LAUNCH_LOCAL_FINE_TUNE_REPOSITORY, bucket),
     hfHubCache: hfHubCacheOf(env),
     allowInputDirs: inputDirsOf(options.allowInputDirs ?? env.LAUNCH_LOCAL_ALLOW_INPUT_DIR?.split(delimiter).filter((dir) => dir !== ""), cwd),
     allowInputUrls: options.allowInputUrls ?? envBool(env, "LAUNCH_LOCAL_ALLOW_INPUT_URLS") ?? false,

@@ -266,6 +266,8 @@ export interface JobRunSpec {
   spec: DockerBatchJobSpec;
   /** The text to place at `spec.mountLocation` before the command starts (job-config.ts). */
   jobConfigText: string;
+  /** For a job launch-local started on its owner's behalf: this server's URL and the job's token (job-credentials.ts). */
+  credentials: { url: string; token: string } | null;
 }
 
 export interface JobExit {

@@ -10,6 +10,8 @@ import { controlRoutes } from "./routes/control.js";
 import { dockerImageBatchJobBundleRoutes } from "./routes/docker-image-batch-job-bundles.js";
 import { dockerImageBatchJobRoutes } from "./routes/docker-image-batch-jobs.js";
 import { fileRoutes } from "./routes/files.js";
+import { fineTuneRoutes } from "./routes/fine-tunes.js";
+import { jobCallerMiddleware } from "./job-caller.js";
 import { controlBlobRoutes } from "./routes/control-blobs.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostedInferenceRoutes } from "./routes/hosted-inference.js";
@@ -37,7 +39,7 @@ const hasRoute = (c: Context<HttpEnv>): boolean => c.req.matchedRoutes.some((rou
  *      signature is the check);
  *      the control API's raw-body blob routes (their own authentication, no JSON parsing)
  *   3. JSON body parsing (422 json_invalid comes before 401, §0.2) and the body size limit (413)
- *   4. authentication (Basic/Bearer, §0.3)
+ *   4. authentication (Basic/Bearer, §0.3); a job's own credentials first (job-caller.ts)
  *   5. the API routes, one module per resource; unbuilt ones answer 501
  *   6. 404 / 405 for anything else, and one error handler mapping coded errors (error-table.ts)
  */
@@ -67,8 +69,10 @@ export function createApp(services: Services): Hono<HttpEnv> {
   app.route("/", controlBlobRoutes(services));
 
   const bodyMiddleware = jsonBodyMiddleware(services.maxBodyBytes);
+  const jobCallers = jobCallerMiddleware(services.jobCredentials);
   const auth = authMiddleware(services.allowedKeys, services.adminKeys);
   app.use("*", async (c, next) => (hasRoute(c) ? bodyMiddleware(c, next) : next()));
+  app.use("*", async (c, next) => (hasRoute(c) ? jobCallers(c, next) : next()));
   app.use("*", async (c, next) => (hasRoute(c) ? auth(c, next) : next()));
 
   app.route("/", modelBundleRoutes(services));
@@ -82,6 +86,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
   if (services.files) app.route("/", fileRoutes(services.files, services.maxBodyBytes));
   if (services.llmEndpoints && services.llmReads) app.route("/", llmEndpointRoutes(services.llmEndpoints, services.llmReads));
   if (services.llmCompletionsV1 && services.llmCompletionsV2) app.route("/", llmCompletionRoutes(services.llmCompletionsV1, services.llmCompletionsV2, services));
+  if (services.fineTunes) app.route("/", fineTuneRoutes(services.fineTunes));
   app.route("/", hostedInferenceRoutes(services));
   app.route("/", controlRoutes(services));
   app.route("/", notImplementedRoutes());

@@ -42,6 +42,8 @@ function decodeBase64(text: string): string | null {
 /** Sets the caller, and whether its key is one of `adminKeys` (--admin-keys). */
 export function authMiddleware(allowedKeys: ReadonlySet<string> | null, adminKeys: ReadonlySet<string> | null = null): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
+    // A job's credentials were checked by job-caller.ts, which set the user.
+    if (c.get("jobCaller") !== undefined) return next();
     const name = parseAuthorization(requestHeader(c, "authorization"), allowedKeys);
     c.set("user", userFromName(name));
     c.set("isAdmin", adminKeys?.has(name) ?? false);

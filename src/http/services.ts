@@ -14,6 +14,8 @@ import type { LlmEndpointReads } from "../domain/llm/llm-endpoint-reads.js";
 import type { LlmEndpointService } from "../domain/llm/llm-endpoint-service.js";
 import type { LlmCompletionsV1 } from "../domain/llm/llm-completions-v1.js";
 import type { LlmCompletionsV2 } from "../domain/llm/llm-completions-v2.js";
+import type { JobCredentials } from "../domain/docker-batch/job-credentials.js";
+import type { FineTuneService } from "../domain/fine-tunes/fine-tune-service.js";
 
 /** What the route modules may call. Built in instance.ts. */
 export interface Services {
@@ -54,6 +56,10 @@ export interface Services {
   llmReads?: LlmEndpointReads;
   llmCompletionsV1?: LlmCompletionsV1;
   llmCompletionsV2?: LlmCompletionsV2;
+  /** Fine-tunes (llm-contract.md §1.5); absent in test apps built for other resources. */
+  fineTunes?: FineTuneService;
+  /** The credentials of jobs launch-local starts on a user's behalf (job-caller.ts); absent: none are accepted. */
+  jobCredentials?: JobCredentials;
   /** The /_launch_local/ control API (README "Control API"). */
   control: ControlService;
   /**

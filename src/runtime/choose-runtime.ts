@@ -16,6 +16,7 @@ import { sweepOrphanContainers } from "./docker/orphan-sweep.js";
 import { type GpuPolicy, lazyGpuAllocator } from "./gpu-inventory.js";
 import { createProcessJobRunner } from "./process/job-runner.js";
 import { createProcessRuntime } from "./process/process-runtime.js";
+import type { LlmEngineEnv } from "./process/llm-engine-env.js";
 
 export type { RuntimePair } from "./docker/deferred-runtime.js";
 
@@ -39,6 +40,8 @@ export interface RuntimeOptions {
   llmPython: string | null;
   /** The weights folder an LLM engine worker sees as `model_files` (README "LLM endpoints"). */
   modelFilesFor?: (spec: WorkerLaunchSpec) => Promise<string | null>;
+  /** The LLM engine's environment, shared by engine workers and engine-image jobs (one venv build). */
+  engineEnv?: LlmEngineEnv;
   logger: Logger;
   env: Record<string, string | undefined>;
   clock: Clock;
@@ -155,5 +158,6 @@ function processRuntime(options: RuntimeOptions): WorkerRuntime {
     clock: options.clock,
     llmPython: options.llmPython,
     ...(options.modelFilesFor ? { modelFilesFor: options.modelFilesFor } : {}),
+    ...(options.engineEnv ? { engineEnv: options.engineEnv } : {}),
   });
 }

@@ -9,7 +9,8 @@ export interface JobConfigPaths {
 /**
  * A docker-image batch job's environment under either runtime (§6.2): the bundle's `env`, then the
  * platform's variables, which the bundle cannot override. A command that reads
- * LAUNCH_JOB_CONFIG_PATH works under the process runtime and the Docker runtime alike.
+ * LAUNCH_JOB_CONFIG_PATH works under the process runtime and the Docker runtime alike. A job
+ * launch-local started on its owner's behalf also gets this server's URL and its own token.
  */
 export function jobEnvironment(job: JobRunSpec, paths: JobConfigPaths): Record<string, string> {
   return {
@@ -22,5 +23,6 @@ export function jobEnvironment(job: JobRunSpec, paths: JobConfigPaths): Record<s
     // An indexed Kubernetes Job gives each pod its index; API-created jobs have one worker (§6.2).
     JOB_COMPLETION_INDEX: "0",
     DD_SERVICE: `launch-di-batch-job-${job.jobId}`,
+    ...(job.credentials === null ? {} : { LAUNCH_LOCAL_URL: job.credentials.url, LAUNCH_LOCAL_JOB_TOKEN: job.credentials.token }),
   };
 }

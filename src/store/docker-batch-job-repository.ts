@@ -16,12 +16,15 @@ interface JobRow {
 }
 
 /** What never changes after create lives in `data`; the lifecycle lives in columns. */
-type JobData = Pick<DockerBatchJobRecord, "createdBy" | "bundleId" | "labels" | "jobConfig" | "overrideJobMaxRuntimeS" | "spec">;
+type JobData = Pick<DockerBatchJobRecord, "createdBy" | "bundleId" | "labels" | "jobConfig" | "overrideJobMaxRuntimeS" | "spec"> &
+  // Absent in rows written before fine-tunes existed.
+  Partial<Pick<DockerBatchJobRecord, "annotations" | "grant">>;
 
 const COLUMNS = "id, owner, trigger_id, status, created_at, started_at, finished_at, status_reason, runner_ref, data";
 const UNFINISHED = "status IN ('PENDING', 'RUNNING')";
 
 function fromRow(row: JobRow): DockerBatchJobRecord {
+  const data = parseStored<JobData>(row.data);
   return {
     id: row.id,
     owner: row.owner,
@@ -32,7 +35,9 @@ function fromRow(row: JobRow): DockerBatchJobRecord {
     finishedAt: row.finished_at,
     statusReason: row.status_reason,
     runnerRef: row.runner_ref,
-    ...parseStored<JobData>(row.data),
+    ...data,
+    annotations: data.annotations ?? null,
+    grant: data.grant ?? null,
   };
 }
 
@@ -72,6 +77,8 @@ export function createDockerBatchJobRepository(db: Db): DockerBatchJobRepository
         jobConfig: job.jobConfig,
         overrideJobMaxRuntimeS: job.overrideJobMaxRuntimeS,
         spec: job.spec,
+        annotations: job.annotations,
+        grant: job.grant,
       };
       insert.run({
         id: job.id,

@@ -16,7 +16,7 @@ export interface ControlServiceDeps {
   logs: EndpointLogRepository;
   scheduler: ControlScheduler;
   faults: FaultRegistry;
-  blobs: Pick<BlobAccess, "write" | "read">;
+  blobs: Pick<BlobAccess, "write" | "writeFor" | "read">;
   info(): InstanceInfo;
   reset(options: ResetOptions): Promise<void>;
   /** Admin keys are set (--admin-keys): info and reset need one. */
@@ -161,6 +161,16 @@ export class ControlService {
    */
   async putBlob(actor: BlobActor, location: string, data: Uint8Array, isPublic: boolean): Promise<{ location: string; size: number }> {
     await this.deps.blobs.write(actor, s3Only(location), data, isPublic);
+    return { location, size: data.byteLength };
+  }
+
+  /**
+   * A job launch-local started writes one of its outputs, at a location its grant names
+   * (docker-batch/job-grant.ts): the object becomes the job owner's whoever held it before, as with
+   * launch-local's own writes, so nobody can squat a location a fine-tune will write.
+   */
+  async putJobOutput(owner: string, location: string, data: Uint8Array): Promise<{ location: string; size: number }> {
+    await this.deps.blobs.writeFor(owner, s3Only(location), data);
     return { location, size: data.byteLength };
   }
 

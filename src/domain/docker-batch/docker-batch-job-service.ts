@@ -23,6 +23,7 @@ import {
   isExpired,
   isWellFormedJobId,
 } from "./docker-batch-job.js";
+import type { JobGrant } from "./job-grant.js";
 import { mergeResources, validateJobResources, validateMaxRuntime } from "./job-resources.js";
 
 export interface CreateDockerBatchJobInput {
@@ -32,6 +33,21 @@ export interface CreateDockerBatchJobInput {
   labels: Record<string, string>;
   resource_requests: DockerBatchResourceRequests;
   override_job_max_runtime_s: number | null;
+}
+
+/**
+ * A job that another service starts on the caller's behalf (a fine-tune, batch completions), as the
+ * real services call `docker_image_batch_job_gateway.create_docker_image_batch_job` straight: the
+ * bundle was chosen and checked by the caller, and no route checks run.
+ */
+export interface ServiceJobInput {
+  bundle: DockerBatchBundleRecord;
+  jobConfig: Record<string, unknown>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  grant: JobGrant | null;
+  resourceRequests: DockerBatchResourceRequests;
+  overrideJobMaxRuntimeS: number | null;
 }
 
 export interface DockerBatchJobServiceDeps {
@@ -64,25 +80,46 @@ export class DockerBatchJobService {
   constructor(private readonly deps: DockerBatchJobServiceDeps) {}
 
   async create(user: User, input: CreateDockerBatchJobInput): Promise<DockerBatchJobRecord> {
-    const { jobs, clock } = this.deps;
     const bundle = this.findBundle(user, input);
     await checkImage(this.deps.imageExists, bundle);
     const resources = mergeResources(bundle, input.resource_requests);
     validateJobResources(resources);
     validateLabels(input.labels);
     validateMaxRuntime(input.override_job_max_runtime_s);
+    return this.submit(user, bundle, resources, {
+      labels: input.labels,
+      annotations: null,
+      jobConfig: input.job_config,
+      overrideJobMaxRuntimeS: input.override_job_max_runtime_s,
+      grant: null,
+    });
+  }
 
+  /** ServiceJobInput: cpus and memory must still be known, as for any job. */
+  submitForService(user: User, input: ServiceJobInput): DockerBatchJobRecord {
+    const resources = mergeResources(input.bundle, input.resourceRequests);
+    validateJobResources(resources);
+    return this.submit(user, input.bundle, resources, input);
+  }
+
+  private submit(
+    user: User,
+    bundle: DockerBatchBundleRecord,
+    resources: DockerBatchJobRecord["spec"]["resources"],
+    input: Pick<DockerBatchJobRecord, "labels" | "annotations" | "jobConfig" | "overrideJobMaxRuntimeS" | "grant">,
+  ): DockerBatchJobRecord {
     const job: DockerBatchJobRecord = {
       id: this.deps.ids.xid("ft-"),
       owner: user.teamId,
       createdBy: user.userId,
-      createdAt: clock.now(),
+      createdAt: this.deps.clock.now(),
       bundleId: bundle.id,
       // The real list selects a trigger's jobs by this label, whoever set it (§2.5, §6.2).
       triggerId: input.labels.trigger_id ?? null,
       labels: { ...input.labels },
-      jobConfig: input.job_config,
-      overrideJobMaxRuntimeS: input.override_job_max_runtime_s,
+      annotations: input.annotations,
+      jobConfig: input.jobConfig,
+      overrideJobMaxRuntimeS: input.overrideJobMaxRuntimeS,
       spec: {
         imageRepository: bundle.imageRepository,
         imageTag: bundle.imageTag,
@@ -96,8 +133,9 @@ export class DockerBatchJobService {
       finishedAt: null,
       statusReason: null,
       runnerRef: null,
+      grant: input.grant,
     };
-    jobs.insert(job);
+    this.deps.jobs.insert(job);
     this.deps.executor.submit(job);
     return job;
   }

@@ -7,6 +7,7 @@
  */
 import { isoTimestamp } from "../clock.js";
 import type { GpuType } from "../endpoint.js";
+import type { JobGrant } from "./job-grant.js";
 
 export type DockerBatchJobStatus = "PENDING" | "RUNNING" | "SUCCESS" | "FAILURE";
 
@@ -49,6 +50,8 @@ export interface DockerBatchJobRecord {
   /** Set when a trigger spawned the job (its `trigger_id` label, §6.2). */
   triggerId: string | null;
   labels: Record<string, string>;
+  /** Kubernetes annotations of the real Job: a fine-tune's `fine_tuned_model`, batch completions' metadata. */
+  annotations: Record<string, string> | null;
   jobConfig: Record<string, unknown> | null;
   overrideJobMaxRuntimeS: number | null;
   spec: DockerBatchJobSpec;
@@ -60,6 +63,8 @@ export interface DockerBatchJobRecord {
   statusReason: string | null;
   /** The runner's handle on a started job (a process group, a container), to reap it after a crash. */
   runnerRef: string | null;
+  /** Set for the jobs launch-local starts on the owner's behalf: what their credentials allow (job-grant.ts). */
+  grant: JobGrant | null;
 }
 
 export const isFinished = (job: DockerBatchJobRecord): boolean => job.status === "SUCCESS" || job.status === "FAILURE";

@@ -5,6 +5,7 @@
  * input; every request the app would refuse (bad JSON, no credentials, a 422, a 413) is declined
  * before anything runs, so the app answers it, from one code path, as before.
  */
+import { isJobToken } from "../../domain/docker-batch/job-credentials.js";
 import { userFromName } from "../../domain/identity.js";
 import { parseAuthorization } from "../auth.js";
 import { parseJson } from "../body.js";
@@ -59,7 +60,10 @@ export function createSyncTaskLane(services: SyncTaskLaneServices): Lane {
       let user: ReturnType<typeof userFromName>;
       try {
         const json = parseJson(body);
-        user = userFromName(parseAuthorization(singleField(head, "authorization") ?? undefined, services.allowedKeys));
+        const name = parseAuthorization(singleField(head, "authorization") ?? undefined, services.allowedKeys);
+        // A job's credentials are the app's to check (http/job-caller.ts).
+        if (isJobToken(name)) return null;
+        user = userFromName(name);
         input = parsePredictInput("sync", endpointId, json);
       } catch {
         return null;

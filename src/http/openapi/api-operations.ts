@@ -15,7 +15,9 @@ const DOCKER_BATCH = "Docker-image batch jobs";
 const FILES = "Files";
 const TRIGGERS = "Triggers";
 const LLM_ENDPOINT = "LLM endpoints";
-const LLM = "LLM fine-tunes and batch completions (not implemented by launch-local yet)";
+const LLM = "LLM batch completions (not implemented by launch-local yet)";
+const FINE_TUNE = "LLM fine-tunes";
+const FINE_TUNES = "/v1/llm/fine-tunes";
 const LLM_COMPLETIONS = "LLM completions";
 const LLM_ENDPOINTS = "/v1/llm/model-endpoints";
 const HEALTH = "Health";
@@ -121,11 +123,11 @@ export const API_OPERATIONS: OperationSpec[] = [
     response: "CompletionStreamV1Response",
     description: "Runs a stream prompt completion on an LLM.",
   },
-  pending("get", "/v1/llm/fine-tunes", "list_fine_tunes"),
-  pending("post", "/v1/llm/fine-tunes", "create_fine_tune"),
-  pending("get", "/v1/llm/fine-tunes/{fine_tune_id}", "get_fine_tune"),
-  pending("put", "/v1/llm/fine-tunes/{fine_tune_id}/cancel", "cancel_fine_tune"),
-  pending("get", "/v1/llm/fine-tunes/{fine_tune_id}/events", "get_fine_tune_events"),
+  { method: "get", path: FINE_TUNES, name: "list_fine_tunes", tag: FINE_TUNE, response: "ListFineTunesResponse", description: "Every docker-image batch job of the team, with its fine-tuned model when it is a fine-tune." },
+  { method: "post", path: FINE_TUNES, name: "create_fine_tune", tag: FINE_TUNE, body: { model: "CreateFineTuneRequest" }, response: "CreateFineTuneResponse", description: "Starts a fine-tune: a docker-image batch job from the model's template." },
+  { method: "get", path: `${FINE_TUNES}/{fine_tune_id}`, name: "get_fine_tune", tag: FINE_TUNE, response: "GetFineTuneResponse", description: "A fine-tune's status (its job's)." },
+  { method: "put", path: `${FINE_TUNES}/{fine_tune_id}/cancel`, name: "cancel_fine_tune", tag: FINE_TUNE, response: "CancelFineTuneResponse", description: "Cancels (deletes) a fine-tune's job." },
+  { method: "get", path: `${FINE_TUNES}/{fine_tune_id}/events`, name: "get_fine_tune_events", tag: FINE_TUNE, response: "GetFineTuneEventsResponse", description: "The trainer's events." },
   { method: "post", path: `${LLM_ENDPOINTS}/download`, name: "download_model_endpoint", tag: LLM_ENDPOINT, body: { model: "ModelDownloadRequest" }, response: "ModelDownloadResponse", description: "URLs of a model's weights." },
   pending("post", "/v1/llm/batch-completions", "create_batch_completions"),
   { method: "get", path: "/v1/files", name: "list_files", tag: FILES, response: "ListFilesResponse" },

@@ -13,6 +13,7 @@ import { commonModels } from "./models/common.js";
 import { controlModels } from "./models/control.js";
 import { endpointModels } from "./models/endpoints.js";
 import { fileAndTriggerModels } from "./models/files-triggers.js";
+import { fineTuneModels } from "./models/fine-tunes.js";
 import { llmCompletionModels } from "./models/llm-completions.js";
 import { llmEndpointModels } from "./models/llm-endpoints.js";
 import { taskModels } from "./models/tasks.js";
@@ -33,7 +34,7 @@ export function buildOpenApiDocument(): JsonSchema {
     const item = (paths[spec.path] ??= {});
     item[spec.method] = renderOperation(spec);
   }
-  const models = { ...commonModels, ...bundleModels, ...endpointModels, ...taskModels, ...batchModels, ...fileAndTriggerModels, ...llmEndpointModels, ...llmCompletionModels, ...controlModels };
+  const models = { ...commonModels, ...bundleModels, ...endpointModels, ...taskModels, ...batchModels, ...fileAndTriggerModels, ...llmEndpointModels, ...llmCompletionModels, ...fineTuneModels, ...controlModels };
   const schemas = Object.fromEntries(Object.entries(models).sort(([a], [b]) => a.localeCompare(b)));
   return {
     openapi: "3.0.3",

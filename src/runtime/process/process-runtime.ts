@@ -16,7 +16,7 @@ import type { Env } from "./run-command.js";
 import { type RunnableBundleFlavor, rewritePortArgs, runnableArgv, runnableCommandProblem } from "./runnable-command.js";
 import { createVenvBuilder } from "./venv-builder.js";
 import { isEngineCommand } from "../../domain/llm/llm-bundle.js";
-import { createLlmEngineEnv } from "./llm-engine-env.js";
+import { type LlmEngineEnv, createLlmEngineEnv } from "./llm-engine-env.js";
 import { llmEnginePlan } from "./llm-engine-plan.js";
 import { artifactWorkerEnv, runnableProcessEnv } from "../worker-env.js";
 
@@ -39,6 +39,8 @@ export interface ProcessRuntimeOptions {
   env?: Env;
   /** `--llm-python`: the LLM engine's interpreter; default a venv built from its requirements. */
   llmPython?: string | null;
+  /** The engine's environment when shared with engine-image jobs (instance-fine-tunes.ts); default one of its own. */
+  engineEnv?: LlmEngineEnv;
   /** The weights folder an LLM engine worker sees as `model_files` (null: the endpoint has none). */
   modelFilesFor?: (spec: WorkerLaunchSpec) => Promise<string | null>;
 }
@@ -57,7 +59,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
 
   const gpuAllocator = lazyGpuAllocator(options.gpus, baseEnv);
   const workerDir = dirname(options.workerScript);
-  const engineEnv = createLlmEngineEnv({ workerDir, llmPython: options.llmPython ?? null, venvs, env: baseEnv });
+  const engineEnv = options.engineEnv ?? createLlmEngineEnv({ workerDir, llmPython: options.llmPython ?? null, venvs, env: baseEnv });
   const isEngine = (flavor: BundleRecord["flavor"]): flavor is RunnableBundleFlavor => !isArtifactFlavor(flavor) && isEngineCommand(runnableArgv(flavor));
 
   const assertOpen = (): void => {

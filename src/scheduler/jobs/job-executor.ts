@@ -23,6 +23,8 @@ export interface JobExecutorDeps {
   runner: JobRunner;
   clock: Clock;
   logger: Logger;
+  /** The URL and token given to a job with a grant (domain/docker-batch/job-credentials.ts). */
+  credentialsFor?: (job: DockerBatchJobRecord) => { url: string; token: string };
 }
 
 export interface JobExecutor extends DockerBatchJobExecutor {
@@ -60,7 +62,8 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
     let isCancelled = false;
     starting.set(job.id, false);
     try {
-      handle = await runner.run({ jobId: job.id, owner: job.owner, spec: job.spec, jobConfigText: jobConfigFileText(job.jobConfig) }, log);
+      const credentials = job.grant !== null && deps.credentialsFor !== undefined ? deps.credentialsFor(job) : null;
+      handle = await runner.run({ jobId: job.id, owner: job.owner, spec: job.spec, jobConfigText: jobConfigFileText(job.jobConfig), credentials }, log);
     } catch (error) {
       const reason = `The job could not be started: ${error instanceof Error ? error.message : String(error)}`;
       note(job.id, reason);

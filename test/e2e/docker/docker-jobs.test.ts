@@ -149,6 +149,7 @@ describe.skipIf(!shouldRunDockerTests)("the Docker job runner on its own", () =>
 
   const sleeperJob = (jobId: string): JobRunSpec => ({
     jobId,
+    credentials: null,
     owner: "me",
     jobConfigText: "null",
     spec: {

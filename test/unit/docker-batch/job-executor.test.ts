@@ -63,6 +63,7 @@ function makeJob(id: string, overrides: Partial<DockerBatchJobRecord> = {}): Doc
     bundleId: "batbun_1",
     triggerId: null,
     labels: {},
+    annotations: null,
     jobConfig: { x: 1.5 },
     overrideJobMaxRuntimeS: null,
     spec: { imageRepository: "r", imageTag: "t", command: ["true"], env: {}, mountLocation: "/m/p.json", resources: { cpus: "1", memory: "1Gi", storage: null, gpus: null, gpuType: null } },
@@ -71,6 +72,7 @@ function makeJob(id: string, overrides: Partial<DockerBatchJobRecord> = {}): Doc
     finishedAt: null,
     statusReason: null,
     runnerRef: null,
+    grant: null,
     ...overrides,
   };
   jobs().insert(job);

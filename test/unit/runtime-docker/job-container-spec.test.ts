@@ -6,6 +6,7 @@ import { LABELS } from "../../../src/runtime/docker/labels.js";
 
 const jobOf = (overrides: Partial<JobRunSpec["spec"]> = {}): JobRunSpec => ({
   jobId: "ft-abc",
+  credentials: null,
   owner: "me",
   jobConfigText: '{"code": 0}',
   spec: {

@@ -33,6 +33,7 @@ const runnerWith = (gpuPolicy: "strict" | "ignore") =>
 
 const gpuJob = (gpus: number): JobRunSpec => ({
   jobId: "ft-gpu",
+  credentials: null,
   owner: "me",
   jobConfigText: "null",
   spec: {
