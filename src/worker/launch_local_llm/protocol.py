@@ -148,6 +148,9 @@ class ChatCompletionRequest(SamplingFields):
     def _check_chat_fields(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        prompt_logprobs = data.get("prompt_logprobs")
+        if prompt_logprobs is not None and data.get("stream") and prompt_logprobs > 0:
+            raise ValueError("`prompt_logprobs` are not available when `stream=True`.")
         top = data.get("top_logprobs")
         if top is not None:
             if isinstance(top, (int, float)) and top < 0:

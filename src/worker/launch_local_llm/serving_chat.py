@@ -11,7 +11,7 @@ from . import tool_calls
 from .context import ServerContext, sse, stream_usage, usage
 from .errors import RequestError, error_body
 from .guided import guided_spec
-from .logprobs import chat_logprobs
+from .logprobs import chat_logprobs, prompt_logprobs_field
 from .protocol import ChatCompletionRequest
 
 
@@ -99,7 +99,7 @@ def _answer(ctx, request, ids, params, generator, request_id, role, echo_text) -
         "service_tier": None,
         "system_fingerprint": None,
         "usage": usage(len(ids), completion_tokens),
-        "prompt_logprobs": None,
+        "prompt_logprobs": prompt_logprobs_field(engine.prompt_logprobs(ids, request.prompt_logprobs), engine.token_string) if request.prompt_logprobs is not None else None,
         "prompt_token_ids": ids if request.return_token_ids else None,
         "kv_transfer_params": None,
     }
