@@ -67,18 +67,20 @@ def create(ctx: ServerContext, request: CompletionRequest, request_id_header: Op
         )
         params.guided = guided
         plans.append((text, ids, params))
-    generator = ctx.engine.new_generator(plans[0][2].seed)
     if request.stream:
-        return True, _stream(ctx, request, plans, generator, request_id, created)
-    return False, _answer(ctx, request, plans, generator, request_id, created, echo_only)
+        return True, _stream(ctx, request, plans, request_id, created)
+    return False, _answer(ctx, request, plans, request_id, created, echo_only)
 
 
-def _answer(ctx, request, plans, generator, request_id, created, echo_only) -> Dict[str, Any]:
+def _answer(ctx, request, plans, request_id, created, echo_only) -> Dict[str, Any]:
     engine = ctx.engine
     choices = []
     prompt_tokens = 0
     completion_tokens = 0
     for text, ids, params in plans:
+        # Each prompt is a request of its own in vLLM, seeded alike: a prompt samples the same text
+        # alone or in a list; the n choices of one prompt share its generator.
+        generator = engine.new_generator(params.seed)
         prompt_entries = _prompt_entries(engine, ids, request)
         for _ in range(params.n):
             if echo_only:
@@ -145,7 +147,7 @@ def _decode_one(ctx, request):
     return lambda token: ctx.engine.decode([token], skip_special_tokens=False)
 
 
-def _stream(ctx, request, plans, generator, request_id, created) -> Iterator[str]:
+def _stream(ctx, request, plans, request_id, created) -> Iterator[str]:
     engine = ctx.engine
     options = request.stream_options
     include_usage = ctx.force_include_usage or bool(options and options.include_usage)
@@ -155,6 +157,7 @@ def _stream(ctx, request, plans, generator, request_id, created) -> Iterator[str
     try:
         for prompt_index, (text, ids, params) in enumerate(plans):
             prompt_tokens += len(ids)
+            generator = engine.new_generator(params.seed)
             prompt_entries = _prompt_entries(engine, ids, request)
             for choice in range(params.n):
                 index = prompt_index * params.n + choice

@@ -137,6 +137,9 @@ describe("the engine on the tiny model", () => {
     const many = await postJson(engine.url, "/v1/completions", { prompt: ["one", "two"], n: 2, temperature: 1, seed: 3, max_tokens: 5, ignore_eos: true });
     expect(asArray(many.body["choices"]).map((item) => asRecord(item)["index"])).toEqual([0, 1, 2, 3]);
     expect(usageOf(many.body).completion).toBe(20);
+    // Each prompt of a list samples as it would alone (vLLM runs them as requests of their own).
+    const alone = await postJson(engine.url, "/v1/completions", { prompt: "two", n: 2, temperature: 1, seed: 3, max_tokens: 5, ignore_eos: true });
+    expect(asArray(alone.body["choices"]).map((item) => asRecord(item)["text"])).toEqual(asArray(many.body["choices"]).slice(2).map((item) => asRecord(item)["text"]));
 
     const ids = asArray(choice((await complete({ ...greedy, return_token_ids: true })).body)["token_ids"]).map(Number);
     const stopId = ids[3] ?? -1;
