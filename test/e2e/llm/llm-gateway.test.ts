@@ -5,12 +5,14 @@
  * sync, token counts, log probs, stops, guided decoding, and answers valid against the real API's
  * response models.
  */
-import { basename, dirname } from "node:path";
+import { spawn } from "node:child_process";
+import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LaunchHttp } from "../../helpers/launch-http.js";
 import { validate, validateExcludeNone } from "../../helpers/openapi-validate.js";
 import { type TestApp, createTestApp } from "../../helpers/test-app.js";
 import { runLlmPython, tinyModel } from "../../helpers/tiny-model.js";
+import { REPO_ROOT } from "../../helpers/cli-process.js";
 
 let app: TestApp;
 let me: LaunchHttp;
@@ -146,4 +148,16 @@ describe("/v2 on the tiny model", () => {
     expect(status).toBe(400);
     expect((JSON.parse(text) as { detail: { object: string; code: number } }).detail).toMatchObject({ object: "error", code: 400 });
   });
+});
+
+describe("the official openai SDK, unmodified, against /v2", () => {
+  it("runs chat and completions, sync and streaming with include_usage, and log probs", async () => {
+    const child = spawn("python3", [join(REPO_ROOT, "test", "e2e", "python", "openai_flow.py"), app.url, "tiny-llm"], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(output).toContain("openai flow: OK");
+    expect(code).toBe(0);
+  }, 120_000);
 });
