@@ -150,14 +150,25 @@ describe("/v2 on the tiny model", () => {
   });
 });
 
-describe("the official openai SDK, unmodified, against /v2", () => {
-  it("runs chat and completions, sync and streaming with include_usage, and log probs", async () => {
-    const child = spawn("python3", [join(REPO_ROOT, "test", "e2e", "python", "openai_flow.py"), app.url, "tiny-llm"], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+async function runPython(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn("python3", [join(REPO_ROOT, "test", "e2e", "python", script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { code, output };
+}
+
+describe("the clients", () => {
+  it("the official openai SDK, unmodified, runs chat and completions against /v2, sync and streaming with include_usage, and log probs", async () => {
+    const { code, output } = await runPython("openai_flow.py", [app.url, "tiny-llm"]);
     expect(output).toContain("openai flow: OK");
+    expect(code).toBe(0);
+  }, 120_000);
+
+  it("the requests llmengine and scale-launch send, replayed, get what the clients read", async () => {
+    const { code, output } = await runPython("llm_client_flow.py", [app.url, "tiny-llm", basename(modelDir)]);
+    expect(output).toContain("llm client flow: OK");
     expect(code).toBe(0);
   }, 120_000);
 });
