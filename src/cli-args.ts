@@ -3,12 +3,14 @@ import { ConfigError, type LaunchLocalOptions } from "./config/options.js";
 export interface CliArgs {
   options: LaunchLocalOptions;
   portFile: string | null;
+  /** Stop once the process that started launch-local is gone (null: not given on the command line). */
+  exitWithParent: boolean | null;
   help: boolean;
   version: boolean;
 }
 
 interface FlagSpec {
-  key: keyof LaunchLocalOptions | "portFile";
+  key: keyof LaunchLocalOptions | "portFile" | "exitWithParent";
   /** `list`: comma-separated values, e.g. --api-keys a,b; `repeat`: one value per use of the flag. */
   kind: "string" | "number" | "boolean" | "list" | "repeat";
   help: string;
@@ -23,6 +25,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--runtime": { key: "runtime", kind: "string", help: "Worker runtime: auto | process | docker. Default auto." },
   "--python": { key: "python", kind: "string", help: "Python used to build worker environments. Default python3." },
   "--port-file": { key: "portFile", kind: "string", help: "Write the listening port to this file once ready." },
+  "--exit-with-parent": { key: "exitWithParent", kind: "boolean", help: "Stop when the process that started launch-local goes (npx, a test runner). Default true." },
   "--max-body-bytes": { key: "maxBodyBytes", kind: "number", help: "Largest request body (413 beyond). Default 104857600." },
   "--scale-down-cooldown-ms": { key: "scaleDownCooldownMs", kind: "number", help: "Scale-down cool-down. Default 30000." },
   "--autoscale-interval-ms": { key: "autoscaleIntervalMs", kind: "number", help: "Autoscaler tick. Default 250." },
@@ -47,6 +50,7 @@ export function parseArgs(argv: string[]): CliArgs {
   const options: Record<string, unknown> = {};
   const repeated = new Map<string, string[]>();
   let portFile: string | null = null;
+  let exitWithParent: boolean | null = null;
   let help = false;
   let version = false;
   for (let i = 0; i < argv.length; i++) {
@@ -76,6 +80,7 @@ export function parseArgs(argv: string[]): CliArgs {
     }
     const value = convert(name, spec.kind, raw);
     if (spec.key === "portFile") portFile = String(value);
+    else if (spec.key === "exitWithParent") exitWithParent = value === true;
     else if (spec.kind === "repeat") {
       const values = repeated.get(spec.key) ?? [];
       values.push(String(value));
@@ -83,7 +88,7 @@ export function parseArgs(argv: string[]): CliArgs {
       options[spec.key] = values;
     } else options[spec.key] = value;
   }
-  return { options: options as LaunchLocalOptions, portFile, help, version };
+  return { options: options as LaunchLocalOptions, portFile, exitWithParent, help, version };
 }
 
 function convert(name: string, kind: FlagSpec["kind"], raw: string): string | number | boolean | string[] {

@@ -1,14 +1,17 @@
 import { renameSync, writeFileSync } from "node:fs";
-import { ConfigError } from "./config/options.js";
+import { ConfigError, envBool } from "./config/options.js";
 import { helpText, parseArgs } from "./cli-args.js";
+import { watchParent } from "./cli-parent.js";
 import { createInstance, type Instance } from "./instance.js";
 import { VERSION } from "./version.js";
 
 /** The command line: the only place that prints banners or exits (STYLE.md). */
 export async function main(argv: string[]): Promise<void> {
   let instance: Instance;
+  let exitWithParent = true;
   try {
     const args = parseArgs(argv);
+    exitWithParent = args.exitWithParent ?? envBool(process.env, "LAUNCH_LOCAL_EXIT_WITH_PARENT") ?? true;
     if (args.help) {
       process.stdout.write(`${helpText()}\n`);
       return;
@@ -43,6 +46,7 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  if (exitWithParent) watchParent(() => stop("the process that started launch-local exited"));
 }
 
 /** Written atomically, so a reader polling for the file never sees a partial port. */

@@ -116,7 +116,8 @@ function envNumber(env: Env, name: string): number | undefined {
   return value;
 }
 
-function envBool(env: Env, name: string): boolean | undefined {
+/** A LAUNCH_LOCAL_* boolean: 1/true/yes/on or 0/false/no/off; unset or empty is undefined. */
+export function envBool(env: Env, name: string): boolean | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   if (["1", "true", "yes", "on"].includes(raw.toLowerCase())) return true;
