@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { pruneBlobs } from "./blobs/blob-prune.js";
 import { createLocalBlobStore } from "./blobs/local-blob-store.js";
 import { BlobAccess } from "./domain/blobs/blob-access.js";
-import { type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
+import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
 import { BatchOrchestrator } from "./domain/batch/batch-orchestrator.js";
 import { createTaskCompletionFeed } from "./domain/batch/task-completion-feed.js";
@@ -53,6 +53,7 @@ import { createTriggerClock } from "./scheduler/triggers/trigger-clock.js";
 import { createBatchJobRepository } from "./store/batch-job-repository.js";
 import { createBlobOwnerRepository } from "./store/blob-owner-repository.js";
 import { createBundleRepository } from "./store/bundle-repository.js";
+import { lockDataDir } from "./store/data-dir-lock.js";
 import { openDatabase } from "./store/database.js";
 import { createDockerBatchBundleRepository } from "./store/docker-batch-bundle-repository.js";
 import { createDockerBatchJobLogRepository } from "./store/docker-batch-job-log-repository.js";
@@ -106,6 +107,12 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
   });
 
   try {
+    // ---- the data dir is this instance's alone, for as long as it runs (store/data-dir-lock.ts)
+    const lock = lockDataDir(config.dataDir);
+    if (!lock.isHeld) throw new ConfigError(`data dir ${config.dataDir} in use by pid ${lock.holderPid ?? "unknown"}`);
+    lifetime.add(() => lock.release());
+    if (lock.previousPid !== null) logger.info(`data dir taken over from pid ${lock.previousPid}, which is gone`);
+
     // ---- store: SQLite (WAL), one repository per table
     const db = openDatabase(join(config.dataDir, "launch-local.sqlite"));
     lifetime.add(() => void db.close());
