@@ -31,9 +31,12 @@ describe("options", () => {
     expect(parseArgs(["--port", "0", "--ephemeral", "--port-file=/tmp/p", "--runtime", "process"])).toEqual({
       options: { port: 0, ephemeral: true, runtime: "process" },
       portFile: "/tmp/p",
+      exitWithParent: null,
       help: false,
       version: false,
     });
+    expect(parseArgs(["--exit-with-parent=false"]).exitWithParent).toBe(false);
+    expect(parseArgs(["--exit-with-parent"]).exitWithParent).toBe(true);
     expect(() => parseArgs(["--nope"])).toThrow(/Unknown option --nope/);
     expect(() => parseArgs(["--port"])).toThrow(/needs a value/);
     expect(() => parseArgs(["--port", "x"])).toThrow(/needs a number/);
