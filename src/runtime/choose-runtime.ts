@@ -113,6 +113,7 @@ async function loadDocker(options: RuntimeOptions, instanceId: string, imageMap:
     python: options.python,
     env: options.env,
     clock: options.clock,
+    ...(options.modelFilesFor ? { modelFilesFor: options.modelFilesFor } : {}),
   });
   // Job containers carry the same instance and data-dir labels, so this sweep removes them too.
   // sweepOrphans logs what it removed.

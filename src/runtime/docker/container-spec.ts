@@ -25,6 +25,10 @@ export interface ContainerPlan {
   user: string | null;
   healthRoute: string;
   initialDelayMs: number;
+  /** Replaces the image's ENTRYPOINT (a pod's `command`); absent: the image's own. */
+  entrypoint?: string[];
+  /** Absent: the image's WORKDIR. */
+  workingDir?: string;
 }
 
 export interface ArtifactPlanInput {
@@ -146,6 +150,8 @@ export function createOptions(
     HostConfig: hostConfig,
   };
   if (plan.cmd !== null) options.Cmd = plan.cmd;
+  if (plan.entrypoint !== undefined) options.Entrypoint = plan.entrypoint;
+  if (plan.workingDir !== undefined) options.WorkingDir = plan.workingDir;
   if (plan.user !== null) options.User = plan.user;
   if (name !== null) options.name = name;
   return options;

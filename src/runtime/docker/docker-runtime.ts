@@ -16,6 +16,9 @@ import type { Env } from "../process/run-command.js";
 import { createBundleImages } from "./bundle-image.js";
 import { containerLimits } from "./container-limits.js";
 import { type ContainerPlan, artifactPlan, createOptions, runnablePlan } from "./container-spec.js";
+import { llmEngineContainerPlan } from "./llm-engine-container.js";
+import { isEngineCommand } from "../../domain/llm/llm-bundle.js";
+import { runnableArgv } from "../process/runnable-command.js";
 import { DockerWorker } from "./docker-worker.js";
 import { type EngineInfo, readEngineInfo } from "./engine-info.js";
 import { type ImageMap, repositoryImage } from "./image-map.js";
@@ -53,6 +56,8 @@ export interface DockerRuntimeOptions {
    * Default: this process's ids (none when root, or when the engine is rootless). null: the image's user.
    */
   user?: string | null;
+  /** The weights folder an LLM engine worker sees as `model_files` (null: the endpoint has none). */
+  modelFilesFor?: (spec: WorkerLaunchSpec) => Promise<string | null>;
 }
 
 export type DockerRuntime = WorkerRuntime & {
@@ -96,8 +101,9 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     if (disposePromise) throw new SystemError("The Docker runtime has been disposed.");
   };
 
-  const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void): boolean =>
-    fitsGpuPolicy(requested, allocator, policy, log, badRequest);
+  // As under the process runtime, an LLM engine runs without GPUs where the host has fewer than asked.
+  const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void, bundle?: BundleRecord): boolean =>
+    fitsGpuPolicy(requested, allocator, bundle !== undefined && !isArtifactFlavor(bundle.flavor) && isEngineCommand(runnableArgv(bundle.flavor)) ? "ignore" : policy, log, badRequest);
 
   const imageFor = async (bundle: BundleRecord, log: (line: string) => void): Promise<string> => {
     const flavor = bundle.flavor;
@@ -113,6 +119,9 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     const prepared = preparedImages.get(spec.bundle.id);
     const image = prepared !== undefined && (await localImageId(docker, prepared)) !== null ? prepared : await imageFor(spec.bundle, log);
     const flavor = spec.bundle.flavor;
+    if (!isArtifactFlavor(flavor) && isEngineCommand(runnableArgv(flavor))) {
+      return llmEngineContainerPlan(flavor, image, (await options.modelFilesFor?.(spec)) ?? null);
+    }
     if (!isArtifactFlavor(flavor)) return runnablePlan(flavor, image);
     if (spec.artifactPath === null) throw new SystemError(`Worker ${spec.workerId}: an artifact bundle needs artifactPath.`);
     // A bind mount of a missing folder is refused by the engine; results land here on first use.
@@ -161,14 +170,14 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
 
     async prepare(bundle, gpus, log) {
       assertOpen();
-      checkGpuCount(gpus, await gpuAllocator(), log);
+      checkGpuCount(gpus, await gpuAllocator(), log, bundle);
       await imageFor(bundle, log);
     },
 
     async start(spec, log) {
       assertOpen();
       const allocator = await gpuAllocator();
-      const wantsGpus = checkGpuCount(spec.gpus, allocator, log);
+      const wantsGpus = checkGpuCount(spec.gpus, allocator, log, spec.bundle);
       const gpuIds = allocator.allocate(wantsGpus ? spec.gpus : 0);
       if (gpuIds === null) {
         throw badRequest(`Requested gpus=${spec.gpus} but only ${allocator.freeCount} of this host's ${allocator.size} GPU(s) are free`);
