@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pruneBlobs } from "./blobs/blob-prune.js";
 import { createLocalBlobStore } from "./blobs/local-blob-store.js";
+import { workerBlobToken } from "./blobs/signed-url.js";
 import { BlobAccess } from "./domain/blobs/blob-access.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
@@ -154,6 +155,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       llmPython: config.llmPython,
       modelFilesFor: (spec: WorkerLaunchSpec) => llmWeightsDir(endpoints.get(spec.endpointId), weightsLocator),
       engineEnv,
+      // Ray: workers on other machines fetch bundles and blobs from this instance over HTTP.
+      ray: { address: config.rayAddress, python: config.rayPython, listenHost: config.host, publicUrl: () => publicUrl, blobs, blobToken: workerBlobToken(signingSecret) },
       logger,
       env,
       clock,

@@ -6,7 +6,7 @@
  *
  *   npm run bench                      full run (about two minutes on 2 cores)
  *   npm run bench -- --quick           smaller counts, for a smoke check
- *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up, 7 LLM engine, 8 LLM gateway)
+ *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up, 7 LLM engine, 8 LLM gateway, 9 Ray beside process)
  *   npm run bench -- --cli ../other/bin/launch-local.js    another build (before/after comparisons)
  *
  * Runs against dist/ through bin/launch-local.js (built by `npm install`), loopback only.
@@ -22,6 +22,7 @@ import { dockerAvailability, measureColdStart } from "./sections/cold-start.mjs"
 import { measureGateway, measureThroughput, prepareSyncEndpoint } from "./sections/gateway.mjs";
 import { measureLlmEngineStraight } from "./sections/llm-engine.mjs";
 import { measureLlmGateway } from "./sections/llm-gateway.mjs";
+import { measureRay } from "./sections/ray.mjs";
 import { measureStartup } from "./sections/startup.mjs";
 
 const FULL = { latencyCount: 2000, latencyBlocks: 10, warmup: 200, warmupMs: 500, durationMs: 3000, asyncTasks: 10_000, batchRows: 10_000, coldRepeats: 3, startups: 5, llmRequests: 20, llmMaxTokens: 32, llmStarts: 3 };
@@ -113,6 +114,7 @@ async function main() {
     await section("7", () => measureLlmEngineStraight(report, { requests: sizes.llmRequests, maxTokens: sizes.llmMaxTokens, starts: sizes.llmStarts }));
   }
   if (wants("8")) await section("8", () => measureLlmGateway(report, { requests: sizes.llmRequests, maxTokens: sizes.llmMaxTokens }));
+  if (wants("9")) await section("9", () => measureRay(report, { pickle, sizes }));
 
   if (options.quick) report.note("all", "--quick: smaller counts and shorter warm-ups, a smoke run; its figures are not comparable with the targets");
   const elapsed = (performance.now() - began) / 1000;

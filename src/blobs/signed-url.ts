@@ -9,6 +9,17 @@ import { INVALID_SIGNATURE, SIGNED_BLOBS_PATH, type SignedMethod } from "../doma
 
 export { INVALID_SIGNATURE, SIGNED_BLOBS_PATH, type SignedMethod };
 
+/** The bearer token of the worker blob routes: derived from the signing secret, so it survives restarts. */
+export function workerBlobToken(secret: string): string {
+  return createHmac("sha256", secret).update("launch-local worker blobs").digest("hex");
+}
+
+/** Whether `token` is the worker blob token (constant-time). */
+export function isWorkerBlobToken(secret: string, token: string): boolean {
+  const expected = Buffer.from(workerBlobToken(secret), "hex");
+  return /^[0-9a-f]{64}$/.test(token) && timingSafeEqual(expected, Buffer.from(token, "hex"));
+}
+
 export function blobSignature(secret: string, method: SignedMethod, bucket: string, key: string, expires: number): string {
   return createHmac("sha256", secret).update(`${method}\n${bucket}/${key}\n${expires}`).digest("hex");
 }

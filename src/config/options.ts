@@ -13,8 +13,12 @@ export interface LaunchLocalOptions {
   dataDir?: string;
   /** Keep everything in a temporary folder removed on close(). */
   ephemeral?: boolean;
-  /** Worker runtime. `auto` = docker when a daemon answers, else process. */
-  runtime?: "auto" | "process" | "docker";
+  /** Worker runtime. `auto` = ray when a Ray address is given, else docker when a daemon answers, else process. */
+  runtime?: "auto" | "process" | "docker" | "ray";
+  /** Ray runtime: the cluster's address (`host:port` of its head, as `ray start --address` takes it, or `ray://host:10001`). */
+  rayAddress?: string;
+  /** Ray runtime: the interpreter that runs launch-local's Ray driver (it needs the cluster's Ray version). Default: `python`. */
+  rayPython?: string;
   /** Python interpreter used to build worker environments. Default python3. */
   python?: string;
   /** Largest accepted request body in bytes (413 beyond). Default 100 MiB. */
@@ -75,7 +79,10 @@ export interface ResolvedConfig {
   host: string;
   dataDir: string;
   ephemeral: boolean;
-  runtime: "auto" | "process" | "docker";
+  runtime: "auto" | "process" | "docker" | "ray";
+  /** null unless the Ray runtime is chosen. */
+  rayAddress: string | null;
+  rayPython: string;
   python: string;
   maxBodyBytes: number;
   scaleDownCooldownMs: number;
@@ -162,7 +169,7 @@ function inputDirsOf(dirs: readonly unknown[] | undefined, cwd: string): string[
   return [...new Set(resolved)];
 }
 
-const RUNTIMES = ["auto", "process", "docker"] as const;
+const RUNTIMES = ["auto", "process", "docker", "ray"] as const;
 const GPU_POLICIES = ["strict", "ignore"] as const;
 
 /** "2" → ["0","1"]; "0,3" → ["0","3"]; "" → [] (no GPUs). */
@@ -194,6 +201,14 @@ function fineTuneRepositoryOf(value: string | undefined, bucket: string): string
 
 /** The one place options are resolved and validated. */
 export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string): ResolvedConfig {
+  const python = options.python ?? env.LAUNCH_LOCAL_PYTHON ?? "python3";
+  const rayAddress = (options.rayAddress ?? env.LAUNCH_LOCAL_RAY_ADDRESS ?? "").trim() || null;
+  const askedRuntime = oneOf("runtime", options.runtime ?? env.LAUNCH_LOCAL_RUNTIME, RUNTIMES) ?? "auto";
+  // A Ray address is a choice of runtime by itself; `--runtime ray` without one cannot work.
+  const runtime = askedRuntime === "auto" && rayAddress !== null ? "ray" : askedRuntime;
+  if (runtime === "ray" && rayAddress === null) {
+    throw new ConfigError("--runtime ray needs the cluster's address: --ray-address HOST:PORT (or LAUNCH_LOCAL_RAY_ADDRESS)");
+  }
   const ephemeral = options.ephemeral ?? envBool(env, "LAUNCH_LOCAL_EPHEMERAL") ?? false;
   const port = options.port ?? envNumber(env, "LAUNCH_LOCAL_PORT") ?? 5001;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port must be 0..65535, got ${port}`);
@@ -210,8 +225,10 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     host: options.host ?? env.LAUNCH_LOCAL_HOST ?? "127.0.0.1",
     dataDir,
     ephemeral,
-    runtime: oneOf("runtime", options.runtime ?? env.LAUNCH_LOCAL_RUNTIME, RUNTIMES) ?? "auto",
-    python: options.python ?? env.LAUNCH_LOCAL_PYTHON ?? "python3",
+    runtime,
+    rayAddress: runtime === "ray" ? rayAddress : null,
+    rayPython: options.rayPython ?? env.LAUNCH_LOCAL_RAY_PYTHON ?? python,
+    python,
     maxBodyBytes: positive("maxBodyBytes", options.maxBodyBytes ?? envNumber(env, "LAUNCH_LOCAL_MAX_BODY_BYTES") ?? 100 * 1024 * 1024),
     scaleDownCooldownMs: options.scaleDownCooldownMs ?? envNumber(env, "LAUNCH_LOCAL_SCALE_DOWN_COOLDOWN_MS") ?? 30_000,
     autoscaleIntervalMs: positive(

@@ -10,7 +10,7 @@ import type { DockerBatchBundleRecord } from "./docker-batch/docker-batch-bundle
 import type { DockerBatchJobRecord, DockerBatchJobSpec } from "./docker-batch/docker-batch-job.js";
 import type { StoredFile, StoredFileInfo } from "./files/stored-file.js";
 import type { TriggerRecord } from "./triggers/trigger.js";
-import type { EndpointRecord } from "./endpoint.js";
+import type { EndpointRecord, GpuType } from "./endpoint.js";
 import type { SignedMethod } from "./signed-urls.js";
 import type { AsyncTaskRecord, TaskStatus } from "./task.js";
 
@@ -159,6 +159,8 @@ export interface WorkerLaunchSpec {
   cpus: string | number;
   memory: string | number;
   gpus: number;
+  /** The endpoint's gpu_type (the Ray runtime asks its node for that accelerator type). */
+  gpuType?: GpuType | null;
   /** The endpoint type, so a runtime can pick streaming_command for streaming endpoints. */
   endpointType: "async" | "sync" | "streaming";
 }
@@ -180,7 +182,7 @@ export interface WorkerHandle {
 }
 
 export interface WorkerRuntime {
-  readonly name: "process" | "docker";
+  readonly name: "process" | "docker" | "ray";
   /**
    * Makes sure the bundle's environment (virtualenv or image) exists, building it when needed.
    * Build output goes to `log`. Throws a LaunchError("BAD_REQUEST", <status_reason>) on a failed build.
@@ -291,7 +293,7 @@ export interface JobHandle {
  * (runtime/docker/job-runner.ts, whose `imageExists` answers §2.5's 404).
  */
 export interface JobRunner {
-  readonly name: "process" | "docker";
+  readonly name: "process" | "docker" | "ray";
   run(job: JobRunSpec, log: (line: string) => void): Promise<JobHandle>;
   /** Ends whatever a job started before launch-local stopped uncleanly, and removes its files. */
   reap(jobId: string, ref: string | null): Promise<void>;

@@ -4,3 +4,12 @@ export type SignedMethod = "PUT" | "GET";
 export const SIGNED_BLOBS_PATH = "/_launch_local/signed-blobs";
 
 export const INVALID_SIGNATURE = "Invalid or expired signature";
+
+/**
+ * Where workers that do not share launch-local's disk (Ray nodes) read and write blobs, with a
+ * bearer token (blobs/signed-url.ts workerBlobToken): GET any object, PUT only result pickles.
+ */
+export const WORKER_BLOBS_PATH = "/_launch_local/worker-blobs";
+
+/** model-engine's prefix for pickled results (`inference/common.py` _write_to_s3, §4.3). */
+export const RESULTS_PREFIX = "tmp/hosted-model-inference-outputs/";

@@ -1,5 +1,5 @@
 /**
- * `--runtime auto|docker|process` (DESIGN.md "Workers"): the worker runtime and the docker-image
+ * `--runtime auto|docker|process|ray` (DESIGN.md "Workers"): the worker runtime and the docker-image
  * batch job runner that goes with it. auto picks Docker when an engine answers (DOCKER_HOST
  * respected), else local processes. Jobs run as containers under the Docker runtime, as host
  * processes under the process runtime. Called once by the composition root (src/instance.ts).
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Clock } from "../domain/clock.js";
 import { ConfigError } from "../domain/errors.js";
 import type { Logger } from "../domain/logger.js";
-import type { JobRunner, WorkerLaunchSpec, WorkerRuntime } from "../domain/ports.js";
+import type { BlobStore, JobRunner, WorkerLaunchSpec, WorkerRuntime } from "../domain/ports.js";
 import { type RuntimePair, deferredDocker } from "./docker/deferred-runtime.js";
 import { httpEngine, pingDockerEngine, plainEngineTarget } from "./docker/engine-probe.js";
 import { sweepOrphanContainers } from "./docker/orphan-sweep.js";
@@ -20,9 +20,23 @@ import type { LlmEngineEnv } from "./process/llm-engine-env.js";
 
 export type { RuntimePair } from "./docker/deferred-runtime.js";
 
+/** What the Ray runtime needs beyond the rest (README "Ray runtime"). */
+export interface RayRuntimeOptions {
+  /** null unless `--runtime ray`. */
+  address: string | null;
+  python: string;
+  /** launch-local's listen address, and its URL once it listens. */
+  listenHost: string;
+  publicUrl: () => string;
+  blobs: BlobStore;
+  /** The worker blob routes' bearer token (blobs/signed-url.ts). */
+  blobToken: string;
+}
+
 /** What choosing and building a runtime needs (the resolved options that concern workers). */
 export interface RuntimeOptions {
-  runtime: "auto" | "docker" | "process";
+  runtime: "auto" | "docker" | "process" | "ray";
+  ray?: RayRuntimeOptions;
   dataDir: string;
   /** Host folder of the blob store, which workers read and write directly. */
   blobRoot: string;
@@ -50,6 +64,7 @@ export interface RuntimeOptions {
 export async function chooseRuntime(options: RuntimeOptions): Promise<RuntimePair> {
   const processes = (): RuntimePair => ({ runtime: processRuntime(options), jobRunner: processJobRunner(options) });
   if (options.runtime === "process") return processes();
+  if (options.runtime === "ray") return loadRay(options);
   const target = plainEngineTarget(options.env);
   if (target !== null && !(await pingDockerEngine(target))) {
     if (options.runtime === "docker") {
@@ -128,6 +143,33 @@ async function loadDocker(options: RuntimeOptions, instanceId: string, imageMap:
     gpuPolicy: options.gpuPolicy,
   });
   return { runtime, jobRunner };
+}
+
+/** The Ray runtime and job runner on one driver process (runtime/ray/); imported only when chosen. */
+async function loadRay(options: RuntimeOptions): Promise<RuntimePair> {
+  const ray = options.ray;
+  if (ray === undefined || ray.address === null) throw new ConfigError("--runtime ray needs --ray-address HOST:PORT (or LAUNCH_LOCAL_RAY_ADDRESS)");
+  const { createRaySet } = await import("./ray/index.js");
+  try {
+    return await createRaySet({
+      address: ray.address,
+      python: ray.python,
+      workerDir: options.workerDir,
+      dataDir: options.dataDir,
+      listenHost: ray.listenHost,
+      publicUrl: ray.publicUrl,
+      blobs: ray.blobs,
+      blobToken: ray.blobToken,
+      resultsBucket: options.resultsBucket,
+      startTimeoutMs: options.workerStartTimeoutMs,
+      gpuPolicy: options.gpuPolicy,
+      env: options.env,
+      logger: options.logger,
+      clock: options.clock,
+    });
+  } catch (error) {
+    throw new ConfigError(`--runtime ray: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function parseImageMapOrThrow(text: string): Promise<Record<string, string>> {

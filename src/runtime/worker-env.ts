@@ -1,7 +1,8 @@
 /**
  * The Python worker server's configuration, as environment variables: the one place that writes the
- * keys `src/worker/launch_worker/settings.py` reads (and `main.py`'s parent watch), for both runtimes
- * (process-runtime.ts: host paths; container-spec.ts: paths inside the container). A test holds the
+ * keys `src/worker/launch_worker/settings.py` reads (and `main.py`'s parent watch), for every runtime
+ * (process-runtime.ts: host paths; container-spec.ts: paths inside the container; ray/worker-plan.ts:
+ * paths on the node). A test holds the
  * key list against the Python side.
  */
 import type { ArtifactFlavor } from "../domain/bundle.js";
@@ -14,6 +15,8 @@ export const WORKER_ENV_KEYS = {
   appConfig: "LAUNCH_APP_CONFIG",
   workDir: "LAUNCH_WORK_DIR",
   blobRoot: "LAUNCH_BLOB_ROOT",
+  blobUrl: "LAUNCH_BLOB_URL",
+  blobToken: "LAUNCH_BLOB_TOKEN",
   resultsBucket: "LAUNCH_RESULTS_BUCKET",
   concurrency: "LAUNCH_WORKER_CONCURRENCY",
   loadPredictFnModulePath: "LAUNCH_LOAD_PREDICT_FN_MODULE_PATH",
@@ -29,8 +32,11 @@ export interface ArtifactWorkerSettings {
   /** The artifact (pickle or zip) as the worker sees it. */
   bundlePath: string;
   workDir: string;
-  /** The blob store's root as the worker sees it (return_pickled results, url inputs). */
-  blobRoot: string;
+  /**
+   * How the worker reaches the blob store (return_pickled results, url inputs): its root folder as
+   * the worker sees it, or, on another machine (Ray nodes), the worker blob routes and their token.
+   */
+  blobs: { root: string } | { url: string; token: string };
   resultsBucket: string;
   /** Requests served at once (concurrent_requests_per_worker). */
   concurrency: number;
@@ -47,10 +53,14 @@ export function artifactWorkerEnv(settings: ArtifactWorkerSettings): Record<stri
     [WORKER_ENV_KEYS.bundlePath]: settings.bundlePath,
     [WORKER_ENV_KEYS.appConfig]: JSON.stringify(flavor.app_config ?? null),
     [WORKER_ENV_KEYS.workDir]: settings.workDir,
-    [WORKER_ENV_KEYS.blobRoot]: settings.blobRoot,
     [WORKER_ENV_KEYS.resultsBucket]: settings.resultsBucket,
     [WORKER_ENV_KEYS.concurrency]: String(settings.concurrency),
   };
+  if ("root" in settings.blobs) env[WORKER_ENV_KEYS.blobRoot] = settings.blobs.root;
+  else {
+    env[WORKER_ENV_KEYS.blobUrl] = settings.blobs.url;
+    env[WORKER_ENV_KEYS.blobToken] = settings.blobs.token;
+  }
   if (flavor.flavor === "zip_artifact") {
     env[WORKER_ENV_KEYS.loadPredictFnModulePath] = flavor.load_predict_fn_module_path;
     env[WORKER_ENV_KEYS.loadModelFnModulePath] = flavor.load_model_fn_module_path;

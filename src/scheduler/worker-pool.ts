@@ -60,6 +60,7 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
       cpus: endpoint.resources.cpus,
       memory: endpoint.resources.memory,
       gpus: endpoint.resources.gpus,
+      gpuType: endpoint.resources.gpuType,
       endpointType: endpoint.endpointType,
     };
   }

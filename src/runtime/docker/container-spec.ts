@@ -52,7 +52,7 @@ export function artifactPlan(input: ArtifactPlanInput): ContainerPlan {
     port: CONTAINER_PORT,
     bundlePath,
     workDir: IMAGE_PATHS.workDir,
-    blobRoot: IMAGE_PATHS.blobRoot,
+    blobs: { root: IMAGE_PATHS.blobRoot },
     resultsBucket: input.resultsBucket,
     concurrency: spec.concurrency,
     parentPid: null,

@@ -86,7 +86,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
       host: WORKER_HOST,
       bundlePath: artifactPath,
       workDir,
-      blobRoot: options.blobRoot,
+      blobs: { root: options.blobRoot },
       resultsBucket: options.resultsBucket,
       concurrency: spec.concurrency,
       // The worker exits when this process dies, even by SIGKILL: no orphan keeps a port or a GPU.

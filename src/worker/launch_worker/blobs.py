@@ -1,6 +1,9 @@
-"""Reads request inputs by URL and writes pickled results into the local blob store.
+"""Reads request inputs by URL and writes pickled results into the emulator's blob store.
 
-The emulator's blob store keeps s3://bucket/key at <LAUNCH_BLOB_ROOT>/<bucket>/<key>.
+The blob store keeps s3://bucket/key at <LAUNCH_BLOB_ROOT>/<bucket>/<key>. A worker on another
+machine (a Ray node) has no such folder: it reaches the same objects over HTTP at
+<LAUNCH_BLOB_URL>/<bucket>/<key> with the bearer token it was given (GET any object of the bucket,
+PUT only under the results prefix).
 """
 from __future__ import annotations
 
@@ -18,13 +21,19 @@ HTTP_TIMEOUT_SECONDS = 60
 
 
 class BlobStore:
-    def __init__(self, root: Optional[str], results_bucket: str) -> None:
+    def __init__(
+        self, root: Optional[str], results_bucket: str, url: Optional[str] = None, token: Optional[str] = None
+    ) -> None:
         self._root = root
         self._results_bucket = results_bucket
         self._results_dir_ready = False
+        self._url = url.rstrip("/") if url else None
+        self._token = token
 
     def read_url(self, url: str) -> bytes:
         parsed = urllib.parse.urlparse(url)
+        if parsed.scheme == "s3" and self._url is not None:
+            return self._remote("GET", parsed.netloc, parsed.path.lstrip("/"), None)
         if parsed.scheme == "s3":
             with open(self._s3_path(parsed.netloc, parsed.path.lstrip("/")), "rb") as blob:
                 return blob.read()
@@ -43,6 +52,9 @@ class BlobStore:
     def write_result(self, output: Any) -> str:
         """Cloudpickles `output` and returns its s3:// url (model-engine's `_write_to_s3`)."""
         key = "%s/%s.pkl" % (RESULTS_PREFIX, uuid.uuid4())
+        if self._url is not None:
+            self._remote("PUT", self._results_bucket, key, cloudpickle.dumps(output))
+            return "s3://%s/%s" % (self._results_bucket, key)
         path = self._s3_path(self._results_bucket, key)
         if not self._results_dir_ready:
             os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -51,6 +63,17 @@ class BlobStore:
         with open(path, "wb") as result:
             result.write(payload)
         return "s3://%s/%s" % (self._results_bucket, key)
+
+    def _remote(self, method: str, bucket: str, key: str, data: Optional[bytes]) -> bytes:
+        if not bucket or not key:
+            raise ValueError("Malformed s3 url: bucket %r, key %r" % (bucket, key))
+        quoted = "/".join(urllib.parse.quote(part, safe="") for part in [bucket] + key.split("/"))
+        request = urllib.request.Request("%s/%s" % (self._url, quoted), data=data, method=method)
+        request.add_header("Authorization", "Bearer %s" % (self._token or ""))
+        if data is not None:
+            request.add_header("Content-Type", "application/octet-stream")
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
+            return response.read()
 
     def _s3_path(self, bucket: str, key: str) -> str:
         if self._root is None:

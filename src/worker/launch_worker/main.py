@@ -60,7 +60,7 @@ def main() -> int:
         traceback.print_exc()
         return EXIT_LOAD_FAILED
 
-    app = WorkerApp(predict_fn, BlobStore(settings.blob_root, settings.results_bucket), settings.concurrency)
+    app = WorkerApp(predict_fn, BlobStore(settings.blob_root, settings.results_bucket, settings.blob_url, settings.blob_token), settings.concurrency)
     try:
         server = WorkerHTTPServer((settings.host, settings.port), app, settings.is_debug)
     except OSError as error:

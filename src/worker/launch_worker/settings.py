@@ -31,6 +31,9 @@ class WorkerSettings:
     app_config: Any
     work_dir: Optional[str]
     blob_root: Optional[str]
+    # Set where the blob folder is not on this machine (Ray nodes): s3:// objects go over HTTP.
+    blob_url: Optional[str]
+    blob_token: Optional[str]
     results_bucket: str
     concurrency: int
     is_debug: bool
@@ -95,6 +98,8 @@ def read_settings(env: Mapping[str, str]) -> WorkerSettings:
         app_config=app_config,
         work_dir=work_dir,
         blob_root=_absolute(env.get("LAUNCH_BLOB_ROOT", "").strip()),
+        blob_url=env.get("LAUNCH_BLOB_URL", "").strip() or None,
+        blob_token=env.get("LAUNCH_BLOB_TOKEN", "").strip() or None,
         results_bucket=env.get("LAUNCH_RESULTS_BUCKET", "").strip() or DEFAULT_RESULTS_BUCKET,
         concurrency=_int(env, "LAUNCH_WORKER_CONCURRENCY", 1, 1),
         is_debug=env.get("LAUNCH_WORKER_DEBUG", "").strip().lower() in ("1", "true", "yes"),

@@ -33,7 +33,7 @@ describe("the worker environment (runtime/worker-env.ts)", () => {
   });
 
   it("writes every key for a zip bundle on the host, and all but the parent pid in a container", () => {
-    const settings = { flavor: zip, host: "127.0.0.1", port: 5005, bundlePath: "/b/model.zip", workDir: "/w", blobRoot: "/blobs", resultsBucket: "bucket", concurrency: 3 };
+    const settings = { flavor: zip, host: "127.0.0.1", port: 5005, bundlePath: "/b/model.zip", workDir: "/w", blobs: { root: "/blobs" }, resultsBucket: "bucket", concurrency: 3 };
     const host = artifactWorkerEnv({ ...settings, parentPid: 42 });
     expect(host).toEqual({
       LAUNCH_WORKER_HOST: "127.0.0.1",
@@ -49,8 +49,15 @@ describe("the worker environment (runtime/worker-env.ts)", () => {
       LAUNCH_LOAD_MODEL_FN_MODULE_PATH: "pkg.model:load",
       LAUNCH_WORKER_PARENT_PID: "42",
     });
-    const readByPython = [...keysReadByTheWorker()].filter((key) => key !== "LAUNCH_WORKER_PARENT_PID");
+    const remote = new Set(["LAUNCH_BLOB_URL", "LAUNCH_BLOB_TOKEN"]);
+    const readByPython = [...keysReadByTheWorker()].filter((key) => key !== "LAUNCH_WORKER_PARENT_PID" && !remote.has(key));
     expect(Object.keys(artifactWorkerEnv({ ...settings, parentPid: null })).sort()).toEqual(readByPython.sort());
+  });
+
+  it("points a worker on another machine (a Ray node) at the worker blob routes instead of a folder", () => {
+    const env = artifactWorkerEnv({ flavor: zip, host: "127.0.0.3", port: 1, bundlePath: "/b", workDir: "/w", blobs: { url: "http://gw/_launch_local/worker-blobs", token: "t" }, resultsBucket: "b", concurrency: 1, parentPid: 7 });
+    expect(env).toMatchObject({ LAUNCH_BLOB_URL: "http://gw/_launch_local/worker-blobs", LAUNCH_BLOB_TOKEN: "t", LAUNCH_WORKER_PARENT_PID: "7" });
+    expect(env).not.toHaveProperty("LAUNCH_BLOB_ROOT");
   });
 
   it("gives a runnable command its port under both names and the parent watch", () => {
