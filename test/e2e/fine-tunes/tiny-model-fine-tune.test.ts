@@ -1,18 +1,23 @@
 /**
- * End to end on the tiny model (README "Fine-tunes"): the built-in trainer, run as the docker-image
+ * End to end on the tiny model (README "Fine-tunes"): the llmengine client's flow, replayed, starts a
+ * fine-tune; the built-in trainer, run as the docker-image
  * batch job of a fine-tune, learns a memorisation set by LoRA, reports a falling loss in its events,
  * writes merged weights that the download route lists, and creates the fine-tuned model's endpoint,
  * whose greedy completion of a training prompt is that prompt's response: the weights changed and
  * are what the endpoint serves. A random-weight model never writes these responses by chance.
  */
-import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../helpers/cli-process.js";
+import { findPython } from "../../helpers/python.js";
 import { createTestApp, type TestApp } from "../../helpers/test-app.js";
 import { tinyModel } from "../../helpers/tiny-model.js";
-import { fineTuneEvents, uploadFile, waitForFineTune } from "../../integration/fine-tunes-app.js";
+import { fineTuneEvents } from "../../integration/fine-tunes-app.js";
 
 // Importing torch takes seconds on a quiet machine and minutes on a crowded one (twice: trainer, engine).
 const BUDGET_MS = 480_000;
@@ -51,23 +56,29 @@ afterAll(async () => {
   if (modelsDir !== "") await rm(modelsDir, { recursive: true, force: true });
 });
 
+/** The llmengine client's flow, replayed by test/e2e/python/fine_tune_client_flow.py; resolves the fine-tune it made. */
+async function replayClientFlow(csvPath: string): Promise<{ id: string; model: string; output: string }> {
+  const script = join(REPO_ROOT, "test", "e2e", "python", "fine_tune_client_flow.py");
+  const child = spawn(findPython(), [script, app.url, csvPath, JSON.stringify(MEMORISE_HPARAMS)], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number | null];
+  const made = /^fine-tune: (\S+) (\S+)$/m.exec(output);
+  if (code !== 0 || made?.[1] === undefined || made[2] === undefined || !output.includes("fine-tune client flow: OK")) {
+    const logs = made?.[1] === undefined ? "" : JSON.stringify((await request(app.url).get(`/_launch_local/docker-image-batch-jobs/${made[1]}/logs`).set("authorization", app.auth())).body);
+    throw new Error(`the client flow failed (exit ${String(code)}): ${output.slice(-3000)} ${logs.slice(-3000)}`);
+  }
+  return { id: made[1], model: made[2], output };
+}
+
 describe("a LoRA fine-tune of the tiny model with the built-in trainer", () => {
   it(
-    "lowers the loss, writes weights, creates the endpoint, and the endpoint answers the training responses",
+    "runs the llmengine client's flow, lowers the loss, writes weights, and the new endpoint answers the training responses",
     async () => {
-      const trainingFile = await uploadFile(app, "memorise.csv", memorisationCsv());
-      const created = await request(app.url)
-        .post("/v1/llm/fine-tunes")
-        .set("authorization", app.auth())
-        .send({ model: "tiny", training_file: trainingFile, suffix: "memorise", hyperparameters: MEMORISE_HPARAMS })
-        .expect(200);
-      const id = (created.body as { id: string }).id;
-      const done = await waitForFineTune(app, id, ["SUCCESS", "FAILURE"], BUDGET_MS);
-      if (done.status !== "SUCCESS") {
-        const logs = await request(app.url).get(`/_launch_local/docker-image-batch-jobs/${id}/logs`).set("authorization", app.auth());
-        throw new Error(`the fine-tune failed: ${JSON.stringify(logs.body).slice(-3000)}`);
-      }
-      const model = done.fine_tuned_model ?? "";
+      const csvPath = join(modelsDir, "memorise.csv");
+      await writeFile(csvPath, memorisationCsv());
+      const { id, model } = await replayClientFlow(csvPath);
       expect(model).toMatch(/^tiny\.memorise\.\d{6}-\d{6}$/);
 
       const events = await fineTuneEvents(app, id);
