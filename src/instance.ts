@@ -45,7 +45,7 @@ import { createAsyncRunner, createGateway } from "./gateway/gateway.js";
 import { startHttpServer } from "./http/server.js";
 import type { Services } from "./http/services.js";
 import { chooseRuntime, processJobRunner } from "./runtime/choose-runtime.js";
-import { createFineTuneService, engineAwareJobRunner, sharedEngineEnv } from "./instance-fine-tunes.js";
+import { createBatchCompletionService, createFineTuneService, engineAwareJobRunner, sharedEngineEnv } from "./instance-llm-jobs.js";
 import { createJobCredentials } from "./domain/docker-batch/job-credentials.js";
 import { detectGpus } from "./runtime/gpu-inventory.js";
 import { createJobExecutor } from "./scheduler/jobs/job-executor.js";
@@ -257,7 +257,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     // LLM requests take the same trip to a worker as sync and streaming tasks (domain/llm/llm-trip.ts).
     const llmTrip = new LlmTrip({ endpoints, bundles, gateway });
     const fileRows = createFileRepository(db);
-    const fineTunes = createFineTuneService({
+    const llmJobWiring = {
       config,
       jobs: dockerBatchJobs,
       jobRows: dockerBatchJobRows,
@@ -268,8 +268,10 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       endpoints,
       weights: weightsLocator,
       publicUrl: () => publicUrl,
+      ids,
       clock,
-    });
+    };
+    const fineTunes = createFineTuneService(llmJobWiring);
     let hostGpuCount: Promise<number> | null = null;
     const instanceInfo = () => ({ version: VERSION, runtime: runtime.name, data_dir: config.dataDir, url: publicUrl });
     const services: Services = {
@@ -316,6 +318,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       llmCompletionsV1: new LlmCompletionsV1({ trip: llmTrip, ids, timestamp: () => pacificTimestamp(clock.now()) }),
       llmCompletionsV2: new LlmCompletionsV2({ trip: llmTrip, ids, timestamp: () => pacificTimestamp(clock.now()) }),
       fineTunes,
+      batchCompletions: createBatchCompletionService(llmJobWiring),
       jobCredentials,
       control: new ControlService({
         endpoints,

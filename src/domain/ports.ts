@@ -238,6 +238,8 @@ export interface DockerBatchJobRepository {
   listByTrigger(triggerId: string): DockerBatchJobRecord[];
   /** PENDING → RUNNING; false when the job is gone (cancelled) or no longer PENDING. */
   markRunning(id: string, at: number, runnerRef: string | null): boolean;
+  /** Replaces the job's annotations (v2 batch completions' priority). */
+  setAnnotations(id: string, annotations: Record<string, string>): void;
   /** PENDING/RUNNING → SUCCESS/FAILURE; a finished or deleted job is left alone. */
   finish(id: string, status: "SUCCESS" | "FAILURE", at: number, reason: string | null): void;
   delete(id: string): void;

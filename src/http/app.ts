@@ -11,6 +11,7 @@ import { dockerImageBatchJobBundleRoutes } from "./routes/docker-image-batch-job
 import { dockerImageBatchJobRoutes } from "./routes/docker-image-batch-jobs.js";
 import { fileRoutes } from "./routes/files.js";
 import { fineTuneRoutes } from "./routes/fine-tunes.js";
+import { batchCompletionRoutes } from "./routes/batch-completions.js";
 import { jobCallerMiddleware } from "./job-caller.js";
 import { controlBlobRoutes } from "./routes/control-blobs.js";
 import { healthRoutes } from "./routes/health.js";
@@ -87,6 +88,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
   if (services.llmEndpoints && services.llmReads) app.route("/", llmEndpointRoutes(services.llmEndpoints, services.llmReads));
   if (services.llmCompletionsV1 && services.llmCompletionsV2) app.route("/", llmCompletionRoutes(services.llmCompletionsV1, services.llmCompletionsV2, services));
   if (services.fineTunes) app.route("/", fineTuneRoutes(services.fineTunes));
+  if (services.batchCompletions) app.route("/", batchCompletionRoutes(services.batchCompletions));
   app.route("/", hostedInferenceRoutes(services));
   app.route("/", controlRoutes(services));
   app.route("/", notImplementedRoutes());

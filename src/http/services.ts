@@ -16,6 +16,7 @@ import type { LlmCompletionsV1 } from "../domain/llm/llm-completions-v1.js";
 import type { LlmCompletionsV2 } from "../domain/llm/llm-completions-v2.js";
 import type { JobCredentials } from "../domain/docker-batch/job-credentials.js";
 import type { FineTuneService } from "../domain/fine-tunes/fine-tune-service.js";
+import type { BatchCompletionService } from "../domain/batch-completions/batch-completion-service.js";
 
 /** What the route modules may call. Built in instance.ts. */
 export interface Services {
@@ -56,6 +57,8 @@ export interface Services {
   llmReads?: LlmEndpointReads;
   llmCompletionsV1?: LlmCompletionsV1;
   llmCompletionsV2?: LlmCompletionsV2;
+  /** Batch completions v1 and v2 (llm-contract.md §1.6); absent in test apps built for other resources. */
+  batchCompletions?: BatchCompletionService;
   /** Fine-tunes (llm-contract.md §1.5); absent in test apps built for other resources. */
   fineTunes?: FineTuneService;
   /** The credentials of jobs launch-local starts on a user's behalf (job-caller.ts); absent: none are accepted. */

@@ -60,6 +60,7 @@ export function createDockerBatchJobRepository(db: Db): DockerBatchJobRepository
     `UPDATE docker_batch_jobs SET status = ?, finished_at = ?, status_reason = ? WHERE id = ? AND ${UNFINISHED}`,
   );
   const remove = db.prepare<[string]>("DELETE FROM docker_batch_jobs WHERE id = ?");
+  const setAnnotations = db.prepare<[string, string]>("UPDATE docker_batch_jobs SET data = json_set(data, '$.annotations', json(?)) WHERE id = ?");
   const unfinished = db.prepare<[], JobRow>(`SELECT ${COLUMNS} FROM docker_batch_jobs WHERE ${UNFINISHED} ORDER BY seq`);
   const finishedBefore = db.prepare<[number], { id: string }>("SELECT id FROM docker_batch_jobs WHERE finished_at < ?");
   const deleteFinishedBefore = db.transaction((at: number) => {
@@ -105,6 +106,9 @@ export function createDockerBatchJobRepository(db: Db): DockerBatchJobRepository
     },
     markRunning(id, at, runnerRef) {
       return markRunning.run(at, runnerRef, id).changes === 1;
+    },
+    setAnnotations(id, annotations) {
+      setAnnotations.run(JSON.stringify(annotations), id);
     },
     finish(id, status, at, reason) {
       finish.run(status, at, reason, id);

@@ -44,7 +44,7 @@ export interface ServiceJobInput {
   bundle: DockerBatchBundleRecord;
   jobConfig: Record<string, unknown>;
   labels: Record<string, string>;
-  annotations: Record<string, string>;
+  annotations: Record<string, string> | null;
   grant: JobGrant | null;
   resourceRequests: DockerBatchResourceRequests;
   overrideJobMaxRuntimeS: number | null;

@@ -14,6 +14,7 @@ import { controlModels } from "./models/control.js";
 import { endpointModels } from "./models/endpoints.js";
 import { fileAndTriggerModels } from "./models/files-triggers.js";
 import { fineTuneModels } from "./models/fine-tunes.js";
+import { batchCompletionModels } from "./models/batch-completions.js";
 import { llmCompletionModels } from "./models/llm-completions.js";
 import { llmEndpointModels } from "./models/llm-endpoints.js";
 import { taskModels } from "./models/tasks.js";
@@ -34,7 +35,7 @@ export function buildOpenApiDocument(): JsonSchema {
     const item = (paths[spec.path] ??= {});
     item[spec.method] = renderOperation(spec);
   }
-  const models = { ...commonModels, ...bundleModels, ...endpointModels, ...taskModels, ...batchModels, ...fileAndTriggerModels, ...llmEndpointModels, ...llmCompletionModels, ...fineTuneModels, ...controlModels };
+  const models = { ...commonModels, ...bundleModels, ...endpointModels, ...taskModels, ...batchModels, ...fileAndTriggerModels, ...llmEndpointModels, ...llmCompletionModels, ...fineTuneModels, ...batchCompletionModels, ...controlModels };
   const schemas = Object.fromEntries(Object.entries(models).sort(([a], [b]) => a.localeCompare(b)));
   return {
     openapi: "3.0.3",

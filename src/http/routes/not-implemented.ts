@@ -7,11 +7,6 @@ import type { HttpEnv } from "../context.js";
  * than pretending (README "Parity"). Each entry: method, path, what it is.
  */
 export const PENDING_OPERATIONS: readonly (readonly [string, string, string])[] = [
-  ["POST", "/v1/llm/batch-completions", "LLM batch completions"],
-  ["POST", "/v2/batch-completions", "Batch completions v2"],
-  ["GET", "/v2/batch-completions/:id", "Batch completions v2"],
-  ["POST", "/v2/batch-completions/:id", "Batch completions v2"],
-  ["POST", "/v2/batch-completions/:id/actions/cancel", "Batch completions v2"],
 ];
 
 export function notImplementedRoutes(): Hono<HttpEnv> {

@@ -7,8 +7,8 @@ import type { CompletionV1Request } from "../../domain/llm/completion-v1.js";
 import { type Issue, issue } from "../validation/issues.js";
 import { INVALID, type Schema, any, bool, dict, int, list, num, object, optional, str, union } from "../validation/schema.js";
 
-export const completionV1Schema: Schema<CompletionV1Request> = object({
-  prompt: str(),
+/** The sampling fields CompletionSyncV1Request shares with CreateBatchCompletionsV1RequestContent. */
+export const completionSamplingFields = {
   max_new_tokens: int(),
   temperature: num({ ge: 0, le: 1 }),
   stop_sequences: optional(list(str())),
@@ -17,6 +17,11 @@ export const completionV1Schema: Schema<CompletionV1Request> = object({
   frequency_penalty: optional(num({ ge: 0, le: 2 })),
   top_k: optional(int({ ge: -1 })),
   top_p: optional(num({ gt: 0, le: 1 })),
+};
+
+export const completionV1Schema: Schema<CompletionV1Request> = object({
+  prompt: str(),
+  ...completionSamplingFields,
   include_stop_str_in_output: optional(bool()),
   guided_json: optional(dict(any())),
   guided_regex: optional(str()),

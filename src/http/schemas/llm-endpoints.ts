@@ -37,21 +37,27 @@ const KIND_SCHEMA: Record<EngineArgKind, () => Schema<unknown>> = {
   dict: () => dict(any()),
 };
 
-const engineArgFields: Record<string, OptionalField<unknown, null>> = Object.fromEntries(
+/** Every VLLMEndpointAdditionalArgs field as an optional field (the batch-completion model config takes most). */
+export const engineArgFields: Record<string, OptionalField<unknown, null>> = Object.fromEntries(
   VLLM_ARG_FIELDS.map(([name, kind]) => [name, optional(KIND_SCHEMA[kind]())]),
 );
 
-/** `LLMModelEndpointCommonArgs`. */
-const commonFields = {
-  quantize: optional(enumOf(QUANTIZATIONS)),
-  checkpoint_path: optional(str()),
-  post_inference_hooks: optional(list(str())),
+/** The hardware fields, all optional (also the batch-completion requests'). */
+export const hardwareFields = {
   cpus: optional(strOrNumber()),
   gpus: optional(int()),
   memory: optional(strOrNumber()),
   gpu_type: optional(enumOf(GPU_TYPES)),
   storage: optional(strOrNumber()),
   nodes_per_worker: optional(int()),
+};
+
+/** `LLMModelEndpointCommonArgs`. */
+const commonFields = {
+  quantize: optional(enumOf(QUANTIZATIONS)),
+  checkpoint_path: optional(str()),
+  post_inference_hooks: optional(list(str())),
+  ...hardwareFields,
   optimize_costs: optional(bool()),
   prewarm: optional(bool()),
   high_priority: optional(bool()),
@@ -100,7 +106,7 @@ const updateVariant = object(updateFields);
 const updateVllmVariant = object({ ...updateFields, ...engineArgFields });
 
 /** The engine arguments that were given, in field order (`get_explicit_vllm_additional_args`). */
-function engineArgsOf(body: Record<string, unknown>): Record<string, unknown> {
+export function engineArgsOf(body: Record<string, unknown>): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const [name] of VLLM_ARG_FIELDS) {
     if (body[name] !== undefined && body[name] !== null) args[name] = body[name];

@@ -1,8 +1,8 @@
 /** LLM completions v1 (llm-contract.md §1.2, §1.3; model-engine `common/dtos/llms/completion.py`). */
 import { type Fields, type JsonSchema, bool, dict, int, list, model, num, opt, optDefault, ref, req, str } from "../dsl.js";
 
-const completionRequest: Fields = {
-  prompt: req(str()),
+/** The sampling fields CompletionSyncV1Request shares with CreateBatchCompletionsV1RequestContent. */
+export const completionSamplingFields: Fields = {
   max_new_tokens: req(int()),
   temperature: req(num({ maximum: 1.0, minimum: 0.0 })),
   stop_sequences: opt(list(str())),
@@ -11,6 +11,11 @@ const completionRequest: Fields = {
   frequency_penalty: opt(num({ maximum: 2.0, minimum: 0.0 })),
   top_k: opt(int({ minimum: -1.0 })),
   top_p: opt(num({ maximum: 1.0, exclusiveMinimum: 0.0 })),
+};
+
+const completionRequest: Fields = {
+  prompt: req(str()),
+  ...completionSamplingFields,
   include_stop_str_in_output: opt(bool()),
   guided_json: opt(dict()),
   guided_regex: opt(str()),

@@ -39,7 +39,7 @@ const KIND: Record<ArgKind, () => JsonSchema> = {
 };
 
 /** Engine arguments are all `Optional[X] = None`, except `trust_remote_code: Optional[bool] = False`. */
-const engineArgs = (table: readonly (readonly [string, ArgKind])[]): Fields =>
+export const engineArgs = (table: readonly (readonly [string, ArgKind])[]): Fields =>
   Object.fromEntries(table.map(([name, kind]): [string, Field] => [name, name === "trust_remote_code" ? optDefault(KIND[kind](), false) : opt(KIND[kind]())]));
 
 const ENGINE_ARGS: Partial<Record<LlmFramework, Fields>> = { vllm: engineArgs(VLLM_ARG_FIELDS), sglang: engineArgs(SGLANG_ARG_FIELDS) };
@@ -56,17 +56,22 @@ const FRAMEWORK_NAME: Record<LlmFramework, string> = {
 /** The union's member order (the `Union[...]` of `CreateLLMModelEndpointV1Request`). */
 const UNION_ORDER: readonly LlmFramework[] = ["vllm", "sglang", "deepspeed", "text_generation_inference", "lightllm", "tensorrt_llm"];
 
-/** `LLMModelEndpointCommonArgs`. */
-const common: Fields = {
-  quantize: opt(ref("Quantization")),
-  checkpoint_path: opt(str()),
-  post_inference_hooks: opt(list(str())),
+/** The hardware fields, all optional (also the batch-completion requests'). */
+export const hardwareFields: Fields = {
   cpus: opt(strIntFloat()),
   gpus: opt(int()),
   memory: opt(strIntFloat()),
   gpu_type: opt(ref("GpuType")),
   storage: opt(strIntFloat()),
   nodes_per_worker: opt(int()),
+};
+
+/** `LLMModelEndpointCommonArgs`. */
+const common: Fields = {
+  quantize: opt(ref("Quantization")),
+  checkpoint_path: opt(str()),
+  post_inference_hooks: opt(list(str())),
+  ...hardwareFields,
   optimize_costs: opt(bool()),
   prewarm: opt(bool()),
   high_priority: opt(bool()),

@@ -1,13 +1,16 @@
 /**
- * The fine-tune half of the composition root (README "Fine-tunes"): the service over the
- * docker-image batch jobs, the template document and events in the blob store, the Files API and
- * the weights locator; and the job runner that runs engine-image jobs in the engine's environment.
+ * The LLM jobs of the composition root (README "Fine-tunes", "Batch completions"): the fine-tune
+ * service over the docker-image batch jobs, the template document and events in the blob store, the
+ * Files API and the weights locator; the batch-completion service; and the job runner that runs
+ * engine-image jobs in the engine's environment.
  */
 import type { ResolvedConfig } from "./config/options.js";
 import type { DockerBatchJobService } from "./domain/docker-batch/docker-batch-job-service.js";
 import { builtinTrainerBundle, ENGINE_IMAGE_REPOSITORY } from "./domain/fine-tunes/builtin-trainer.js";
 import { blobEventsStore, blobRepositoryDocument, datasetReader, localBaseModels } from "./domain/fine-tunes/fine-tune-adapters.js";
 import { FineTuneService } from "./domain/fine-tunes/fine-tune-service.js";
+import { BatchCompletionService } from "./domain/batch-completions/batch-completion-service.js";
+import type { IdGenerator } from "./domain/ids.js";
 import type { Clock } from "./domain/clock.js";
 import type { ModelWeightsLocator } from "./domain/llm/llm-ports.js";
 import type { BlobAccess } from "./domain/blobs/blob-access.js";
@@ -31,7 +34,21 @@ export interface FineTuneWiring {
   endpoints: EndpointRepository;
   weights: ModelWeightsLocator;
   publicUrl(): string;
+  ids: IdGenerator;
   clock: Clock;
+}
+
+export function createBatchCompletionService(wiring: FineTuneWiring): BatchCompletionService {
+  return new BatchCompletionService({
+    jobs: wiring.jobs,
+    jobRows: wiring.jobRows,
+    bundles: wiring.bundles,
+    weights: wiring.weights,
+    assertBlobLocation: (location) => wiring.blobs.store.assertValidLocation(location),
+    ids: wiring.ids,
+    clock: wiring.clock,
+    version: VERSION,
+  });
 }
 
 export function createFineTuneService(wiring: FineTuneWiring): FineTuneService {
