@@ -36,6 +36,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--signed-url-ttl-seconds": { key: "signedUrlTtlSeconds", kind: "number", help: "Lifetime of signed upload URLs. Default 3600." },
   "--bucket": { key: "bucket", kind: "string", help: "Bucket name used in s3:// locations. Default launch-local." },
   "--log-level": { key: "logLevel", kind: "string", help: "debug | info | warn | error | silent. Default info." },
+  "--log-format": { key: "logFormat", kind: "string", help: "text | json (one JSON object per line). Default text." },
   "--api-keys": { key: "apiKeys", kind: "list", help: "Only accept these API keys (comma-separated); others get 401. Default: any." },
   "--admin-keys": { key: "adminKeys", kind: "list", help: "Keys allowed to reset, read info and blobs across owners (comma-separated). Default: none." },
   "--image-map": { key: "imageMap", kind: "string", help: "Docker: local images for base/runnable images, e.g. pytorch=my/python:3.11" },
@@ -106,18 +107,4 @@ function convert(name: string, kind: FlagSpec["kind"], raw: string): string | nu
     throw new ConfigError(`Option ${name} is true or false, got "${raw}".`);
   }
   return raw;
-}
-
-export function helpText(): string {
-  const rows = Object.entries(FLAGS).map(([flag, spec]) => `  ${flag.padEnd(28)} ${spec.help}`);
-  return [
-    "launch-local: the Scale Launch API on your machine, with real Python workers.",
-    "",
-    "Usage: launch-local [options]",
-    "",
-    ...rows,
-    "  --help, --version",
-    "",
-    "Every option can also come from the environment as LAUNCH_LOCAL_<NAME> (e.g. LAUNCH_LOCAL_PORT).",
-  ].join("\n");
 }

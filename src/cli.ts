@@ -1,6 +1,7 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { ConfigError, envBool } from "./config/options.js";
-import { helpText, parseArgs } from "./cli-args.js";
+import { parseArgs } from "./cli-args.js";
+import { helpText } from "./cli-help.js";
 import { watchParent } from "./cli-parent.js";
 import { createInstance, type Instance } from "./instance.js";
 import { VERSION } from "./version.js";

@@ -28,6 +28,7 @@ import { FileService } from "./domain/files/file-service.js";
 import { userFromName } from "./domain/identity.js";
 import { createIdGenerator } from "./domain/ids.js";
 import { createLogger, type Logger } from "./domain/logger.js";
+import { createAccessLog } from "./http/access-log.js";
 import type { WorkerLaunchSpec, WorkerRuntime } from "./domain/ports.js";
 import { TaskService } from "./domain/tasks/task-service.js";
 import { LlmEndpointReads } from "./domain/llm/llm-endpoint-reads.js";
@@ -99,7 +100,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
   const env = overrides.env ?? process.env;
   const config = resolveConfig(options, env, overrides.cwd ?? process.cwd());
   const clock = overrides.clock ?? systemClock;
-  const logger = createLogger(config.logLevel, overrides.logWriter ?? ((line) => process.stderr.write(`${line}\n`)));
+  const logger = createLogger(config.logLevel, overrides.logWriter ?? ((line) => process.stderr.write(`${line}\n`)), config.logFormat);
   const ids = createIdGenerator(() => clock.now());
   /** This server's URL, known once it listens (jobs and signed URLs name it). */
   let publicUrl = "";
@@ -295,6 +296,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       blobAccess,
       logs,
       logger,
+      accessLog: createAccessLog(logger.child("http"), () => clock.now()),
       now: () => clock.now(),
       uuid: () => ids.uuid(),
       publicUrl: () => publicUrl,

@@ -39,6 +39,8 @@ export interface LaunchLocalOptions {
   bucket?: string;
   /** Log level. */
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
+  /** `text` (readable lines) or `json` (one JSON object per line). */
+  logFormat?: "text" | "json";
   /**
    * Allow-list of API keys (the Basic user name or Bearer token); any other caller gets the contract's
    * 401. Default: any key is accepted, as on the open-source server (§0.3).
@@ -93,6 +95,7 @@ export interface ResolvedConfig {
   signedUrlTtlSeconds: number;
   bucket: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  logFormat: "text" | "json";
   /** null: any key is accepted. */
   apiKeys: string[] | null;
   /** null: no admin keys; the instance-wide control routes take any accepted key. */
@@ -182,6 +185,7 @@ export function parseGpuList(text: string): string[] {
   return ids;
 }
 const LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+const LOG_FORMATS = ["text", "json"] as const;
 
 /** huggingface_hub's own precedence for the hub cache folder. */
 function hfHubCacheOf(env: Env): string {
@@ -250,6 +254,7 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     ),
     bucket,
     logLevel: oneOf("logLevel", options.logLevel ?? env.LAUNCH_LOCAL_LOG_LEVEL, LEVELS) ?? "info",
+    logFormat: oneOf("logFormat", options.logFormat ?? env.LAUNCH_LOCAL_LOG_FORMAT, LOG_FORMATS) ?? "text",
     apiKeys: keysOf(options.apiKeys ?? envList(env, "LAUNCH_LOCAL_API_KEYS"), "apiKeys"),
     adminKeys: keysOf(options.adminKeys ?? envList(env, "LAUNCH_LOCAL_ADMIN_KEYS"), "adminKeys"),
     imageMap: options.imageMap ?? env.LAUNCH_LOCAL_IMAGE_MAP ?? "",

@@ -33,7 +33,8 @@ const hasRoute = (c: Context<HttpEnv>): boolean => c.req.matchedRoutes.some((rou
 
 /**
  * The HTTP pipeline, in order:
- *   0. around everything: an answer leaves only once the store has committed what it wrote
+ *   0. around everything: the access log (debug level), then: an answer leaves only once the store
+ *      has committed what it wrote
  *      (DESIGN.md principle 4; the store commits in groups, store/group-commit.ts)
  *   1. path normalisation (routedPath)
  *   2. health routes, /openapi.json and /docs, and signed-URL blob routes (no credentials: the URL's
@@ -57,6 +58,15 @@ export function createApp(services: Services): Hono<HttpEnv> {
     const otherMethod = app.routes.some((route) => route.method !== "ALL" && route.method !== c.req.method && pathMatches(route.path, path));
     return otherMethod ? c.json({ detail: "Method Not Allowed" }, 405) : c.json({ detail: "Not Found" }, 404);
   });
+
+  const accessLog = services.accessLog;
+  if (accessLog) {
+    app.use("*", async (c, next) => {
+      const startedAt = services.now();
+      await next();
+      accessLog(c.req.method, c.req.path, c.res.status, startedAt);
+    });
+  }
 
   app.use("*", async (c, next) => {
     await next();

@@ -1,5 +1,6 @@
 import type { BlobAccess } from "../domain/blobs/blob-access.js";
 import type { Logger } from "../domain/logger.js";
+import type { AccessLog } from "./access-log.js";
 import type { BlobStore, EndpointLogRepository } from "../domain/ports.js";
 import type { BatchJobService } from "../domain/batch/batch-job-service.js";
 import type { BundleService } from "../domain/bundles/bundle-service.js";
@@ -30,6 +31,8 @@ export interface Services {
   blobAccess: BlobAccess;
   logs: EndpointLogRepository;
   logger: Logger;
+  /** Debug-level access log, or absent when debug entries are not written. */
+  accessLog?: AccessLog | null;
   now(): number;
   uuid(): string;
   /** This server's own base URL (known once listening), for signed URLs. */

@@ -28,7 +28,7 @@ export interface Lane {
   serve(head: RequestHead, body: Buffer): Promise<LaneAnswer> | null;
 }
 
-export type SyncTaskLaneServices = Pick<Services, "tasks" | "allowedKeys" | "maxBodyBytes" | "pendingCommit" | "logger" | "uuid" | "now">;
+export type SyncTaskLaneServices = Pick<Services, "tasks" | "allowedKeys" | "maxBodyBytes" | "pendingCommit" | "logger" | "uuid" | "now" | "accessLog">;
 
 const PATH = "/v1/sync-tasks";
 // Only an id that needs no decoding: hono's query() would give the same string (it decodes on % or +).
@@ -80,6 +80,7 @@ async function predict(
   input: ReturnType<typeof parsePredictInput>,
   body: Buffer,
 ): Promise<LaneAnswer> {
+  const startedAt = services.accessLog ? services.now() : 0;
   let answer: LaneAnswer;
   try {
     const response = await services.tasks.predictSync(user, input.endpointId, input.request, input.raw, body);
@@ -90,5 +91,7 @@ async function predict(
   }
   const commit = services.pendingCommit?.();
   if (commit) await commit;
+  // The same access-log line as app.ts writes for the requests hono answers.
+  services.accessLog?.("POST", PATH, answer.status, startedAt);
   return answer;
 }
