@@ -36,6 +36,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--signed-url-ttl-seconds": { key: "signedUrlTtlSeconds", kind: "number", help: "Lifetime of signed upload URLs. Default 3600." },
   "--bucket": { key: "bucket", kind: "string", help: "Bucket name used in s3:// locations. Default launch-local." },
   "--log-level": { key: "logLevel", kind: "string", help: "debug | info | warn | error | silent. Default info." },
+  "--pip-fallback": { key: "pipFallback", kind: "boolean", help: "Install the nearest available version of a pinned requirement the index lacks (logged). Default off." },
   "--log-format": { key: "logFormat", kind: "string", help: "text | json (one JSON object per line). Default text." },
   "--api-keys": { key: "apiKeys", kind: "list", help: "Only accept these API keys (comma-separated); others get 401. Default: any." },
   "--admin-keys": { key: "adminKeys", kind: "list", help: "Keys allowed to reset, read info and blobs across owners (comma-separated). Default: none." },

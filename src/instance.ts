@@ -151,6 +151,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       workerStartTimeoutMs: config.workerStartTimeoutMs,
       gpus: config.gpus,
       gpuPolicy: config.gpuPolicy,
+      pipFallback: config.pipFallback,
       imageMap: config.imageMap,
       workerDir: WORKER_DIR,
       llmPython: config.llmPython,

@@ -46,6 +46,8 @@ export interface RuntimeOptions {
   /** Declared GPU ids; null: detect them. */
   gpus: string[] | null;
   gpuPolicy: GpuPolicy;
+  /** `--pip-fallback`: a pinned version the index lacks is replaced by the nearest one (pip-fallback.ts). */
+  pipFallback?: boolean;
   /** `--image-map` text, parsed (and checked) here. */
   imageMap: string;
   /** The Python worker server's folder (src/worker), run by path or copied into images. */
@@ -126,6 +128,7 @@ async function loadDocker(options: RuntimeOptions, instanceId: string, imageMap:
     gpuAllocator,
     gpuPolicy: options.gpuPolicy,
     python: options.python,
+    pipFallback: options.pipFallback ?? false,
     env: options.env,
     clock: options.clock,
     ...(options.modelFilesFor ? { modelFilesFor: options.modelFilesFor } : {}),
@@ -197,6 +200,7 @@ function processRuntime(options: RuntimeOptions): WorkerRuntime {
     startTimeoutMs: options.workerStartTimeoutMs,
     gpus: options.gpus ?? undefined,
     gpuPolicy: options.gpuPolicy,
+    pipFallback: options.pipFallback ?? false,
     env: options.env,
     clock: options.clock,
     llmPython: options.llmPython,

@@ -9,6 +9,7 @@ import { readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { Env } from "../process/run-command.js";
 import { runCommand } from "../process/run-command.js";
+import { runPipWithFallback } from "../pip-fallback.js";
 import type { TarEntry } from "./tar-writer.js";
 
 /** A file of the context with its bytes (small files: worker source, cloudpickle). */
@@ -58,8 +59,9 @@ export const requirementsText = (requirements: readonly string[]): string =>
   requirements.length === 0 ? "" : `${requirements.join("\n")}\n`;
 
 /**
- * Downloads the wheels (or sdists) of `requirements` into `destDir` with the host's pip.
- * Returns the output tail on failure, null on success.
+ * Downloads the wheels (or sdists) of `requirements` into `destDir` with the host's pip. Returns
+ * the output tail on failure (null on success) and the requirements downloaded: with `pipFallback`,
+ * a missing pin may have been replaced by the nearest version (pip-fallback.ts).
  */
 export async function downloadRequirements(
   python: string,
@@ -67,16 +69,17 @@ export async function downloadRequirements(
   destDir: string,
   env: Env,
   log: (line: string) => void,
-): Promise<string | null> {
+  pipFallback = false,
+): Promise<{ failure: string | null; requirements: readonly string[] }> {
   const listFile = join(destDir, "..", "requirements.txt");
-  await writeFile(listFile, requirementsText(requirements));
   log(`Downloading requirements on the host: ${requirements.join(" ")}`);
-  const result = await runCommand([python, "-m", "pip", "download", "--disable-pip-version-check", "--dest", destDir, "-r", listFile], {
-    env,
-    onLine: log,
-  });
-  if (result.code === 0) return null;
-  return result.tail.slice(-5).join(" | ");
+  let used: readonly string[] = requirements;
+  const result = await runPipWithFallback(requirements, pipFallback, async (lines) => {
+    used = lines;
+    await writeFile(listFile, requirementsText(lines));
+    return runCommand([python, "-m", "pip", "download", "--disable-pip-version-check", "--dest", destDir, "-r", listFile], { env, onLine: log });
+  }, log);
+  return { failure: result.code === 0 ? null : result.tail.slice(-5).join(" | "), requirements: used };
 }
 
 /** Tar entries for the files in `dir` (flat, as pip download leaves them), streamed from disk. */

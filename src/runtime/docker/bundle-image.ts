@@ -11,6 +11,7 @@ import type { ArtifactFlavor } from "../../domain/bundle.js";
 import type { Clock } from "../../domain/clock.js";
 import { LaunchError, badRequest } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
+import { withTerminalProgress } from "../build-progress.js";
 import { type Env, LineTail } from "../process/run-command.js";
 import {
   type ContextFile,
@@ -41,6 +42,8 @@ export interface BundleImageOptions {
   env: Env;
   logger: Logger;
   clock: Clock;
+  /** `--pip-fallback` (pip-fallback.ts). */
+  pipFallback?: boolean;
 }
 
 export interface BundleImages {
@@ -82,16 +85,20 @@ export function createBundleImages(options: BundleImageOptions): BundleImages {
     return cloudpickle;
   };
 
-  const build = async (tag: string, dockerfile: string, requirements: readonly string[], files: ContextFile[], log: (line: string) => void) => {
+  const build = async (tag: string, dockerfile: string, requirements: readonly string[], files: ContextFile[], logToEndpoint: (line: string) => void) => {
+    const log = withTerminalProgress(logToEndpoint, options.logger.child("build"), `image ${tag}`, options.clock);
     const scratch = await mkdtemp(join(tmpdir(), "launch-local-image-"));
     try {
       const entries: TarEntry[] = [{ name: "Dockerfile", mode: 0o644, source: { data: Buffer.from(dockerfile) } }, ...asContextEntries(files)];
       if (requirements.length > 0) {
         const wheels = join(scratch, "wheels");
         await mkdir(wheels);
-        const failure = await downloadRequirements(options.python, requirements, wheels, options.env, log);
-        if (failure !== null) throw badRequest(`Could not download the bundle's requirements with the host's pip: ${failure}`);
+        const downloaded = await downloadRequirements(options.python, requirements, wheels, options.env, log, options.pipFallback ?? false);
+        if (downloaded.failure !== null) throw badRequest(`Could not download the bundle's requirements with the host's pip: ${downloaded.failure}`);
         entries.push(...(await diskEntries(wheels, "launch/wheels")));
+        // The image installs what was downloaded (a --pip-fallback substitution included).
+        const listed = entries.findIndex((entry) => entry.name === "launch/requirements.txt");
+        if (listed >= 0) entries[listed] = { name: "launch/requirements.txt", mode: 0o644, source: { data: Buffer.from(requirementsText(downloaded.requirements)) } };
       }
       log(`Building image ${tag}`);
       const startedAt = options.clock.now();

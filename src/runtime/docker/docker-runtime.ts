@@ -48,6 +48,8 @@ export interface DockerRuntimeOptions {
   gpuPolicy?: GpuPolicy;
   /** Host interpreter whose cloudpickle and pip build the images. Default python3. */
   python?: string;
+  /** `--pip-fallback` (pip-fallback.ts). */
+  pipFallback?: boolean;
   /** Environment of host commands (pip, nvidia-smi). Default: this process's environment. */
   env?: Env;
   clock?: Clock;
@@ -84,6 +86,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     env,
     logger,
     clock,
+    pipFallback: options.pipFallback ?? false,
   });
   const live = new Set<DockerWorker>();
   /** Image per bundle id, from prepare (a restarted endpoint may start without a new prepare). */

@@ -37,6 +37,8 @@ export interface ProcessRuntimeOptions {
   gpuPolicy?: GpuPolicy;
   /** Base environment of every child. Default: this process's environment. */
   env?: Env;
+  /** `--pip-fallback`: a pinned version the index lacks is replaced by the nearest one (pip-fallback.ts). */
+  pipFallback?: boolean;
   /** `--llm-python`: the LLM engine's interpreter; default a venv built from its requirements. */
   llmPython?: string | null;
   /** The engine's environment when shared with engine-image jobs (instance-fine-tunes.ts); default one of its own. */
@@ -50,7 +52,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
   const baseEnv: Env = options.env ?? process.env;
   const policy: GpuPolicy = options.gpuPolicy ?? "strict";
   const logger = options.logger;
-  const venvs = createVenvBuilder({ dataDir: options.dataDir, python: options.python, env: baseEnv, logger, clock });
+  const venvs = createVenvBuilder({ dataDir: options.dataDir, python: options.python, env: baseEnv, logger, clock, pipFallback: options.pipFallback ?? false });
   const live = new Set<ProcessWorker>();
   const portsInUse = new Set<number>();
   let disposePromise: Promise<void> | null = null;

@@ -6,10 +6,12 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Clock } from "../../domain/clock.js";
 import { LaunchError, SystemError } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
+import { withTerminalProgress } from "../build-progress.js";
+import { runPipWithFallback } from "../pip-fallback.js";
 import { normalizeRequirements, pipFailureReason, requirementsKey } from "./requirements.js";
 import { type Env, runCommand } from "./run-command.js";
 
@@ -22,6 +24,8 @@ export interface VenvBuilderOptions {
   env: Env;
   logger: Logger;
   clock: Clock;
+  /** `--pip-fallback`: a pinned version the index lacks is replaced by the nearest one it has. */
+  pipFallback?: boolean;
 }
 
 export interface VenvBuilder {
@@ -72,7 +76,8 @@ export function createVenvBuilder(options: VenvBuilderOptions): VenvBuilder {
     return identityProbe;
   };
 
-  const build = async (dir: string, requirements: string[], python: string, emit: (line: string) => void): Promise<string> => {
+  const build = async (dir: string, requirements: string[], python: string, toListeners: (line: string) => void): Promise<string> => {
+    const emit = withTerminalProgress(toListeners, options.logger.child("build"), `environment ${basename(dir)}`, options.clock);
     const venvPython = join(dir, "bin", "python");
     const fail = async (reason: string): Promise<never> => {
       await rm(dir, { recursive: true, force: true });
@@ -92,9 +97,11 @@ export function createVenvBuilder(options: VenvBuilderOptions): VenvBuilder {
       if (ensure.code !== 0) return fail(`Failed to install pip into the virtual environment: ensurepip exited with code ${String(ensure.code)}`);
     }
     const requirementsFile = join(dir, "requirements.txt");
-    await writeFile(requirementsFile, `${requirements.join("\n")}\n`);
     // -r keeps option lines (--extra-index-url …) and markers working as in a requirements.txt.
-    const pip = await runCommand([venvPython, "-m", "pip", "install", "-r", requirementsFile], { env: buildEnv, onLine: emit });
+    const pip = await runPipWithFallback(requirements, options.pipFallback ?? false, async (lines) => {
+      await writeFile(requirementsFile, `${lines.join("\n")}\n`);
+      return runCommand([venvPython, "-m", "pip", "install", "-r", requirementsFile], { env: buildEnv, onLine: emit });
+    }, emit);
     if (pip.code !== 0) return fail(pipFailureReason(pip.code, pip.tail));
     await writeFile(join(dir, MARKER), `${JSON.stringify({ requirements, python, builtAt: new Date(options.clock.now()).toISOString() })}\n`);
     emit("Virtual environment ready.");

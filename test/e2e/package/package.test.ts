@@ -15,7 +15,7 @@ const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"
 let installed: InstalledPackage;
 beforeAll(async () => {
   installed = await installPackage();
-}, 900_000);
+}, 1_800_000);
 afterAll(() => installed?.remove());
 
 describe("the npm tarball", () => {
