@@ -57,6 +57,7 @@ const SAMPLES: Record<string, string> = {
   LAUNCH_LOCAL_ALLOW_INPUT_DIR: "/tmp",
   LAUNCH_LOCAL_ALLOW_INPUT_URLS: "true",
   LAUNCH_LOCAL_LLM_PYTHON: "python3.11",
+  LAUNCH_LOCAL_FINE_TUNE_REPOSITORY: "s3://other/templates.json",
 };
 
 /** Resolved settings that come from other tools' variables, not from a launch-local option. */
