@@ -19,6 +19,8 @@ export const envNameOf = (key: string): string => ENV_NAMES[key] ?? `LAUNCH_LOCA
 
 /** Options with no environment variable (they only make sense on one command line). */
 const FLAG_ONLY = new Set(["portFile"]);
+/** Flags of the command line alone: no startLaunchLocal option. */
+export const CLI_ONLY_KEYS: ReadonlySet<string> = new Set(["portFile", "exitWithParent"]);
 
 export const envOfFlag = (flag: string): string | null => {
   const spec = FLAGS[flag];

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FLAGS } from "../../../src/cli-args.js";
-import { ENV_ONLY_OPTIONS, envOfFlag, helpText } from "../../../src/cli-help.js";
+import { CLI_ONLY_KEYS, ENV_ONLY_OPTIONS, envOfFlag, helpText } from "../../../src/cli-help.js";
 import { resolveConfig } from "../../../src/config/options.js";
 import { REPO_ROOT } from "../../helpers/cli-process.js";
 
@@ -70,7 +70,7 @@ describe("--help, the README options table and the config resolver agree", () =>
     for (const [flag, spec] of Object.entries(FLAGS)) {
       const row = rows.find((candidate) => candidate.flag === flag);
       expect(row, flag).toBeDefined();
-      expect(row?.key, flag).toBe(spec.key === "portFile" ? null : spec.key);
+      expect(row?.key, flag).toBe(CLI_ONLY_KEYS.has(spec.key) ? null : spec.key);
       expect(row?.env, flag).toBe(envOfFlag(flag));
     }
   });
