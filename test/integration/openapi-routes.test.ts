@@ -4,8 +4,19 @@ import { createApp } from "../../src/http/app.js";
 import { ALL_OPERATIONS } from "../../src/http/openapi/document.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
-/** Routes that are not API operations: the docs themselves and signed-URL blob transfers. */
-const NOT_OPERATIONS = new Set(["get /openapi.json", "get /docs", "get /_launch_local/static/docs/{}", "put /_launch_local/signed-blobs/*", "get /_launch_local/signed-blobs/*"]);
+/**
+ * Routes that are not API operations: the docs themselves, signed-URL blob transfers and the blob
+ * routes workers use with their own token (Ray runtime).
+ */
+const NOT_OPERATIONS = new Set([
+  "get /openapi.json",
+  "get /docs",
+  "get /_launch_local/static/docs/{}",
+  "put /_launch_local/signed-blobs/*",
+  "get /_launch_local/signed-blobs/*",
+  "put /_launch_local/worker-blobs/*",
+  "get /_launch_local/worker-blobs/*",
+]);
 
 const key = (method: string, path: string): string => `${method.toLowerCase()} ${path.replace(/:\w+/g, "{}").replace(/\{\w+\}/g, "{}")}`;
 
