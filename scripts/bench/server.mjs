@@ -23,8 +23,8 @@ const STOP_GRACE_MS = 10_000;
 /**
  * Starts the CLI; resolves once the port file exists. `portFileMs` is spawn → port file, `readyLineMs`
  * spawn → the "ready at" line on stdout (both from the parent's clock, so they include Node's own
- * start-up). `runtime`: the --runtime flag (null: none, i.e. the default `auto`, which picks Docker
- * when an engine answers); `nodeArgs` go before the script (e.g. --cpu-prof).
+ * start-up). `runtime`: the --runtime flag (null: none, i.e. the default `auto`, which chooses per
+ * endpoint when an engine answers); `nodeArgs` go before the script (e.g. --cpu-prof).
  */
 export async function startServer({ runtime = "process", args = [], nodeArgs = [], env = {} } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), "launch-bench-"));

@@ -181,13 +181,20 @@ export interface WorkerHandle {
   readonly pid?: number;
 }
 
+/** What a prepared environment tells the endpoint. */
+export interface PreparedRuntime {
+  /** The endpoint's status_reason while READY, e.g. why `--runtime auto` chose local processes. */
+  note: string | null;
+}
+
 export interface WorkerRuntime {
-  readonly name: "process" | "docker" | "ray";
+  /** "auto": the runtime router, which picks docker or process per endpoint (runtime-router.ts). */
+  readonly name: "process" | "docker" | "ray" | "auto";
   /**
    * Makes sure the bundle's environment (virtualenv or image) exists, building it when needed.
    * Build output goes to `log`. Throws a LaunchError("BAD_REQUEST", <status_reason>) on a failed build.
    */
-  prepare(bundle: BundleRecord, gpus: number, log: (line: string) => void): Promise<void>;
+  prepare(bundle: BundleRecord, gpus: number, log: (line: string) => void): Promise<PreparedRuntime | void>;
   /** Starts one worker; its output lines go to `log`. */
   start(spec: WorkerLaunchSpec, log: (line: string) => void): Promise<WorkerHandle>;
   /** Stops every worker this runtime started. Idempotent. */

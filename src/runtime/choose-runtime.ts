@@ -1,8 +1,10 @@
 /**
  * `--runtime auto|docker|process|ray` (DESIGN.md "Workers"): the worker runtime and the docker-image
- * batch job runner that goes with it. auto picks Docker when an engine answers (DOCKER_HOST
- * respected), else local processes. Jobs run as containers under the Docker runtime, as host
- * processes under the process runtime. Called once by the composition root (src/instance.ts).
+ * batch job runner that goes with it. `docker` is strict: every endpoint in Docker, or its build
+ * fails with the reason. `auto` with no engine answering (DOCKER_HOST respected) is local processes;
+ * with one, the runtime router chooses per endpoint (runtime-router.ts: Docker where the image is
+ * present, mapped or pullable, else local processes, saying why). Jobs run as containers whenever
+ * an engine is used, as host processes otherwise. Called once by the composition root (src/instance.ts).
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -11,12 +13,14 @@ import { ConfigError } from "../domain/errors.js";
 import type { Logger } from "../domain/logger.js";
 import type { BlobStore, JobRunner, WorkerLaunchSpec, WorkerRuntime } from "../domain/ports.js";
 import { type RuntimePair, deferredDocker } from "./docker/deferred-runtime.js";
-import { httpEngine, pingDockerEngine, plainEngineTarget } from "./docker/engine-probe.js";
+import { httpEngine, httpImageEngine, pingDockerEngine, plainEngineTarget } from "./docker/engine-probe.js";
+import { type ImageEngine, dockerVerdict } from "./docker/image-verdict.js";
 import { sweepOrphanContainers } from "./docker/orphan-sweep.js";
 import { type GpuPolicy, lazyGpuAllocator } from "./gpu-inventory.js";
 import { createProcessJobRunner } from "./process/job-runner.js";
 import { createProcessRuntime } from "./process/process-runtime.js";
 import type { LlmEngineEnv } from "./process/llm-engine-env.js";
+import { createRuntimeRouter } from "./runtime-router.js";
 
 export type { RuntimePair } from "./docker/deferred-runtime.js";
 
@@ -77,10 +81,21 @@ export async function chooseRuntime(options: RuntimeOptions): Promise<RuntimePai
   // The image map is checked now, so a typo is a start-up error rather than a failed build later.
   const imageMap = await parseImageMapOrThrow(options.imageMap);
   const instanceId = randomBytes(8).toString("hex");
+  // auto: each endpoint where it can be served, the image questions asked as the engine is reached.
+  const perEndpoint = (docker: RuntimePair, images: ImageEngine): RuntimePair => {
+    if (options.runtime === "docker") return docker;
+    const runtime = createRuntimeRouter({
+      docker: docker.runtime,
+      processes: processRuntime(options),
+      verdict: (bundle) => dockerVerdict(bundle, imageMap, images),
+      logger: options.logger.child("runtime"),
+    });
+    return { runtime, jobRunner: docker.jobRunner };
+  };
   if (target === null) {
     // An engine reached through TLS or ssh: only the real client can tell, so load it (and sweep) now.
-    const pair = await loadDocker(options, instanceId, imageMap, true);
-    if (pair !== null) return pair;
+    const loaded = await loadDocker(options, instanceId, imageMap, true);
+    if (loaded !== null) return perEndpoint(loaded.pair, loaded.images);
     if (options.runtime === "docker") throw new ConfigError(`No Docker engine answers at DOCKER_HOST=${options.env["DOCKER_HOST"] ?? ""}.`);
     return processes();
   }
@@ -92,22 +107,28 @@ export async function chooseRuntime(options: RuntimeOptions): Promise<RuntimePai
     },
     (error: unknown) => options.logger.warn("could not remove containers left by a crashed instance", { error: error instanceof Error ? error.message : String(error) }),
   );
-  return deferredDocker(async () => {
-    const pair = await loadDocker(options, instanceId, imageMap, false);
-    if (pair === null) throw new ConfigError("The Docker engine stopped answering.");
-    return pair;
+  const docker = deferredDocker(async () => {
+    const loaded = await loadDocker(options, instanceId, imageMap, false);
+    if (loaded === null) throw new ConfigError("The Docker engine stopped answering.");
+    return loaded.pair;
   });
+  return perEndpoint(docker, httpImageEngine(target));
 }
 
 /**
  * Loads dockerode and the Docker runtime (about 230 ms of CPU and 13 MB: kept off the start-up path
  * unless the engine needs the real client to be reached), sweeps the containers a crashed instance
  * left when `sweep` (no plain-HTTP sweep could), and builds the runtime and job runner, which share
- * one GPU inventory. null when the engine does not answer.
+ * one GPU inventory, and auto's image questions through the same client. null when the engine does not answer.
  */
-async function loadDocker(options: RuntimeOptions, instanceId: string, imageMap: Record<string, string>, sweep: boolean): Promise<RuntimePair | null> {
+async function loadDocker(
+  options: RuntimeOptions,
+  instanceId: string,
+  imageMap: Record<string, string>,
+  sweep: boolean,
+): Promise<{ pair: RuntimePair; images: ImageEngine } | null> {
   const { logger } = options;
-  const [{ default: Dockerode }, { createDockerJobRunner, createDockerRuntime, isDockerAvailable }] = await Promise.all([
+  const [{ default: Dockerode }, { createDockerJobRunner, createDockerRuntime, dockerodeImageEngine, isDockerAvailable }] = await Promise.all([
     import("dockerode"),
     import("./docker/index.js"),
   ]);
@@ -145,7 +166,7 @@ async function loadDocker(options: RuntimeOptions, instanceId: string, imageMap:
     gpuAllocator,
     gpuPolicy: options.gpuPolicy,
   });
-  return { runtime, jobRunner };
+  return { pair: { runtime, jobRunner }, images: dockerodeImageEngine(docker, options.clock) };
 }
 
 /** The Ray runtime and job runner on one driver process (runtime/ray/); imported only when chosen. */

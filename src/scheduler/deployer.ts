@@ -78,7 +78,7 @@ export function createDeployer(ctx: SchedulerContext, evaluate: (state: Endpoint
         });
         if (isStale()) return;
       }
-      await runtime.prepare(bundle, record.resources.gpus, build);
+      const prepared = await runtime.prepare(bundle, record.resources.gpus, build);
       if (isStale()) return;
       build("Build succeeded");
       if (!keepsStatus && !writeStatus(endpoints, state.id, { status: "UPDATE_IN_PROGRESS" })) return;
@@ -86,7 +86,9 @@ export function createDeployer(ctx: SchedulerContext, evaluate: (state: Endpoint
       const endpoint = endpoints.get(state.id);
       if (endpoint === null) return;
       install(state, { endpoint, bundle, artifactPath });
-      writeStatus(endpoints, state.id, { status: "READY", statusReason: null, destination: destinationFor(endpoint), hasInfraState: true });
+      // status_reason is cleared with READY (§3.1) unless the runtime has a note: why auto chose local processes.
+      const note = prepared ? prepared.note : null;
+      writeStatus(endpoints, state.id, { status: "READY", statusReason: note, destination: destinationFor(endpoint), hasInfraState: true });
       evaluate(state);
     } catch (error) {
       if (isStale()) return;

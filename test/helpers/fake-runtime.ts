@@ -12,7 +12,7 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import { isArtifactFlavor, type BundleRecord } from "../../src/domain/bundle.js";
-import type { WorkerExit, WorkerHandle, WorkerLaunchSpec, WorkerRuntime } from "../../src/domain/ports.js";
+import type { PreparedRuntime, WorkerExit, WorkerHandle, WorkerLaunchSpec, WorkerRuntime } from "../../src/domain/ports.js";
 import { JsonNumber, type LosslessJson, dumpsLossless, toPlain, tryParseLossless } from "../../src/domain/tasks/python-json.js";
 
 export interface FakeRequest {
@@ -37,7 +37,7 @@ export interface FakeRuntimeOptions {
   /** The first N starts fail, or a function giving a failure reason (null: start normally). */
   failStarts?: number | ((spec: WorkerLaunchSpec) => string | null);
   /** Build hook (throw a LaunchError to fail the build); lines go to the build log. */
-  prepare?: (bundle: BundleRecord, gpus: number, log: (line: string) => void) => Promise<void>;
+  prepare?: (bundle: BundleRecord, gpus: number, log: (line: string) => void) => Promise<PreparedRuntime | void>;
   /** Answers a request instead of the default behaviour when it returns a reply. */
   handler?: (request: FakeRequest, spec: WorkerLaunchSpec) => FakeReply | undefined | Promise<FakeReply | undefined>;
 }
@@ -218,7 +218,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     async prepare(bundle, gpus, log) {
       prepared.push(bundle.id);
       log(`fake build of ${bundle.id}`);
-      await options.prepare?.(bundle, gpus, log);
+      return options.prepare?.(bundle, gpus, log);
     },
     start,
     live: () => workers.filter((w) => w.state === "starting" || w.state === "ready"),

@@ -36,7 +36,7 @@ export class LaunchHttp {
     return `s3://${slot.bucket}/${slot.key}`;
   }
 
-  async createCloudpickleBundle(name: string, pickle: Uint8Array, requirements: string[] = []): Promise<string> {
+  async createCloudpickleBundle(name: string, pickle: Uint8Array, requirements: string[] = [], pytorchImageTag = "1.7.0"): Promise<string> {
     const location = await this.upload(pickle);
     const created = await this.ok<{ model_bundle_id: string }>("POST", "/v2/model-bundles", {
       name,
@@ -44,7 +44,7 @@ export class LaunchHttp {
       flavor: {
         flavor: "cloudpickle_artifact",
         requirements,
-        framework: { framework_type: "pytorch", pytorch_image_tag: "1.7.0" },
+        framework: { framework_type: "pytorch", pytorch_image_tag: pytorchImageTag },
         load_predict_fn: "",
         load_model_fn: "",
         location,

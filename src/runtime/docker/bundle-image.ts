@@ -135,7 +135,8 @@ export function createBundleImages(options: BundleImageOptions): BundleImages {
 
   return {
     async ensure(flavor, log) {
-      const base = await ensureLocalImage(docker, frameworkImage(flavor.framework), options.imageMap, "Base image", options.clock, log);
+      const pull = { clock: options.clock, terminal: (line: string) => options.logger.info(line) };
+      const base = await ensureLocalImage(docker, frameworkImage(flavor.framework), options.imageMap, "Base image", pull, log);
       const dockerfile = renderDockerfile({ baseImage: base.image, hasRequirements: flavor.requirements.length > 0 });
       let files: ContextFile[];
       try {

@@ -88,6 +88,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     clock,
     pipFallback: options.pipFallback ?? false,
   });
+  const pull = { clock, terminal: (line: string) => logger.info(line) };
   const live = new Set<DockerWorker>();
   /** Image per bundle id, from prepare (a restarted endpoint may start without a new prepare). */
   const preparedImages = new Map<string, string>();
@@ -112,7 +113,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     const flavor = bundle.flavor;
     const image = isArtifactFlavor(flavor)
       ? await images.ensure(flavor, log)
-      : (await ensureLocalImage(docker, repositoryImage(flavor.repository, flavor.tag), options.imageMap, "Image", clock, log)).image;
+      : (await ensureLocalImage(docker, repositoryImage(flavor.repository, flavor.tag), options.imageMap, "Image", pull, log)).image;
     preparedImages.set(bundle.id, image);
     return image;
   };

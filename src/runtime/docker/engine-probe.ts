@@ -1,13 +1,15 @@
 /**
  * The Docker engine reached with Node's own http client, for what start-up needs before dockerode is
- * loaded (about 230 ms of CPU and 13 MB, bench row 6): whether an engine answers, and the orphan
- * sweep's two calls (orphan-sweep.ts). Only engines plain HTTP reaches: a unix socket or tcp without
- * TLS; for the others only the real client can tell.
+ * loaded (about 230 ms of CPU and 13 MB, bench row 6): whether an engine answers, the orphan
+ * sweep's two calls (orphan-sweep.ts), and `--runtime auto`'s questions about a bundle's image
+ * (image-verdict.ts), so an endpoint that ends up as local processes never loads dockerode. Only
+ * engines plain HTTP reaches: a unix socket or tcp without TLS; for the others only the real client can tell.
  */
 import { existsSync } from "node:fs";
 import { request } from "node:http";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import type { ImageEngine } from "./image-verdict.js";
 import type { ContainerEngine, ListedContainer } from "./orphan-sweep.js";
 
 /** Where the engine listens, when Node's own http client can reach it (no TLS, no ssh, no pipes). */
@@ -78,6 +80,41 @@ export function httpEngine(target: EngineTarget, timeoutMs = 30_000): ContainerE
       if (answer.status === 404 || answer.status === 409) return false;
       if (answer.status >= 300) throw new Error(`removing container ${id} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
       return true;
+    },
+  };
+}
+
+/** The engine's own message in an error answer (`{"message": "…"}`), else the body's start. */
+function answerMessage(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === "object" && parsed !== null && "message" in parsed && typeof parsed.message === "string") return parsed.message.trim();
+  } catch {
+    // Not JSON: the text itself says what happened.
+  }
+  return body.slice(0, 300).trim();
+}
+
+/**
+ * `--runtime auto`'s image questions over plain HTTP. Image names are passed as the engine's paths
+ * take them (`/images/pytorch/pytorch:1.7.0/json`); image-verdict.ts lets only image references
+ * through. A registry behind a proxy the engine does not use never answers: `registryTimeoutMs`.
+ */
+export function httpImageEngine(target: EngineTarget, registryTimeoutMs = 10_000, timeoutMs = 30_000): ImageEngine {
+  return {
+    async hasImage(image) {
+      const answer = await engineCall(target, "GET", `/images/${image}/json`, timeoutMs);
+      if (answer.status === 200) return true;
+      if (answer.status === 404) return false;
+      throw new Error(`inspecting ${image} answered ${answer.status}: ${answerMessage(answer.body)}`);
+    },
+    async whyNotPullable(image) {
+      try {
+        const answer = await engineCall(target, "GET", `/distribution/${image}/json`, registryTimeoutMs);
+        return answer.status === 200 ? null : answerMessage(answer.body);
+      } catch {
+        return `no registry answered the engine within ${registryTimeoutMs / 1000} s`;
+      }
     },
   };
 }

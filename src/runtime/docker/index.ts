@@ -2,3 +2,4 @@
 export { createDockerRuntime, type DockerRuntime, type DockerRuntimeOptions } from "./docker-runtime.js";
 export { isDockerAvailable } from "./engine-info.js";
 export { createDockerJobRunner, type DockerJobRunnerOptions } from "./job-runner.js";
+export { dockerodeImageEngine } from "./local-image.js";

@@ -7,7 +7,9 @@ import type Dockerode from "dockerode";
 import type { Clock } from "../../domain/clock.js";
 import { badRequest } from "../../domain/errors.js";
 import { type ImageMap, type ImageRequest, resolveImage } from "./image-map.js";
+import type { ImageEngine } from "./image-verdict.js";
 import { followProgress } from "./progress-stream.js";
+import { createPullProgress, isLayerMessage } from "./pull-progress.js";
 
 const PULL_IDLE_MS = 30_000;
 
@@ -41,21 +43,60 @@ export async function localImageId(docker: Dockerode, image: string): Promise<st
   }
 }
 
-async function tryPull(docker: Dockerode, image: string, clock: Clock, log: (line: string) => void): Promise<string | null> {
+/** What a pull reports to besides the creation logs. */
+export interface PullContext {
+  clock: Clock;
+  /** The terminal (the runtime's logger at info level): a long pull shows there as it goes. */
+  terminal: (line: string) => void;
+}
+
+/** `--runtime auto`'s image questions (image-verdict.ts) through dockerode, for engines plain HTTP cannot reach. */
+export function dockerodeImageEngine(docker: Dockerode, clock: Clock, registryTimeoutMs = 10_000): ImageEngine {
+  return {
+    hasImage: async (image) => (await localImageId(docker, image)) !== null,
+    async whyNotPullable(image) {
+      let cancel = (): void => undefined;
+      const timedOut = new Promise<string>((resolve) => {
+        cancel = clock.setTimeout(() => resolve(`no registry answered the engine within ${registryTimeoutMs / 1000} s`), registryTimeoutMs);
+      });
+      const asked = docker
+        .getImage(image)
+        .distribution()
+        .then(
+          () => null,
+          (error: unknown) => engineMessage(error),
+        );
+      try {
+        return await Promise.race([asked, timedOut]);
+      } finally {
+        cancel();
+      }
+    },
+  };
+}
+
+async function tryPull(docker: Dockerode, image: string, pull: PullContext, log: (line: string) => void): Promise<string | null> {
+  const progress = createPullProgress(image, pull.clock, (line) => {
+    log(line);
+    pull.terminal(line);
+  });
   try {
     const stream = await docker.pull(image);
     let lastStatus = "";
     const error = await followProgress(
       stream,
       (message) => {
-        // Per-layer progress would flood the creation logs; log each distinct status once.
-        if (message.status !== null && message.status !== lastStatus) {
+        progress.onMessage(message);
+        // Layer lines would flood the creation logs (the progress summary covers them); the others
+        // ("Pulling from …", "Digest: …", "Status: …") are logged once each.
+        if (message.status !== null && !isLayerMessage(message) && message.status !== lastStatus) {
           lastStatus = message.status;
           log(message.status);
         }
       },
-      { ms: PULL_IDLE_MS, clock },
+      { ms: PULL_IDLE_MS, clock: pull.clock },
     );
+    if (error === null) progress.finish();
     return error;
   } catch (error) {
     return engineMessage(error);
@@ -77,7 +118,7 @@ export async function ensureLocalImage(
   request: ImageRequest,
   map: ImageMap,
   what: "Base image" | "Image",
-  clock: Clock,
+  pull: PullContext,
   log: (line: string) => void,
 ): Promise<LocalImage> {
   const { image, isMapped } = resolveImage(request, map);
@@ -86,7 +127,7 @@ export async function ensureLocalImage(
   if (present !== null) return { image, id: present };
 
   log(`${what} ${image} is not present locally; trying to pull it`);
-  const pullError = await tryPull(docker, image, clock, log);
+  const pullError = await tryPull(docker, image, pull, log);
   const pulled = pullError === null ? await localImageId(docker, image) : null;
   if (pulled !== null) return { image, id: pulled };
 

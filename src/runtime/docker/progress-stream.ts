@@ -10,6 +10,10 @@ export interface ProgressMessage {
   stream: string | null;
   status: string | null;
   error: string | null;
+  /** A pull's layer id (or, on its first line, the tag being pulled). */
+  id: string | null;
+  /** Bytes of the step named by `status` (a layer's download or extraction), when the engine says. */
+  progress: { current: number; total: number } | null;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -28,12 +32,20 @@ export function parseProgressLine(line: string): ProgressMessage | null {
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { stream: `${text}\n`, status: null, error: null };
+    return rawOutput(text);
   }
-  if (!isRecord(parsed)) return { stream: `${text}\n`, status: null, error: null };
+  if (!isRecord(parsed)) return rawOutput(text);
   const detail = parsed["errorDetail"];
   const error = stringField(parsed, "error") ?? (isRecord(detail) ? stringField(detail, "message") : null);
-  return { stream: stringField(parsed, "stream"), status: stringField(parsed, "status"), error };
+  return { stream: stringField(parsed, "stream"), status: stringField(parsed, "status"), error, id: stringField(parsed, "id"), progress: byteProgress(parsed["progressDetail"]) };
+}
+
+const rawOutput = (text: string): ProgressMessage => ({ stream: `${text}\n`, status: null, error: null, id: null, progress: null });
+
+function byteProgress(detail: unknown): ProgressMessage["progress"] {
+  if (!isRecord(detail)) return null;
+  const { current, total } = detail;
+  return typeof current === "number" && typeof total === "number" && total > 0 ? { current, total } : null;
 }
 
 export interface IdleLimit {

@@ -5,10 +5,17 @@ import { createLineSplitter, followProgress, parseProgressLine } from "../../../
 
 describe("engine progress stream", () => {
   it("parses stream, status and error messages", () => {
-    expect(parseProgressLine('{"stream":"Step 1/5 : FROM x\\n"}')).toEqual({ stream: "Step 1/5 : FROM x\n", status: null, error: null });
-    expect(parseProgressLine('{"status":"Pulling fs layer","id":"abc"}')).toEqual({ stream: null, status: "Pulling fs layer", error: null });
-    expect(parseProgressLine('{"errorDetail":{"message":"boom"}}')).toEqual({ stream: null, status: null, error: "boom" });
-    expect(parseProgressLine("not json")).toEqual({ stream: "not json\n", status: null, error: null });
+    const none = { stream: null, status: null, error: null, id: null, progress: null };
+    expect(parseProgressLine('{"stream":"Step 1/5 : FROM x\\n"}')).toEqual({ ...none, stream: "Step 1/5 : FROM x\n" });
+    expect(parseProgressLine('{"status":"Pulling fs layer","id":"abc","progressDetail":{}}')).toEqual({ ...none, status: "Pulling fs layer", id: "abc" });
+    expect(parseProgressLine('{"status":"Downloading","id":"abc","progressDetail":{"current":5,"total":10}}')).toEqual({
+      ...none,
+      status: "Downloading",
+      id: "abc",
+      progress: { current: 5, total: 10 },
+    });
+    expect(parseProgressLine('{"errorDetail":{"message":"boom"}}')).toEqual({ ...none, error: "boom" });
+    expect(parseProgressLine("not json")).toEqual({ ...none, stream: "not json\n" });
     expect(parseProgressLine("  ")).toBeNull();
   });
 

@@ -43,6 +43,19 @@ describe("deploy: status lifecycle (§3.1)", () => {
     expect(harness.scheduler.workerCounts("e1")).toEqual({ available: 0, unavailable: 0 });
   });
 
+  it("shows the runtime's note as status_reason while READY, and clears it when a later build has none", async () => {
+    let note: string | null = "Runs as local processes, not in Docker (--runtime auto): no image";
+    harness = createHarness({ runtime: createFakeRuntime({ prepare: async () => ({ note }) }) });
+    harness.add(makeEndpoint("e1", "b1"), makeBundle("b1"));
+    harness.scheduler.deploy("e1");
+    await harness.scheduler.idle();
+    expect(harness.repos.endpoints.get("e1")).toMatchObject({ status: "READY", statusReason: note });
+    note = null;
+    harness.scheduler.deploy("e1");
+    await harness.scheduler.idle();
+    expect(harness.repos.endpoints.get("e1")).toMatchObject({ status: "READY", statusReason: null });
+  });
+
   it("reports no worker counts before any deployment", () => {
     harness = createHarness();
     expect(harness.scheduler.workerCounts("nope")).toBeNull();
