@@ -6,7 +6,8 @@
  *
  *   npm run bench                      full run (about two minutes on 2 cores)
  *   npm run bench -- --quick           smaller counts, for a smoke check
- *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up, 7 LLM engine, 8 LLM gateway, 9 Ray beside process)
+ *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up, 7 LLM engine, 8 LLM gateway, 9 Ray beside process,
+ *                                                    10 worker vs FastAPI)
  *   npm run bench -- --cli ../other/bin/launch-local.js    another build (before/after comparisons)
  *
  * Runs against dist/ through bin/launch-local.js (built by `npm install`), loopback only.
@@ -24,6 +25,7 @@ import { measureLlmEngineStraight } from "./sections/llm-engine.mjs";
 import { measureLlmGateway } from "./sections/llm-gateway.mjs";
 import { measureRay } from "./sections/ray.mjs";
 import { measureStartup } from "./sections/startup.mjs";
+import { measureWorker } from "./sections/worker.mjs";
 
 const FULL = { latencyCount: 2000, latencyBlocks: 10, warmup: 200, warmupMs: 500, durationMs: 3000, asyncTasks: 10_000, batchRows: 10_000, coldRepeats: 3, startups: 5, llmRequests: 20, llmMaxTokens: 32, llmStarts: 3 };
 const QUICK = { latencyCount: 300, latencyBlocks: 3, warmup: 50, warmupMs: 200, durationMs: 1000, asyncTasks: 1000, batchRows: 1000, coldRepeats: 1, startups: 2, llmRequests: 5, llmMaxTokens: 16, llmStarts: 1 };
@@ -115,6 +117,7 @@ async function main() {
   }
   if (wants("8")) await section("8", () => measureLlmGateway(report, { requests: sizes.llmRequests, maxTokens: sizes.llmMaxTokens }));
   if (wants("9")) await section("9", () => measureRay(report, { pickle, sizes }));
+  if (wants("10")) await section("10", () => measureWorker(report, { python, pickle, sizes }));
 
   if (options.quick) report.note("all", "--quick: smaller counts and shorter warm-ups, a smoke run; its figures are not comparable with the targets");
   const elapsed = (performance.now() - began) / 1000;

@@ -13,6 +13,8 @@ from .bundle import PredictFn
 # pydantic's lax bool parsing, which `return_pickled: bool = False` gets in model-engine.
 _TRUE_WORDS = ("1", "on", "t", "true", "y", "yes")
 _FALSE_WORDS = ("0", "off", "f", "false", "n", "no")
+# What json.dumps(value) uses with no options; called directly to skip the wrapper.
+_ENCODER = json.JSONEncoder()
 
 
 class RequestError(Exception):
@@ -39,6 +41,10 @@ def parse_request(body: Any) -> PredictRequest:
     if not isinstance(body, dict):
         message = "Input should be a valid dictionary or object to extract fields from"
         raise RequestError([_issue("model_attributes_type", [], message, body)])
+    size = len(body)
+    if "args" in body and (size == 1 or (size == 2 and body.get("return_pickled") is False)):
+        # What the gateway sends for an args request: nothing else to check.
+        return PredictRequest(None, body["args"], None, False)
     issues: List[Dict[str, Any]] = []
     url = _optional_str(body, "url", issues)
     cloudpickle_url = _optional_str(body, "cloudpickle", issues)
@@ -72,7 +78,7 @@ def _shape(output: Any, return_pickled: bool, blobs: BlobStore) -> Dict[str, str
     if return_pickled:
         return {"result_url": blobs.write_result(output)}
     # Python's default formatting (", " and ": ", ASCII escapes) is part of the contract.
-    return {"result": json.dumps(output)}
+    return {"result": _ENCODER.encode(output)}
 
 
 def _optional_str(body: Dict[str, Any], field: str, issues: List[Dict[str, Any]]) -> Optional[str]:
