@@ -7,7 +7,7 @@
  *   npm run bench                      full run (about two minutes on 2 cores)
  *   npm run bench -- --quick           smaller counts, for a smoke check
  *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up, 7 LLM engine, 8 LLM gateway, 9 Ray beside process,
- *                                                    10 worker vs FastAPI)
+ *                                                    10 worker vs FastAPI, 11 Ray Serve peer)
  *   npm run bench -- --cli ../other/bin/launch-local.js    another build (before/after comparisons)
  *
  * Runs against dist/ through bin/launch-local.js (built by `npm install`), loopback only.
@@ -24,6 +24,7 @@ import { measureGateway, measureThroughput, prepareSyncEndpoint } from "./sectio
 import { measureLlmEngineStraight } from "./sections/llm-engine.mjs";
 import { measureLlmGateway } from "./sections/llm-gateway.mjs";
 import { measureRay } from "./sections/ray.mjs";
+import { measureRayServe } from "./sections/ray-serve.mjs";
 import { measureStartup } from "./sections/startup.mjs";
 import { measureWorker } from "./sections/worker.mjs";
 
@@ -118,6 +119,7 @@ async function main() {
   if (wants("8")) await section("8", () => measureLlmGateway(report, { requests: sizes.llmRequests, maxTokens: sizes.llmMaxTokens }));
   if (wants("9")) await section("9", () => measureRay(report, { pickle, sizes }));
   if (wants("10")) await section("10", () => measureWorker(report, { python, pickle, sizes }));
+  if (wants("11")) await section("11", () => withServer((server, api, bundleId) => measureRayServe(report, { api, server, bundleId, pickle, python, sizes })));
 
   if (options.quick) report.note("all", "--quick: smaller counts and shorter warm-ups, a smoke run; its figures are not comparable with the targets");
   const elapsed = (performance.now() - began) / 1000;
