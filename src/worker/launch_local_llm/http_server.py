@@ -66,6 +66,10 @@ def bind(host: str, port: int, dispatch: Dispatch, access_log: bool) -> EngineHT
 
 class EngineRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # uvicorn (vLLM's server) sets TCP_NODELAY. Without it, a write that follows an unacknowledged
+    # one (a JSON body after its head, a stream's first event after the head) waits for the
+    # client's delayed ACK: about 40 ms per answer and on the first token of every stream.
+    disable_nagle_algorithm = True
     server_version = "launch-local-llm"
     sys_version = ""
     server: EngineHTTPServer
@@ -136,9 +140,12 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
         if content_type is not None:
             self.send_header("content-type", content_type)
         self.send_header("content-length", str(len(data)))
-        self.end_headers()
         if data and self.command != "HEAD":
-            self.wfile.write(data)
+            # Head and body in one write (end_headers() would send the head on its own).
+            self._headers_buffer.append(b"\r\n" + data)
+            self.flush_headers()
+        else:
+            self.end_headers()
 
     def _send_stream(self, status: int, stream: Iterator[str]) -> None:
         try:

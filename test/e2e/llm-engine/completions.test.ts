@@ -3,6 +3,7 @@
  * on vLLM's /v1/completions wire: real tokens, greedy and seeded sampling, stops, log probs,
  * streams, usage, concurrency and vLLM's error answers.
  */
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asArray, asRecord, choice, postJson, postStream, usageOf } from "../../helpers/llm-client.js";
 import type { PythonServer } from "../../helpers/python.js";
@@ -51,6 +52,19 @@ describe("the engine on the tiny model", () => {
     expect(first["finish_reason"]).toBe("length");
     expect(String(first["text"]).length).toBeGreaterThan(0);
     expect(usageOf(body).completion).toBe(24);
+  });
+
+  it("sends a JSON answer's head and body in one write, so no delayed ACK stands between them", async () => {
+    const body = JSON.stringify({ model: "model_files", prompt: PROMPT, ...greedy, max_tokens: 2 });
+    const socket = connect(Number(new URL(engine.url).port), "127.0.0.1");
+    socket.setNoDelay(true);
+    socket.write(`POST /v1/completions HTTP/1.1\r\nHost: e\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    // The first read on loopback holds everything written at once; a head sent alone arrives alone.
+    const first = await new Promise<string>((resolve) => socket.once("data", (chunk: Buffer) => resolve(chunk.toString("utf8"))));
+    socket.destroy();
+    const length = Number(/content-length: (\d+)/i.exec(first)?.[1]);
+    expect(Buffer.byteLength(first.slice(first.indexOf("\r\n\r\n") + 4))).toBe(length);
+    expect(first).toContain('"text_completion"');
   });
 
   it("is deterministic at temperature 0 and under a seed; other seeds sample other text", async () => {
