@@ -11,9 +11,9 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { cacheDir } from "./cache-dir.mjs";
 import { readMemory, REPO_ROOT } from "./server.mjs";
 
 const WORKER_DIR = join(REPO_ROOT, "src", "worker");
@@ -39,7 +39,7 @@ export function tinyModelDir(python, { arch = "llama", seed = 0 } = {}) {
   const hash = createHash("sha256");
   for (const file of ["tiny_model.py", "tiny_corpus.txt"]) hash.update(readFileSync(join(PACKAGE_DIR, file)));
   hash.update(`${arch} ${seed} ${versions}`);
-  const dir = join(cacheRoot(), hash.digest("hex").slice(0, 16));
+  const dir = join(cacheDir("tiny-models"), hash.digest("hex").slice(0, 16));
   if (existsSync(join(dir, "launch_local_tiny_model.json"))) return dir;
   const staging = `${dir}.tmp-${process.pid}`;
   mkdirSync(join(dir, ".."), { recursive: true });
@@ -55,15 +55,6 @@ export function tinyModelDir(python, { arch = "llama", seed = 0 } = {}) {
   return dir;
 }
 
-function cacheRoot() {
-  try {
-    mkdirSync("/var/cache/launch-local", { recursive: true });
-    accessSync("/var/cache/launch-local", constants.W_OK);
-    return "/var/cache/launch-local/tiny-models";
-  } catch {
-    return join(homedir(), ".cache", "launch-local", "tiny-models");
-  }
-}
 
 /**
  * Starts the engine with the bundle's command line on a free port. `startupMs`: spawn → ready line

@@ -7,23 +7,13 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { cacheDir } from "./cache-dir.mjs";
 
 const run = promisify(execFile);
 const INSTALL_TIMEOUT_MS = 900_000;
-
-function cacheRoot() {
-  try {
-    mkdirSync("/var/cache/launch-local", { recursive: true });
-    accessSync("/var/cache/launch-local", constants.W_OK);
-    return "/var/cache/launch-local/bench-venvs";
-  } catch {
-    return join(homedir(), ".cache", "launch-local", "bench-venvs");
-  }
-}
 
 /**
  * The python of a venv holding `packages` (pip requirement strings), built with `basePython`'s
@@ -32,7 +22,7 @@ function cacheRoot() {
 export async function benchVenv(name, { basePython = "python3", packages, check }) {
   const { stdout: version } = await run(basePython, ["-c", "import sys; print(sys.version)"]);
   const key = createHash("sha256").update(`${version}\n${packages.join("\n")}`).digest("hex").slice(0, 12);
-  const dir = join(cacheRoot(), `${name}-${key}`);
+  const dir = join(cacheDir("bench-venvs"), `${name}-${key}`);
   const python = join(dir, "bin", "python");
   const marker = join(dir, ".ready");
   if (existsSync(marker)) return python;
