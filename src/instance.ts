@@ -28,6 +28,7 @@ import { FileService } from "./domain/files/file-service.js";
 import { userFromName } from "./domain/identity.js";
 import { createIdGenerator } from "./domain/ids.js";
 import { createLogger, type Logger } from "./domain/logger.js";
+import { LifecycleEvents } from "./domain/events/lifecycle-events.js";
 import { createAccessLog } from "./http/access-log.js";
 import type { WorkerLaunchSpec, WorkerRuntime } from "./domain/ports.js";
 import { TaskService } from "./domain/tasks/task-service.js";
@@ -68,6 +69,7 @@ import { persistentSigningSecret } from "./store/settings-repository.js";
 import { wipeState } from "./store/state-reset.js";
 import { createTaskRepository } from "./store/task-repository.js";
 import { createTriggerRepository } from "./store/trigger-repository.js";
+import { Lifetime } from "./lifetime.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -102,6 +104,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
   const clock = overrides.clock ?? systemClock;
   const logger = createLogger(config.logLevel, overrides.logWriter ?? ((line) => process.stderr.write(`${line}\n`)), config.logFormat);
   const ids = createIdGenerator(() => clock.now());
+  // Lifecycles announce their changes here; batch progress, metrics and the dashboard subscribe.
+  const events = new LifecycleEvents((error, event) => logger.error(`a ${event.type} event listener failed`, { error: String(error) }));
   /** This server's URL, known once it listens (jobs and signed URLs name it). */
   let publicUrl = "";
   const lifetime = new Lifetime(logger, () => {
@@ -362,38 +366,5 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
   } catch (error) {
     await lifetime.close();
     throw error;
-  }
-}
-
-/**
- * Everything the instance started, disposed in reverse order (STYLE.md §6): a failing disposer is
- * logged and the others still run; `close()` runs once, however often it is called.
- */
-class Lifetime {
-  private readonly disposers: (() => Promise<void> | void)[] = [];
-  private closing: Promise<void> | null = null;
-
-  constructor(
-    private readonly logger: Logger,
-    private readonly finally_: () => void,
-  ) {}
-
-  add(dispose: () => Promise<void> | void): void {
-    this.disposers.push(dispose);
-  }
-
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      for (const dispose of this.disposers.reverse()) {
-        try {
-          await dispose();
-        } catch (error) {
-          this.logger.warn("dispose failed", { error: String(error) });
-        }
-      }
-      this.disposers.length = 0;
-      this.finally_();
-    })();
-    return this.closing;
   }
 }

@@ -1,5 +1,6 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PENDING_OPERATIONS } from "../../src/http/routes/not-implemented.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 let app: TestApp;
@@ -72,10 +73,11 @@ describe("bad input never crashes the server and never yields a 5xx (§0.2)", ()
     expect(wrongMethod.body).toEqual({ detail: "Method Not Allowed" });
   });
 
-  it("answers routes of later issues with 501 and a clear message", async () => {
+  it("answers an invalid body on the LLM routes (no longer 501) with their own 422, and nothing is pending", async () => {
     const response = await request(app.url).post("/v2/batch-completions").set("authorization", app.auth()).send({});
-    expect(response.status).toBe(501);
-    expect(response.body.detail).toContain("Batch completions v2 (POST /v2/batch-completions) is not implemented by launch-local yet.");
+    expect(response.status).toBe(422);
+    expect(Array.isArray(response.body.detail)).toBe(true);
+    expect(PENDING_OPERATIONS).toEqual([]);
   });
 
   it("accepts the legacy client's JSON body on GET and the /v1/launch prefix", async () => {

@@ -67,14 +67,16 @@ describe("stopping the launcher stops launch-local and its workers", () => {
     }
   }, 120_000);
 
-  it("at the end of a session of the README's pytest fixture, by its own process-group stop", async () => {
+  it("at the end of a session of the pytest plugin's fixture, by its own process-group stop", async () => {
     const marker = randomUUID();
     const pidsFile = join(scratch, "worker-pids");
-    const pytest = spawn("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", join(REPO_ROOT, "test", "e2e", "python", "fixture_session")], {
+    const pytest = spawn("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_launch_local.plugin", join(REPO_ROOT, "test", "e2e", "python", "fixture_session")], {
       env: {
         ...process.env,
         LAUNCH_STOP_MARKER: marker,
         LAUNCH_FIXTURE_PIDS_FILE: pidsFile,
+        // The plugin from the repository, as a user's `pip install` would put it on the path.
+        PYTHONPATH: join(REPO_ROOT, "python", "pytest-launch-local"),
         LAUNCH_LOCAL_COMMAND: `${process.execPath} ${NPX_LIKE} ${process.execPath} ${CLI} --runtime process`,
         LAUNCH_LOCAL_LOG_LEVEL: "warn",
         // Only the fixture's own stop is under test here (the parent watch is the case above).

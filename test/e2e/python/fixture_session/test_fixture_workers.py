@@ -1,7 +1,6 @@
-"""Runs under the README's pytest fixture (examples/pytest/conftest.py) and starts a real worker, so
+"""Runs under the pytest plugin's fixture (python/pytest-launch-local, loaded with -p) and starts a real worker, so
 the harness (test/e2e/reliability/launcher-stop.test.ts) can check that ending the session stops the
 server and that worker. Writes the worker's pid to $LAUNCH_FIXTURE_PIDS_FILE."""
-import importlib.util
 import os
 import pathlib
 import sys
@@ -10,11 +9,6 @@ import time
 import cloudpickle
 import requests
 
-_CONFTEST = pathlib.Path(__file__).resolve().parents[4] / "examples" / "pytest" / "conftest.py"
-_spec = importlib.util.spec_from_file_location("launch_local_fixture", _CONFTEST)
-_fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixture)
-launch_url = _fixture.launch_url
 
 AUTH = ("fixture-user", "")
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -37,7 +31,8 @@ def _upload(url, data):
     return f"s3://{slot['bucket']}/{slot['key']}"
 
 
-def test_a_worker_runs_for_the_session(launch_url):
+def test_a_worker_runs_for_the_session(launch_local):
+    launch_url = launch_local.url
     location = _upload(launch_url, cloudpickle.dumps({"load_model_fn": load_model_fn, "load_predict_fn": load_predict_fn}))
     flavor = {
         "flavor": "cloudpickle_artifact",
