@@ -20,6 +20,7 @@ import { createEngineJobRunner } from "./runtime/engine-jobs.js";
 import { type LlmEngineEnv, createLlmEngineEnv } from "./runtime/process/llm-engine-env.js";
 import type { Env } from "./runtime/process/run-command.js";
 import { createVenvBuilder } from "./runtime/process/venv-builder.js";
+import { inheritedEnv } from "./runtime/worker-env.js";
 import type { Logger } from "./domain/logger.js";
 import { VERSION } from "./version.js";
 
@@ -70,8 +71,9 @@ export function createFineTuneService(wiring: FineTuneWiring): FineTuneService {
 
 /** The engine's environment (venv from its requirements, or --llm-python), shared by engine workers and engine-image jobs. */
 export function sharedEngineEnv(config: ResolvedConfig, env: Env, logger: Logger, clock: Clock, workerDir: string): LlmEngineEnv {
-  const venvs = createVenvBuilder({ dataDir: config.dataDir, python: config.python, env, logger: logger.child("runtime"), clock });
-  return createLlmEngineEnv({ workerDir, llmPython: config.llmPython, venvs, env });
+  const childEnv = inheritedEnv(env);
+  const venvs = createVenvBuilder({ dataDir: config.dataDir, python: config.python, env: childEnv, logger: logger.child("runtime"), clock });
+  return createLlmEngineEnv({ workerDir, llmPython: config.llmPython, venvs, env: childEnv });
 }
 
 /** Engine-image jobs run as host processes unless the Docker runtime's image map names that image. */

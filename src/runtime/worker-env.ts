@@ -73,3 +73,86 @@ export function artifactWorkerEnv(settings: ArtifactWorkerSettings): Record<stri
 export function runnableProcessEnv(port: number, parentPid: number): Record<string, string> {
   return { PORT: String(port), [WORKER_ENV_KEYS.port]: String(port), [WORKER_ENV_KEYS.parentPid]: String(parentPid) };
 }
+
+// ---------------------------------------------------------------------------------------------- inherited environment
+
+/*
+ * What a worker, a job or a build launch-local starts takes from launch-local's own environment:
+ * an explicit allow-list, nothing else, for every runtime (process children, the Ray driver and so
+ * the actors of the cluster it starts, engine jobs; Docker containers get only their spec's env).
+ * The server's environment holds its secrets (LAUNCH_LOCAL_API_KEYS, LAUNCH_LOCAL_ADMIN_KEYS, cloud
+ * credentials the user exported for other tools); a bundle's code must not read them (README
+ * "Trust model"). What passes: how to find programs and libraries, the locale and temporary folder,
+ * the user's pip, proxy and certificate settings, thread counts and model caches. Platform
+ * variables (LAUNCH_*, PORT, job variables) are written on top of this (above; job-env.ts).
+ * Add a key here, with its reason, when a worker needs it.
+ */export type InheritedEnv = Record<string, string>;
+
+export const INHERITED_KEYS: ReadonlySet<string> = new Set([
+  // programs, libraries, the user and the locale
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "TMPDIR",
+  "TEMP",
+  "TMP",
+  "LD_LIBRARY_PATH",
+  // the user's modules a by-reference pickle imports
+  "PYTHONPATH",
+  "PYTHONDONTWRITEBYTECODE",
+  // proxies and certificates (pip, urllib, requests)
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE",
+  // GPUs (the allocator narrows CUDA_VISIBLE_DEVICES per worker) and thread counts
+  "CUDA_VISIBLE_DEVICES",
+  "CUDA_HOME",
+  "OMP_NUM_THREADS",
+  "MKL_NUM_THREADS",
+  "TOKENIZERS_PARALLELISM",
+  // model caches and offline switches (the LLM engine, transformers in a bundle)
+  "HF_HOME",
+  "HF_HUB_CACHE",
+  "HUGGINGFACE_HUB_CACHE",
+  "TRANSFORMERS_CACHE",
+  "HF_HUB_OFFLINE",
+  "TRANSFORMERS_OFFLINE",
+  "HF_DATASETS_OFFLINE",
+  "TORCH_HOME",
+  "XDG_CACHE_HOME",
+  // a developer's switch the worker reads (launch_worker/settings.py)
+  "LAUNCH_WORKER_DEBUG",
+]);
+
+/** Every key with one of these prefixes passes: the locale's categories and all of pip's settings. */
+export const INHERITED_PREFIXES: readonly string[] = ["LC_", "PIP_"];
+
+/** launch-local's environment reduced to the allow-list (a fresh object; undefined values dropped). */
+export function inheritedEnv(env: Record<string, string | undefined>, extraPrefixes: readonly string[] = []): InheritedEnv {
+  const prefixes = [...INHERITED_PREFIXES, ...extraPrefixes];
+  const out: InheritedEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (INHERITED_KEYS.has(key) || prefixes.some((prefix) => key.startsWith(prefix))) out[key] = value;
+  }
+  return out;
+}
+
+/** The Ray driver's environment: the allow-list and Ray's own settings (RAY_ADDRESS and the like). */
+export function rayDriverEnv(env: Record<string, string | undefined>): InheritedEnv {
+  return inheritedEnv(env, ["RAY_"]);
+}

@@ -14,6 +14,7 @@ import type { WorkerExit, WorkerHandle, WorkerLaunchSpec, WorkerRuntime } from "
 import { type GpuAllocator, type GpuPolicy, fitsGpuPolicy, lazyGpuAllocator } from "../gpu-inventory.js";
 import type { Env } from "../process/run-command.js";
 import { createBundleImages } from "./bundle-image.js";
+import { inheritedEnv } from "../worker-env.js";
 import { containerLimits } from "./container-limits.js";
 import { type ContainerPlan, artifactPlan, createOptions, runnablePlan } from "./container-spec.js";
 import { llmEngineContainerPlan } from "./llm-engine-container.js";
@@ -76,7 +77,8 @@ const defaultUser = (engine: EngineInfo): string | null => {
 export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntime {
   const { docker, logger } = options;
   const clock = options.clock ?? systemClock;
-  const env: Env = options.env ?? process.env;
+  // Image builds run pip (a requirement's build code) with the allow-list only, as workers do.
+  const env: Env = inheritedEnv(options.env ?? process.env);
   const policy: GpuPolicy = options.gpuPolicy ?? "strict";
   const images = createBundleImages({
     docker,

@@ -12,6 +12,7 @@ import { type Clock, systemClock } from "../../domain/clock.js";
 import type { Logger } from "../../domain/logger.js";
 import type { JobHandle, JobRunner } from "../../domain/ports.js";
 import { jobEnvironment } from "../job-env.js";
+import { inheritedEnv } from "../worker-env.js";
 import { killLeftover, spawnJobProcess } from "./job-process.js";
 import { planJobMount } from "./job-mount.js";
 import type { Env } from "./run-command.js";
@@ -19,7 +20,7 @@ import type { Env } from "./run-command.js";
 export interface ProcessJobRunnerOptions {
   dataDir: string;
   logger: Logger;
-  /** Base environment of every job. Default: this process's environment. */
+  /** The environment jobs inherit from, reduced to the allow-list (worker-env.ts). Default: this process's. */
   env?: Env;
   /** Working directory of job commands (relative paths resolve here, as for runnable images). */
   cwd?: string;
@@ -33,7 +34,7 @@ const DEFAULT_GRACE_MS = 5000;
 
 export function createProcessJobRunner(options: ProcessJobRunnerOptions): JobRunner {
   const clock = options.clock ?? systemClock;
-  const baseEnv: Env = options.env ?? process.env;
+  const baseEnv: Env = inheritedEnv(options.env ?? process.env);
   const cwd = options.cwd ?? process.cwd();
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const live = new Set<JobHandle>();

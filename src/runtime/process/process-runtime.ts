@@ -18,7 +18,7 @@ import { createVenvBuilder } from "./venv-builder.js";
 import { isEngineCommand } from "../../domain/llm/llm-bundle.js";
 import { type LlmEngineEnv, createLlmEngineEnv } from "./llm-engine-env.js";
 import { llmEnginePlan } from "./llm-engine-plan.js";
-import { artifactWorkerEnv, runnableProcessEnv } from "../worker-env.js";
+import { artifactWorkerEnv, inheritedEnv, runnableProcessEnv } from "../worker-env.js";
 
 export interface ProcessRuntimeOptions {
   dataDir: string;
@@ -35,7 +35,7 @@ export interface ProcessRuntimeOptions {
   gpus?: string[];
   /** `strict`: asking for more GPUs than the host has fails the build; `ignore`: run without GPUs. */
   gpuPolicy?: GpuPolicy;
-  /** Base environment of every child. Default: this process's environment. */
+  /** The environment children inherit from, reduced to the allow-list (worker-env.ts). Default: this process's. */
   env?: Env;
   /** `--pip-fallback`: a pinned version the index lacks is replaced by the nearest one (pip-fallback.ts). */
   pipFallback?: boolean;
@@ -49,7 +49,8 @@ export interface ProcessRuntimeOptions {
 
 export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRuntime {
   const clock = options.clock ?? systemClock;
-  const baseEnv: Env = options.env ?? process.env;
+  // The allow-list, never the server's whole environment (worker-env.ts inheritedEnv).
+  const baseEnv: Env = inheritedEnv(options.env ?? process.env);
   const policy: GpuPolicy = options.gpuPolicy ?? "strict";
   const logger = options.logger;
   const venvs = createVenvBuilder({ dataDir: options.dataDir, python: options.python, env: baseEnv, logger, clock, pipFallback: options.pipFallback ?? false });

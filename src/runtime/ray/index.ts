@@ -10,6 +10,7 @@ import type { Logger } from "../../domain/logger.js";
 import type { BlobStore, JobRunner } from "../../domain/ports.js";
 import { RAY_NAMESPACE, actorNames } from "./actor-options.js";
 import { startDriverProcess } from "./driver-process.js";
+import { rayDriverEnv } from "../worker-env.js";
 import type { RayDriver } from "./ray-driver.js";
 import { createRayJobRunner } from "./ray-job-runner.js";
 import { type RayRuntime, createRayRuntime } from "./ray-runtime.js";
@@ -59,7 +60,8 @@ export async function createRaySet(context: RayContext): Promise<RayRuntimeSet> 
     workerPackage: join(context.workerDir, "launch_worker"),
     address: context.address,
     namespace: RAY_NAMESPACE,
-    env: context.env,
+    // A cluster the driver starts inherits its environment, and each actor from it.
+    env: rayDriverEnv(context.env),
     logger: logger.child("ray-driver"),
     clock: context.clock,
   });

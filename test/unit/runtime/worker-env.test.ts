@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ArtifactFlavor } from "../../../src/domain/bundle.js";
-import { WORKER_ENV_KEYS, artifactWorkerEnv, runnableProcessEnv } from "../../../src/runtime/worker-env.js";
+import { WORKER_ENV_KEYS, artifactWorkerEnv, inheritedEnv, rayDriverEnv, runnableProcessEnv } from "../../../src/runtime/worker-env.js";
 
 const WORKER_DIR = "src/worker";
 /** Read by the worker but never set by a runtime: a developer's switch. */
@@ -62,5 +62,25 @@ describe("the worker environment (runtime/worker-env.ts)", () => {
 
   it("gives a runnable command its port under both names and the parent watch", () => {
     expect(runnableProcessEnv(7001, 9)).toEqual({ PORT: "7001", LAUNCH_WORKER_PORT: "7001", LAUNCH_WORKER_PARENT_PID: "9" });
+  });
+
+  it("passes on only the allow-list of the server's environment: no LAUNCH_LOCAL_* secret, no stranger's key", () => {
+    const server = {
+      PATH: "/usr/bin",
+      HOME: "/home/u",
+      LC_ALL: "C.UTF-8",
+      PIP_INDEX_URL: "https://pip.example/simple",
+      https_proxy: "http://proxy:3128",
+      LAUNCH_LOCAL_API_KEYS: "k1,k2",
+      LAUNCH_LOCAL_ADMIN_KEYS: "admin",
+      LAUNCH_LOCAL_DATA_DIR: "/d",
+      AWS_SESSION_TOKEN_OF_SOMETHING_ELSE: undefined,
+      DATABASE_PASSWORD: "p",
+      RAY_ADDRESS: "auto",
+    };
+    const passed = { PATH: "/usr/bin", HOME: "/home/u", LC_ALL: "C.UTF-8", PIP_INDEX_URL: "https://pip.example/simple", https_proxy: "http://proxy:3128" };
+    expect(inheritedEnv(server)).toEqual(passed);
+    // The Ray driver also needs Ray's own settings (a cluster it starts passes its environment to the actors).
+    expect(rayDriverEnv(server)).toEqual({ ...passed, RAY_ADDRESS: "auto" });
   });
 });
