@@ -7,7 +7,8 @@
  *   npm run bench                      full run (about two minutes on 2 cores)
  *   npm run bench -- --quick           smaller counts, for a smoke check
  *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up, 7 LLM engine, 8 LLM gateway, 9 Ray beside process,
- *                                                    10 worker vs FastAPI, 11 Ray Serve peer)
+ *                                                    10 worker vs FastAPI, 11 Ray Serve peer,
+ *                                                    12 LLM fine-tune, 13 LLM batch completions)
  *   npm run bench -- --cli ../other/bin/launch-local.js    another build (before/after comparisons)
  *
  * Runs against dist/ through bin/launch-local.js (built by `npm install`), loopback only.
@@ -21,7 +22,9 @@ import { measureAsync } from "./sections/async-tasks.mjs";
 import { measureBatch } from "./sections/batch.mjs";
 import { dockerAvailability, measureColdStart } from "./sections/cold-start.mjs";
 import { measureGateway, measureThroughput, prepareSyncEndpoint } from "./sections/gateway.mjs";
+import { measureLlmBatch } from "./sections/llm-batch.mjs";
 import { measureLlmEngineStraight } from "./sections/llm-engine.mjs";
+import { measureLlmFineTune } from "./sections/llm-fine-tune.mjs";
 import { measureLlmGateway } from "./sections/llm-gateway.mjs";
 import { measureRay } from "./sections/ray.mjs";
 import { measureRayServe } from "./sections/ray-serve.mjs";
@@ -120,6 +123,8 @@ async function main() {
   if (wants("9")) await section("9", () => measureRay(report, { pickle, sizes }));
   if (wants("10")) await section("10", () => measureWorker(report, { python, pickle, sizes }));
   if (wants("11")) await section("11", () => withServer((server, api, bundleId) => measureRayServe(report, { api, server, bundleId, pickle, python, sizes })));
+  if (wants("12")) await section("12", () => measureLlmFineTune(report));
+  if (wants("13")) await section("13", () => measureLlmBatch(report, { requests: sizes.llmRequests, maxTokens: sizes.llmMaxTokens }));
 
   if (options.quick) report.note("all", "--quick: smaller counts and shorter warm-ups, a smoke run; its figures are not comparable with the targets");
   const elapsed = (performance.now() - began) / 1000;
