@@ -5,9 +5,10 @@
  * the kernel drops them when it dies, and a SIGKILLed instance's lock is simply taken over by the
  * next start (no stale-file guessing). `launch-local.pid` names the holder for the message.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { PRIVATE_FILE_MODE, ensurePrivateDatabase, ensurePrivateDir } from "./private-files.js";
 
 export type DataDirLock =
   | { isHeld: true; release(): void; /** The pid a previous (dead) holder left, when it left one. */ previousPid: number | null }
@@ -25,9 +26,12 @@ const readPid = (file: string): number | null => {
 const isBusy = (error: unknown): boolean => error instanceof Error && "code" in error && (error.code === "SQLITE_BUSY" || error.code === "SQLITE_LOCKED");
 
 export function lockDataDir(dataDir: string): DataDirLock {
-  mkdirSync(dataDir, { recursive: true });
+  // The data dir is private (private-files.ts); this is the first thing a start does to it.
+  ensurePrivateDir(dataDir);
   const pidFile = join(dataDir, "launch-local.pid");
-  const db = new Database(join(dataDir, "launch-local.lock"), { timeout: 0 });
+  const lockFile = join(dataDir, "launch-local.lock");
+  ensurePrivateDatabase(lockFile);
+  const db = new Database(lockFile, { timeout: 0 });
   try {
     db.exec("BEGIN EXCLUSIVE");
   } catch (error) {
@@ -36,7 +40,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
     throw error;
   }
   const previousPid = readPid(pidFile);
-  writeFileSync(pidFile, `${process.pid}\n`);
+  writeFileSync(pidFile, `${process.pid}\n`, { mode: PRIVATE_FILE_MODE });
   let isReleased = false;
   return {
     isHeld: true,

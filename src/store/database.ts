@@ -1,18 +1,22 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS } from "./migrations.js";
 import { commitGroup } from "./group-commit.js";
+import { ensurePrivateDatabase, ensurePrivateDir } from "./private-files.js";
 
 export type Db = Database.Database;
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations.
  * WAL + synchronous=NORMAL: a committed transaction survives a crash of this process (SIGKILL),
- * which is the durability promise for accepted async tasks.
+ * which is the durability promise for accepted async tasks. The file and its WAL are 0600 in a
+ * 0700 folder: they hold the signing secret (private-files.ts).
  */
 export function openDatabase(file: string): Db {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  if (file !== ":memory:") {
+    ensurePrivateDir(dirname(file));
+    ensurePrivateDatabase(file);
+  }
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");

@@ -2,7 +2,7 @@
  * End to end: the Python worker server (src/worker, server-contract.md §4.3) and the runnable echo
  * fixture, as real processes on ephemeral ports, driven over HTTP.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -110,13 +110,14 @@ describe("worker server: cloudpickle echo bundle", () => {
     );
   });
 
-  it("pickles the result into the blob store when return_pickled is set", async () => {
+  it("pickles the result into the blob store when return_pickled is set, private to the instance (0600)", async () => {
     const { status, json } = await postJson(echo, { args: { y: 1 }, return_pickled: true });
     expect(status).toBe(200);
     const match = RESULT_URL.exec((json as { result_url: string }).result_url);
     expect(match?.[1]).toBe("launch-local");
     const path = join(blobRoot, match?.[1] ?? "", match?.[2] ?? "");
     expect(existsSync(path)).toBe(true);
+    expect((statSync(path).mode & 0o777).toString(8)).toBe("600");
     expect(await readPickledJson(path)).toEqual({ y: 1 });
   });
 

@@ -57,10 +57,11 @@ class BlobStore:
             return "s3://%s/%s" % (self._results_bucket, key)
         path = self._s3_path(self._results_bucket, key)
         if not self._results_dir_ready:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
             self._results_dir_ready = True
         payload = cloudpickle.dumps(output)
-        with open(path, "wb") as result:
+        # Private to the instance, as the server's own blobs are (README "Trust model").
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as result:
             result.write(payload)
         return "s3://%s/%s" % (self._results_bucket, key)
 
