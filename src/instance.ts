@@ -12,6 +12,7 @@ import { pruneBlobs } from "./blobs/blob-prune.js";
 import { createLocalBlobStore } from "./blobs/local-blob-store.js";
 import { workerBlobToken } from "./blobs/signed-url.js";
 import { BlobAccess } from "./domain/blobs/blob-access.js";
+import { ObjectService } from "./domain/blobs/object-service.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
 import { BatchOrchestrator } from "./domain/batch/batch-orchestrator.js";
@@ -55,6 +56,7 @@ import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { createTriggerClock } from "./scheduler/triggers/trigger-clock.js";
 import { createBatchJobRepository } from "./store/batch-job-repository.js";
 import { createBlobOwnerRepository } from "./store/blob-owner-repository.js";
+import { createObjectFiles } from "./blobs/object-files.js";
 import { createBundleRepository } from "./store/bundle-repository.js";
 import { lockDataDir } from "./store/data-dir-lock.js";
 import { openDatabase } from "./store/database.js";
@@ -141,6 +143,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const blobs = createLocalBlobStore({ root: blobRoot, bucket: config.bucket, signingSecret, ttlSeconds: config.signedUrlTtlSeconds, clock, inputs });
     const blobOwners = createBlobOwnerRepository(db);
     const blobAccess = new BlobAccess({ store: blobs, owners: blobOwners, inputs, clock });
+    const objects = new ObjectService({ access: blobAccess, files: createObjectFiles(blobRoot) });
 
     // ---- runtime: how a worker (and a docker-image batch job) exists: processes or containers
     // LLM endpoints' weights, offline (README "LLM endpoints"); workers see them as `model_files`.
@@ -299,6 +302,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       }),
       blobs,
       blobAccess,
+      objects,
       logs,
       logger,
       accessLog: createAccessLog(logger.child("http"), () => clock.now()),

@@ -24,6 +24,7 @@ import { modelEndpointRoutes } from "./routes/model-endpoints.js";
 import { notImplementedRoutes } from "./routes/not-implemented.js";
 import { routedPath } from "./routed-path.js";
 import { signedBlobRoutes } from "./routes/signed-blobs.js";
+import { s3Routes } from "./routes/s3/s3-routes.js";
 import { taskRoutes } from "./routes/tasks.js";
 import { triggerRoutes } from "./routes/triggers.js";
 import type { Services } from "./services.js";
@@ -39,7 +40,8 @@ const hasRoute = (c: Context<HttpEnv>): boolean => c.req.matchedRoutes.some((rou
  *   1. path normalisation (routedPath)
  *   2. health routes, /openapi.json and /docs, and signed-URL blob routes (no credentials: the URL's
  *      signature is the check);
- *      the control API's raw-body blob routes (their own authentication, no JSON parsing)
+ *      the control API's raw-body blob routes and the S3-compatible door (routes/s3/: their own
+ *      authentication, no JSON parsing)
  *   3. JSON body parsing (422 json_invalid comes before 401, §0.2) and the body size limit (413)
  *   4. authentication (Basic/Bearer, §0.3); a job's own credentials first (job-caller.ts)
  *   5. the API routes, one module per resource; unbuilt ones answer 501
@@ -78,6 +80,10 @@ export function createApp(services: Services): Hono<HttpEnv> {
   app.route("/", apiDocsRoutes());
   app.route("/", signedBlobRoutes(services));
   app.route("/", controlBlobRoutes(services));
+  if (services.objects) {
+    const { objects, maxBodyBytes, allowedKeys, adminKeys, logger } = services;
+    app.route("/", s3Routes({ objects, maxBodyBytes, allowedKeys, adminKeys, logger: logger.child("s3"), now: services.now, uuid: services.uuid }));
+  }
 
   const bodyMiddleware = jsonBodyMiddleware(services.maxBodyBytes);
   const jobCallers = jobCallerMiddleware(services.jobCredentials);

@@ -1,4 +1,5 @@
 import type { BlobAccess } from "../domain/blobs/blob-access.js";
+import type { ObjectService } from "../domain/blobs/object-service.js";
 import type { Logger } from "../domain/logger.js";
 import type { AccessLog } from "./access-log.js";
 import type { BlobStore, EndpointLogRepository } from "../domain/ports.js";
@@ -29,6 +30,8 @@ export interface Services {
   blobs: BlobStore;
   /** Every read or write on a caller's behalf (the owner check, domain/blobs/blob-access.ts). */
   blobAccess: BlobAccess;
+  /** The S3-compatible door's operations (routes/s3/); absent in test apps built for other resources. */
+  objects?: ObjectService;
   logs: EndpointLogRepository;
   logger: Logger;
   /** Debug-level access log, or absent when debug entries are not written. */

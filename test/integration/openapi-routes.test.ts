@@ -6,7 +6,8 @@ import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 /**
  * Routes that are not API operations: the docs themselves, signed-URL blob transfers and the blob
- * routes workers use with their own token (Ray runtime).
+ * routes workers use with their own token (Ray runtime), and the S3-compatible door (S3's XML wire,
+ * described by S3's own API, README "S3-compatible API").
  */
 const NOT_OPERATIONS = new Set([
   "get /openapi.json",
@@ -16,6 +17,7 @@ const NOT_OPERATIONS = new Set([
   "get /_launch_local/signed-blobs/*",
   "put /_launch_local/worker-blobs/*",
   "get /_launch_local/worker-blobs/*",
+  ...["get", "put", "post", "delete"].flatMap((method) => [`${method} /_launch_local/s3`, `${method} /_launch_local/s3/*`]),
 ]);
 
 const key = (method: string, path: string): string => `${method.toLowerCase()} ${path.replace(/:\w+/g, "{}").replace(/\{\w+\}/g, "{}")}`;

@@ -52,6 +52,23 @@ export class BlobAccess {
     return record !== null && (record.isPublic || record.owner === actor.owner);
   }
 
+  /** Whether `actor` may replace or delete the object at `location`: nobody's yet, theirs, or an admin. */
+  mayWrite(actor: BlobActor, location: string): boolean {
+    if (actor.isAdmin) return true;
+    const record = this.deps.owners.get(location);
+    return record === null || record.owner === actor.owner;
+  }
+
+  /** Whether the object was seeded readable by anyone (`public`). */
+  isPublic(location: string): boolean {
+    return this.deps.owners.get(location)?.isPublic ?? false;
+  }
+
+  /** Forgets the owner of an object that was deleted, so its key is free again. */
+  forget(location: string): void {
+    this.deps.owners.delete([location]);
+  }
+
   /**
    * For a location a worker will open itself (a task's `url`): the input policy's 400, or for an
    * `s3://` object the same 404 as a missing one unless `actor` may read it.
