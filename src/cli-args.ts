@@ -37,6 +37,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--bucket": { key: "bucket", kind: "string", help: "Bucket name used in s3:// locations. Default launch-local." },
   "--log-level": { key: "logLevel", kind: "string", help: "debug | info | warn | error | silent. Default info." },
   "--pip-fallback": { key: "pipFallback", kind: "boolean", help: "Install the nearest available version of a pinned requirement the index lacks (logged). Default off." },
+  "--metrics": { key: "metrics", kind: "boolean", help: "Prometheus metrics at /metrics (--metrics=false: off). Default true." },
   "--log-format": { key: "logFormat", kind: "string", help: "text | json (one JSON object per line). Default text." },
   "--api-keys": { key: "apiKeys", kind: "list", help: "Only accept these API keys (comma-separated); others get 401. Default: any." },
   "--admin-keys": { key: "adminKeys", kind: "list", help: "Keys allowed to reset, read info and blobs across owners (comma-separated). Default: none." },

@@ -72,6 +72,7 @@ import { wipeState } from "./store/state-reset.js";
 import { createTaskRepository } from "./store/task-repository.js";
 import { createTriggerRepository } from "./store/trigger-repository.js";
 import { Lifetime } from "./lifetime.js";
+import { createMetrics } from "./metrics/metrics.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -180,6 +181,11 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
 
     // ---- scheduler (who runs where and when) and gateway (the trip to a worker)
     const faults = new FaultRegistry();
+    // Metrics (README "Metrics"): the events from now on, the scheduler's load read at scrape time.
+    const metrics = config.metrics
+      ? createMetrics({ events, scheduler: { loads: () => scheduler.loads() }, endpointName: (id) => endpoints.get(id)?.name ?? "" })
+      : null;
+    lifetime.add(() => metrics?.dispose());
     const callbacks = createCallbackSender({ clock, logger: logger.child("callbacks") });
     const scheduler = createScheduler({
       endpoints,
@@ -189,15 +195,16 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       blobs: blobAccess,
       runtime,
       connect: createWorkerConnector(clock, faults),
-      runAsync: createAsyncRunner({ tasks, callbacks, clock, logger: logger.child("gateway") }),
+      runAsync: createAsyncRunner({ tasks, callbacks, clock, logger: logger.child("gateway"), observer: metrics?.trips ?? null }),
       clock,
       ids,
       logger: logger.child("scheduler"),
+      events,
       config: { scaleDownCooldownMs: config.scaleDownCooldownMs, autoscaleIntervalMs: config.autoscaleIntervalMs },
     });
     lifetime.add(() => scheduler.dispose());
     lifetime.add(() => jobRunner.dispose());
-    const gateway = createGateway({ slots: scheduler, callbacks, clock, syncTimeoutSeconds: config.syncTimeoutSeconds });
+    const gateway = createGateway({ slots: scheduler, callbacks, clock, syncTimeoutSeconds: config.syncTimeoutSeconds, observer: metrics?.trips ?? null });
     // Docker-image batch jobs (§2.5) run through the job runner; triggers (§2.6) fire them on schedule.
     // Jobs launch-local starts for a user (fine-tunes) call back as that user, within their grant.
     const jobCredentials = createJobCredentials(signingSecret, dockerBatchJobRows);
@@ -264,7 +271,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     };
 
     // LLM requests take the same trip to a worker as sync and streaming tasks (domain/llm/llm-trip.ts).
-    const llmTrip = new LlmTrip({ endpoints, bundles, gateway });
+    const llmTrip = new LlmTrip({ endpoints, bundles, gateway, tokens: metrics?.tokens ?? null });
     const fileRows = createFileRepository(db);
     const llmJobWiring = {
       config,
@@ -331,6 +338,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       fineTunes,
       batchCompletions: createBatchCompletionService(llmJobWiring),
       jobCredentials,
+      metrics,
       control: new ControlService({
         endpoints,
         logs,

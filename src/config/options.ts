@@ -46,6 +46,8 @@ export interface LaunchLocalOptions {
    * has and note it in the creation logs (the real platform would fail the build). Default false.
    */
   pipFallback?: boolean;
+  /** Prometheus metrics at GET /metrics (README "Metrics"). Default true; false skips their cost too. */
+  metrics?: boolean;
   /**
    * Allow-list of API keys (the Basic user name or Bearer token); any other caller gets the contract's
    * 401. Default: any key is accepted, as on the open-source server (§0.3).
@@ -102,6 +104,7 @@ export interface ResolvedConfig {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   logFormat: "text" | "json";
   pipFallback: boolean;
+  metrics: boolean;
   /** null: any key is accepted. */
   apiKeys: string[] | null;
   /** null: no admin keys; the instance-wide control routes take any accepted key. */
@@ -261,6 +264,7 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     bucket,
     logLevel: oneOf("logLevel", options.logLevel ?? env.LAUNCH_LOCAL_LOG_LEVEL, LEVELS) ?? "info",
     pipFallback: options.pipFallback ?? envBool(env, "LAUNCH_LOCAL_PIP_FALLBACK") ?? false,
+    metrics: options.metrics ?? envBool(env, "LAUNCH_LOCAL_METRICS") ?? true,
     logFormat: oneOf("logFormat", options.logFormat ?? env.LAUNCH_LOCAL_LOG_FORMAT, LOG_FORMATS) ?? "text",
     apiKeys: keysOf(options.apiKeys ?? envList(env, "LAUNCH_LOCAL_API_KEYS"), "apiKeys"),
     adminKeys: keysOf(options.adminKeys ?? envList(env, "LAUNCH_LOCAL_ADMIN_KEYS"), "adminKeys"),

@@ -7,6 +7,7 @@
 import type { Clock } from "../domain/clock.js";
 import type { AsyncTaskRunner } from "../domain/gateway-ports.js";
 import type { Logger } from "../domain/logger.js";
+import type { TripObserver } from "../domain/observe-ports.js";
 import type { TaskRepository } from "../domain/ports.js";
 import type { CallbackSender } from "./callbacks.js";
 import { asyncOutcome, forwardModeOf, predictRouteOf, requestPayloadJson, runnableBody, serializeResultsAsString } from "./forwarding.js";
@@ -17,15 +18,19 @@ export interface AsyncTripDeps {
   callbacks: CallbackSender;
   clock: Clock;
   logger: Logger;
+  /** Per-request metrics: one trip from STARTED to the stored outcome (a lost delivery is not one). */
+  observer?: TripObserver | null;
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createAsyncTrip(deps: AsyncTripDeps): AsyncTaskRunner {
   const { tasks, callbacks, clock, logger } = deps;
+  const observer = deps.observer ?? null;
   return async (task, lease) => {
     try {
       if (!tasks.markStarted(task.id, clock.now())) return "done";
+      const startedAt = observer === null ? 0 : observer.now();
       const { flavor } = lease.bundle;
       const mode = forwardModeOf(flavor);
       const request = task.request;
@@ -36,6 +41,7 @@ export function createAsyncTrip(deps: AsyncTripDeps): AsyncTaskRunner {
       const asString = serializeResultsAsString(null, request.args, true);
       const outcome = asyncOutcome(mode, reply.status, reply.text, asString);
       tasks.complete(task.id, outcome.status, outcome.result, outcome.traceback, outcome.statusCode, clock.now());
+      observer?.ended(lease.endpoint, "async", outcome.status, startedAt);
       if (outcome.status === "SUCCESS") {
         // The hook sees the forwarder's response, status_code not yet lifted out (§4.5).
         const response =

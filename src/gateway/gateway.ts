@@ -8,9 +8,11 @@
 import type { Clock } from "../domain/clock.js";
 import type { AsyncTaskRunner, InferenceGateway, WorkerSlots } from "../domain/gateway-ports.js";
 import type { Logger } from "../domain/logger.js";
+import type { TripObserver } from "../domain/observe-ports.js";
 import type { TaskRepository } from "../domain/ports.js";
 import { createAsyncTrip } from "./async-trip.js";
 import type { CallbackSender } from "./callbacks.js";
+import { observedRaw, observedStream, observedSync } from "./observed-trips.js";
 import { createRawTrip } from "./raw-trip.js";
 import { createStreamTrip } from "./stream-trip.js";
 import { createSyncTrip } from "./sync-trip.js";
@@ -22,17 +24,24 @@ export interface GatewayDeps {
   clock: Clock;
   /** Default sync/streaming wait (the real gateway's 10 s, §2.3). */
   syncTimeoutSeconds: number;
+  /** Per-request metrics (README "Metrics"); absent: metrics are off and trips are not wrapped. */
+  observer?: TripObserver | null;
 }
 
 /** The sync, streaming and raw entry points (InferenceGateway), over the scheduler's slots. */
 export function createGateway(deps: GatewayDeps): InferenceGateway {
   const trip = { slots: deps.slots, clock: deps.clock, syncTimeoutSeconds: deps.syncTimeoutSeconds };
   const raw = createRawTrip(trip);
+  const predictSync = createSyncTrip({ ...trip, callbacks: deps.callbacks });
+  const predictStream = createStreamTrip(trip);
+  const observer = deps.observer;
+  if (!observer) return { predictSync, predictStream, callRaw: raw.callRaw, streamRaw: raw.streamRaw };
   return {
-    predictSync: createSyncTrip({ ...trip, callbacks: deps.callbacks }),
-    predictStream: createStreamTrip(trip),
-    callRaw: raw.callRaw,
-    streamRaw: raw.streamRaw,
+    predictSync: observedSync(observer, predictSync),
+    predictStream: observedStream(observer, predictStream),
+    callRaw: observedRaw(observer, raw.callRaw),
+    // A raw stream's end is its consumer's; only its opening is measured.
+    streamRaw: observedRaw(observer, raw.streamRaw),
   };
 }
 
@@ -41,6 +50,7 @@ export interface AsyncGatewayDeps {
   callbacks: CallbackSender;
   clock: Clock;
   logger: Logger;
+  observer?: TripObserver | null;
 }
 
 /**

@@ -18,6 +18,7 @@ import { healthRoutes } from "./routes/health.js";
 import { hostedInferenceRoutes } from "./routes/hosted-inference.js";
 import { llmCompletionRoutes } from "./routes/llm-completions.js";
 import { llmEndpointRoutes } from "./routes/llm-endpoints.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { modelBundleRoutes } from "./routes/model-bundles.js";
 import { modelEndpointDocsRoutes } from "./routes/model-endpoint-docs.js";
 import { modelEndpointRoutes } from "./routes/model-endpoints.js";
@@ -107,6 +108,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
   if (services.batchCompletions) app.route("/", batchCompletionRoutes(services.batchCompletions));
   app.route("/", hostedInferenceRoutes(services));
   app.route("/", controlRoutes(services));
+  if (services.metrics) app.route("/", metricsRoutes(services.metrics, services.adminKeys !== null));
   app.route("/", notImplementedRoutes());
   return app;
 }

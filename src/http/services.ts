@@ -1,6 +1,7 @@
 import type { BlobAccess } from "../domain/blobs/blob-access.js";
 import type { ObjectService } from "../domain/blobs/object-service.js";
 import type { Logger } from "../domain/logger.js";
+import type { MetricsExposition } from "../domain/observe-ports.js";
 import type { AccessLog } from "./access-log.js";
 import type { BlobStore, EndpointLogRepository } from "../domain/ports.js";
 import type { BatchJobService } from "../domain/batch/batch-job-service.js";
@@ -69,6 +70,8 @@ export interface Services {
   fineTunes?: FineTuneService;
   /** The credentials of jobs launch-local starts on a user's behalf (job-caller.ts); absent: none are accepted. */
   jobCredentials?: JobCredentials;
+  /** GET /metrics (README "Metrics"); absent when metrics are off (--metrics=false). */
+  metrics?: MetricsExposition | null;
   /** The /_launch_local/ control API (README "Control API"). */
   control: ControlService;
   /**

@@ -8,6 +8,7 @@ import type { AsyncTaskRunner, WorkerConnector } from "../domain/gateway-ports.j
 import type { IdGenerator } from "../domain/ids.js";
 import type { Logger } from "../domain/logger.js";
 import type { BlobAccess } from "../domain/blobs/blob-access.js";
+import type { LifecycleEvents } from "../domain/events/lifecycle-events.js";
 import type {
   BundleRepository,
   EndpointLogRepository,
@@ -40,6 +41,8 @@ export interface SchedulerDeps {
   ids: IdGenerator;
   logger: Logger;
   config: SchedulerConfig;
+  /** Worker and build events (domain/events/); absent in tests that do not read them. */
+  events?: LifecycleEvents;
 }
 
 export interface SchedulerContext {

@@ -34,8 +34,18 @@ function runsSameWorkers(a: Generation, b: Omit<Generation, "seq">): boolean {
 }
 
 export function createDeployer(ctx: SchedulerContext, evaluate: (state: EndpointState) => void, track: (work: Promise<void>) => void): Deployer {
-  const { endpoints, bundles, blobs, runtime, logs, logger } = ctx.deps;
+  const { endpoints, bundles, blobs, runtime, logs, logger, events, clock } = ctx.deps;
   let generationSeq = 0;
+
+  /**
+   * A prepare (a virtualenv or an image made sure of) ended. Under --runtime auto the router names
+   * local processes in its note, so a prepare without one went to Docker.
+   */
+  function announceBuild(state: EndpointState, owner: string, startedAt: number, ok: boolean, note: string | null): void {
+    if (events === undefined || !events.has("build")) return;
+    const isImage = runtime.name === "docker" || (runtime.name === "auto" && note === null);
+    events.emit({ type: "build", at: clock.now(), endpointId: state.id, owner, kind: isImage ? "image" : "virtualenv", ok, durationMs: clock.now() - startedAt });
+  }
 
   function resetStartFailures(state: EndpointState): void {
     state.startFailures = 0;
@@ -78,7 +88,12 @@ export function createDeployer(ctx: SchedulerContext, evaluate: (state: Endpoint
         });
         if (isStale()) return;
       }
-      const prepared = await runtime.prepare(bundle, record.resources.gpus, build);
+      const buildStartedAt = clock.now();
+      const prepared = await runtime.prepare(bundle, record.resources.gpus, build).catch((error: unknown) => {
+        announceBuild(state, record.owner, buildStartedAt, false, null);
+        throw error;
+      });
+      announceBuild(state, record.owner, buildStartedAt, true, prepared ? prepared.note : null);
       if (isStale()) return;
       build("Build succeeded");
       if (!keepsStatus && !writeStatus(endpoints, state.id, { status: "UPDATE_IN_PROGRESS" })) return;

@@ -37,6 +37,10 @@ export interface WorkerEntry {
   hasTakenWork: boolean;
   /** Killed through the control API: its exit does not count towards a crash loop. */
   isKilledOnPurpose: boolean;
+  /** When its start was asked for (clock ms): the start time of its "ready" event. */
+  readonly startedAt: number;
+  /** Its "stopped" or "failed" event went out (the lifecycle events announce one end per worker). */
+  hasEnded: boolean;
 }
 
 /** An async task waiting for a slot; `attempts` = deliveries lost so far (the row's counter). */

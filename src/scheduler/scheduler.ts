@@ -6,6 +6,7 @@
  * dispose).
  */
 import type { WorkerQueue, WorkerSlots } from "../domain/gateway-ports.js";
+import type { LoadReader } from "../domain/observe-ports.js";
 import type { EndpointScheduler } from "../domain/ports.js";
 import { createAsyncExecutor } from "./async-executor.js";
 import type { SchedulerContext, SchedulerDeps } from "./context.js";
@@ -28,7 +29,7 @@ export interface WorkerInfo {
   pid: number | null;
 }
 
-export interface Scheduler extends EndpointScheduler, WorkerSlots {
+export interface Scheduler extends EndpointScheduler, WorkerSlots, LoadReader {
   /** Recovery after a restart (recovery.ts), then the autoscaler ticks. Builds continue in the background. */
   start(): Promise<void>;
   /** Idempotent: stops ticks, answers waiting sync requests, stops every worker (runtime.dispose()). */
@@ -186,6 +187,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         baseUrl: worker.handle?.baseUrl ?? "",
         pid: worker.handle?.pid ?? null,
       }));
+    },
+    loads() {
+      return Array.from(states.values(), (state) => {
+        const workers = { starting: 0, ready: 0, stopping: 0 };
+        for (const worker of state.workers.values()) workers[worker.state]++;
+        return { endpointId: state.id, queued: state.queuedAsync, waiting: state.waiting, active: state.active, workers };
+      });
     },
     killWorker(endpointId, workerId) {
       const state = states.get(endpointId);

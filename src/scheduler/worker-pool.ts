@@ -7,6 +7,7 @@
  * failed start too (a bundle that crashes right after loading would otherwise restart forever).
  */
 import { isLaunchError } from "../domain/errors.js";
+import type { WorkerState } from "../domain/events/lifecycle-events.js";
 import type { WorkerExit, WorkerHandle, WorkerLaunchSpec } from "../domain/ports.js";
 import type { SchedulerContext } from "./context.js";
 import type { EndpointState, WorkerEntry } from "./endpoint-state.js";
@@ -41,7 +42,18 @@ export interface WorkerPoolHooks {
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks): WorkerPool {
-  const { runtime, logs, logger, clock, endpoints, connect } = ctx.deps;
+  const { runtime, logs, logger, clock, endpoints, connect, events } = ctx.deps;
+
+  /** The worker's lifecycle event (domain/events/), one end ("stopped" or "failed") per worker. */
+  const announce = (state: EndpointState, worker: WorkerEntry, to: WorkerState, extra: { startMs?: number; reason?: string } = {}): void => {
+    if (to === "stopped" || to === "failed") {
+      if (worker.hasEnded) return;
+      worker.hasEnded = true;
+    }
+    if (events === undefined || !events.has("worker")) return;
+    const owner = worker.generation.endpoint.owner;
+    events.emit({ type: "worker", at: clock.now(), endpointId: state.id, owner, workerId: worker.id, state: to, ...extra });
+  };
 
   // Worker output may still arrive while the scheduler is disposed (the store may be closed by then).
   const workerLog = (state: EndpointState, worker: WorkerEntry, line: string): void => {
@@ -105,6 +117,7 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
     // The failure count is reset once this start has proved itself (isProven), not merely on ready.
     worker.readyAt = clock.now();
     workerLog(state, worker, `ready at ${handle.baseUrl}`);
+    announce(state, worker, "ready", { startMs: worker.readyAt - worker.startedAt });
     // A new worker may let the autoscaler drain an old deployment's worker; queued work can start.
     hooks.changed(state);
   }
@@ -116,6 +129,7 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
     void worker.handle?.stop().catch(() => undefined);
     const reason = describe(error);
     workerLog(state, worker, `failed to start: ${reason}`);
+    announce(state, worker, "failed", { reason: `failed to start: ${reason}` });
     if (state.isClosed || worker.generation !== state.current) return;
     countStartFailure(state, isLaunchError(error) ? error.message : reason);
   }
@@ -163,6 +177,7 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
     // During dispose the runtime stops every worker at once; those exits are expected, not news.
     if (!worker.isStopRequested && worker.state !== "starting" && !ctx.isDisposed) {
       workerLog(state, worker, `exited unexpectedly (code ${String(exit.code)}, signal ${String(exit.signal)})`);
+      announce(state, worker, "failed", { reason: `exited unexpectedly (code ${String(exit.code)}, signal ${String(exit.signal)})` });
       logger.warn("worker exited unexpectedly", { endpointId: state.id, workerId: worker.id, code: exit.code, signal: exit.signal });
       if (!state.isClosed && worker.generation === state.current) {
         if (isProven(worker)) state.startFailures = 0;
@@ -172,6 +187,7 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
         }
       }
     }
+    announce(state, worker, "stopped");
     if (state.isClosed) return;
     hooks.changed(state);
   }
@@ -181,6 +197,7 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
     worker.isStopRequested = true;
     worker.state = "stopping";
     workerLog(state, worker, "stopping");
+    announce(state, worker, "stopping");
     // A worker still inside runtime.start() is stopped by launch() once its handle exists.
     worker.handle?.stop().catch((error: unknown) => logger.warn("worker stop failed", { workerId: worker.id, error: describe(error) }));
   }
@@ -190,6 +207,7 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
     if (worker.isGone || worker.isStopRequested) return;
     workerLog(state, worker, `lost a connection (${reason}); replacing it`);
     worker.state = "stopping";
+    announce(state, worker, "stopping", { reason: `lost a connection (${reason})` });
     worker.handle?.kill();
   }
 
@@ -210,8 +228,11 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
         readyAt: null,
         hasTakenWork: false,
         isKilledOnPurpose: false,
+        startedAt: clock.now(),
+        hasEnded: false,
       };
       state.workers.set(worker.id, worker);
+      announce(state, worker, "starting");
       launch(state, worker).catch((error: unknown) => {
         logger.error("worker launch failed", { workerId: worker.id, error: describe(error) });
       });

@@ -9,6 +9,7 @@ import type { EndpointRecord } from "../endpoint.js";
 import { LaunchError, badRequest, notFound } from "../errors.js";
 import type { User } from "../identity.js";
 import type { InferenceGateway } from "../gateway-ports.js";
+import type { TokenObserver } from "../observe-ports.js";
 import type { BundleRepository, EndpointRepository } from "../ports.js";
 import type { PredictRequest, PredictResponse } from "../task.js";
 import { toPlain, tryParseLossless } from "../tasks/python-json.js";
@@ -23,6 +24,18 @@ export interface LlmTripDeps {
   endpoints: EndpointRepository;
   bundles: BundleRepository;
   gateway: Pick<InferenceGateway, "predictSync" | "predictStream">;
+  /** Token counts of each answer (metrics); absent when metrics are off. */
+  tokens?: TokenObserver | null;
+}
+
+/** The engine's `usage` (OpenAI wire): prompt and completion tokens, or null when it has none. */
+function usageOf(answer: unknown): { prompt: number; completion: number } | null {
+  if (typeof answer !== "object" || answer === null || !("usage" in answer)) return null;
+  const usage = answer.usage;
+  if (typeof usage !== "object" || usage === null) return null;
+  const prompt = "prompt_tokens" in usage && typeof usage.prompt_tokens === "number" ? usage.prompt_tokens : 0;
+  const completion = "completion_tokens" in usage && typeof usage.completion_tokens === "number" ? usage.completion_tokens : 0;
+  return { prompt, completion };
 }
 
 export interface LlmTarget {
@@ -65,7 +78,10 @@ export class LlmTrip {
     const text = typeof wrapped === "object" && wrapped !== null && "result" in wrapped ? wrapped.result : undefined;
     const parsed = typeof text === "string" ? tryParseLossless(text) : undefined;
     if (parsed === undefined) throw new LaunchError("INTERNAL_DETAIL", "The LLM engine answered something that is not JSON.");
-    return { ok: true, json: toPlain(parsed) };
+    const json = toPlain(parsed);
+    const usage = this.deps.tokens ? usageOf(json) : null;
+    if (usage !== null) this.deps.tokens?.(endpoint, usage.prompt, usage.completion);
+    return { ok: true, json };
   }
 
   /**
@@ -73,13 +89,22 @@ export class LlmTrip {
    * FAILURE the streaming gateway reports. An upstream 400 throws UpstreamBadRequest on the first read.
    */
   async *stream(endpoint: EndpointRecord, path: string, args: Record<string, unknown>): AsyncGenerator<{ ok: true; data: unknown } | { ok: false; response: PredictResponse }> {
-    for await (const event of this.deps.gateway.predictStream(endpoint, predictRequest(path, args), {})) {
-      if (event.status !== "SUCCESS") {
-        yield { ok: false, response: event };
-        continue;
+    const tokens = this.deps.tokens;
+    // The engine's usage is cumulative per chunk (continuous_usage_stats): the last one counts.
+    let usage: { prompt: number; completion: number } | null = null;
+    try {
+      for await (const event of this.deps.gateway.predictStream(endpoint, predictRequest(path, args), {})) {
+        if (event.status !== "SUCCESS") {
+          yield { ok: false, response: event };
+          continue;
+        }
+        const wrapped = event.result;
+        const data = typeof wrapped === "object" && wrapped !== null && "result" in wrapped ? wrapped.result : wrapped;
+        if (tokens) usage = usageOf(data) ?? usage;
+        yield { ok: true, data };
       }
-      const wrapped = event.result;
-      yield { ok: true, data: typeof wrapped === "object" && wrapped !== null && "result" in wrapped ? wrapped.result : wrapped };
+    } finally {
+      if (tokens && usage !== null) tokens(endpoint, usage.prompt, usage.completion);
     }
   }
 }
