@@ -12,6 +12,7 @@ import { pruneBlobs } from "./blobs/blob-prune.js";
 import { createLocalBlobStore } from "./blobs/local-blob-store.js";
 import { workerBlobToken } from "./blobs/signed-url.js";
 import { BlobAccess } from "./domain/blobs/blob-access.js";
+import { MultipartService } from "./domain/blobs/multipart-service.js";
 import { ObjectService } from "./domain/blobs/object-service.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
@@ -56,6 +57,7 @@ import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { createTriggerClock } from "./scheduler/triggers/trigger-clock.js";
 import { createBatchJobRepository } from "./store/batch-job-repository.js";
 import { createBlobOwnerRepository } from "./store/blob-owner-repository.js";
+import { createMultipartFiles } from "./blobs/multipart-files.js";
 import { createObjectFiles } from "./blobs/object-files.js";
 import { createBundleRepository } from "./store/bundle-repository.js";
 import { lockDataDir } from "./store/data-dir-lock.js";
@@ -145,6 +147,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const blobOwners = createBlobOwnerRepository(db);
     const blobAccess = new BlobAccess({ store: blobs, owners: blobOwners, inputs, clock });
     const objects = new ObjectService({ access: blobAccess, files: createObjectFiles(blobRoot) });
+    const multipart = new MultipartService({ access: blobAccess, objects, files: createMultipartFiles(blobRoot), clock, newUploadId: () => ids.uuid().replace(/-/g, "") });
 
     // ---- runtime: how a worker (and a docker-image batch job) exists: processes or containers
     // LLM endpoints' weights, offline (README "LLM endpoints"); workers see them as `model_files`.
@@ -309,7 +312,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       }),
       blobs,
       blobAccess,
-      objects,
+      s3: { objects, multipart },
       logs,
       logger,
       accessLog: createAccessLog(logger.child("http"), () => clock.now()),

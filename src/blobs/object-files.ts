@@ -71,7 +71,8 @@ export function createObjectFiles(folder: string): ObjectFiles {
 
     async createBucket(bucket) {
       assertSafeBucket(bucket);
-      await mkdir(join(root, bucket), { recursive: true });
+      // Blobs are private to this instance (README "Trust model"), as atomic-write.ts makes them.
+      await mkdir(join(root, bucket), { recursive: true, mode: 0o700 });
     },
 
     async removeBucket(bucket) {

@@ -81,9 +81,9 @@ export function createApp(services: Services): Hono<HttpEnv> {
   app.route("/", apiDocsRoutes());
   app.route("/", signedBlobRoutes(services));
   app.route("/", controlBlobRoutes(services));
-  if (services.objects) {
-    const { objects, maxBodyBytes, allowedKeys, adminKeys, logger } = services;
-    app.route("/", s3Routes({ objects, maxBodyBytes, allowedKeys, adminKeys, logger: logger.child("s3"), now: services.now, uuid: services.uuid }));
+  if (services.s3) {
+    const { maxBodyBytes, allowedKeys, adminKeys, logger } = services;
+    app.route("/", s3Routes({ ...services.s3, maxBodyBytes, allowedKeys, adminKeys, logger: logger.child("s3"), now: services.now, uuid: services.uuid }));
   }
 
   const bodyMiddleware = jsonBodyMiddleware(services.maxBodyBytes);

@@ -1,4 +1,5 @@
 import type { BlobAccess } from "../domain/blobs/blob-access.js";
+import type { MultipartService } from "../domain/blobs/multipart-service.js";
 import type { ObjectService } from "../domain/blobs/object-service.js";
 import type { Logger } from "../domain/logger.js";
 import type { MetricsExposition } from "../domain/observe-ports.js";
@@ -32,7 +33,7 @@ export interface Services {
   /** Every read or write on a caller's behalf (the owner check, domain/blobs/blob-access.ts). */
   blobAccess: BlobAccess;
   /** The S3-compatible door's operations (routes/s3/); absent in test apps built for other resources. */
-  objects?: ObjectService;
+  s3?: { objects: ObjectService; multipart: MultipartService };
   logs: EndpointLogRepository;
   logger: Logger;
   /** Debug-level access log, or absent when debug entries are not written. */

@@ -64,6 +64,15 @@ export class BlobAccess {
     return this.deps.owners.get(location)?.isPublic ?? false;
   }
 
+  /**
+   * Records the owner of an object written in place by a door that checked `mayWrite` first (a
+   * completed multipart upload): a new object becomes the caller's, an existing one keeps its owner.
+   */
+  recordWrite(actor: BlobActor, location: string, isPublic: boolean): void {
+    const record = this.deps.owners.get(location);
+    this.deps.owners.set(location, { owner: record?.owner ?? actor.owner, isPublic }, this.deps.clock.now());
+  }
+
   /** Forgets the owner of an object that was deleted, so its key is free again. */
   forget(location: string): void {
     this.deps.owners.delete([location]);

@@ -7,6 +7,7 @@
  * the query, as S3 does.
  */
 import { Hono } from "hono";
+import type { MultipartService } from "../../../domain/blobs/multipart-service.js";
 import type { ObjectService } from "../../../domain/blobs/object-service.js";
 import { ObjectError } from "../../../domain/blobs/object-errors.js";
 import type { Logger } from "../../../domain/logger.js";
@@ -14,6 +15,7 @@ import type { HttpEnv } from "../../context.js";
 import { type S3Keys, s3Caller } from "./s3-auth.js";
 import { deleteObjects, listBuckets, listObjects } from "./s3-buckets.js";
 import { s3ErrorAnswer } from "./s3-error-table.js";
+import { abortUpload, completeUpload, createUpload, listParts, listUploads, uploadPart } from "./s3-multipart.js";
 import { deleteObject, getObject, putObject } from "./s3-objects.js";
 import { type S3ObjectRequest, type S3Request, XML_TYPE, xmlAnswer } from "./s3-request.js";
 import { S3_PATH, s3Target } from "./s3-target.js";
@@ -21,6 +23,7 @@ import { el } from "./s3-xml.js";
 
 export interface S3Deps extends S3Keys {
   objects: ObjectService;
+  multipart: MultipartService;
   maxBodyBytes: number;
   logger: Logger;
   now(): number;
@@ -67,6 +70,7 @@ async function bucketOperation(deps: S3Deps, request: S3Request): Promise<Respon
       await objects.assertBucket(bucket);
       return c.body(null, 200);
     case "GET":
+      if (query.has("uploads")) return listUploads(deps.multipart, request);
       if (query.has("location")) {
         await objects.assertBucket(bucket);
         return xmlAnswer(c, el("LocationConstraint", ""));
@@ -89,15 +93,21 @@ async function bucketOperation(deps: S3Deps, request: S3Request): Promise<Respon
 }
 
 async function objectOperation(deps: S3Deps, request: S3ObjectRequest): Promise<Response> {
-  const { c } = request;
+  const { c, query } = request;
+  const inUpload = query.has("uploadId");
   switch (c.req.method) {
     case "GET":
     case "HEAD":
-      return getObject(deps.objects, request);
+      return inUpload ? listParts(deps.multipart, request) : getObject(deps.objects, request);
     case "PUT":
-      return putObject(deps.objects, request, deps.maxBodyBytes);
+      if (inUpload && c.req.header("x-amz-copy-source") !== undefined) throw notImplemented("UploadPartCopy");
+      return inUpload ? uploadPart(deps.multipart, request, deps.maxBodyBytes) : putObject(deps.objects, request, deps.maxBodyBytes);
+    case "POST":
+      if (query.has("uploads")) return createUpload(deps.multipart, request);
+      if (inUpload) return completeUpload(deps.multipart, request, deps.maxBodyBytes);
+      throw notImplemented("This POST on an object");
     case "DELETE":
-      return deleteObject(deps.objects, request);
+      return inUpload ? abortUpload(deps.multipart, request) : deleteObject(deps.objects, request);
     default:
       throw notImplemented(`${c.req.method} on an object`);
   }
