@@ -1,9 +1,6 @@
 import { Hono } from "hono";
-import type { Context } from "hono";
-import { authMiddleware } from "./auth.js";
 import { apiDocsRoutes } from "./routes/api-docs.js";
 import { batchJobRoutes } from "./routes/batch-jobs.js";
-import { jsonBodyMiddleware } from "./body.js";
 import type { HttpEnv } from "./context.js";
 import { answerForError } from "./error-table.js";
 import { controlRoutes } from "./routes/control.js";
@@ -12,7 +9,6 @@ import { dockerImageBatchJobRoutes } from "./routes/docker-image-batch-jobs.js";
 import { fileRoutes } from "./routes/files.js";
 import { fineTuneRoutes } from "./routes/fine-tunes.js";
 import { batchCompletionRoutes } from "./routes/batch-completions.js";
-import { jobCallerMiddleware } from "./job-caller.js";
 import { controlBlobRoutes } from "./routes/control-blobs.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostedInferenceRoutes } from "./routes/hosted-inference.js";
@@ -26,27 +22,29 @@ import { notImplementedRoutes } from "./routes/not-implemented.js";
 import { routedPath } from "./routed-path.js";
 import { signedBlobRoutes } from "./routes/signed-blobs.js";
 import { s3Routes } from "./routes/s3/s3-routes.js";
+import { taskDoorRoutes } from "./routes/task-doors.js";
 import { taskRoutes } from "./routes/tasks.js";
+import { mountDoors, mountSteps } from "./pipeline/hono-steps.js";
+import { pipelineSteps } from "./pipeline/steps.js";
 import { triggerRoutes } from "./routes/triggers.js";
 import type { Services } from "./services.js";
 
-/** True when some route (not just middleware) matched, so auth should run before it. */
-const hasRoute = (c: Context<HttpEnv>): boolean => c.req.matchedRoutes.some((route) => route.method !== "ALL");
-
 /**
- * The HTTP pipeline, in order:
- *   0. around everything: the access log (debug level), then: an answer leaves only once the store
- *      has committed what it wrote
- *      (DESIGN.md principle 4; the store commits in groups, store/group-commit.ts)
- *   1. path normalisation (routedPath)
- *   2. health routes, /openapi.json and /docs, and signed-URL blob routes (no credentials: the URL's
- *      signature is the check);
- *      the control API's raw-body blob routes and the S3-compatible door (routes/s3/: their own
- *      authentication, no JSON parsing)
- *   3. JSON body parsing (422 json_invalid comes before 401, §0.2) and the body size limit (413)
- *   4. authentication (Basic/Bearer, §0.3); a job's own credentials first (job-caller.ts)
+ * The HTTP pipeline, in order (its steps are the list in pipeline/steps.ts, which both front doors read):
+ *   0. the door routes (routes/task-doors.ts), before any middleware: each runs the whole list of
+ *      steps itself (pipeline/door.ts), the same function the fast lane calls
+ *   1. path normalisation (routedPath), for every route
+ *   2. the every-request steps: the access log, then the commit wait (an answer leaves only once the
+ *      store has committed what it wrote)
+ *   3. health routes, /openapi.json and /docs, and signed-URL blob routes (no credentials: the URL's
+ *      signature is the check); the control API's raw-body blob routes and the S3-compatible door
+ *      (routes/s3/: their own authentication, no JSON parsing)
+ *   4. the api-routes steps: JSON body parsing and the size limit (422 before 401, §0.2; 413), a job's
+ *      own credentials (job-caller.ts), authentication (Basic/Bearer, §0.3)
  *   5. the API routes, one module per resource; unbuilt ones answer 501
  *   6. 404 / 405 for anything else, and one error handler mapping coded errors (error-table.ts)
+ * A middleware belongs in pipeline/steps.ts, never here: one mounted here would skip the door routes
+ * on both doors (test/integration/pipeline-doors.test.ts fails when one is).
  */
 export function createApp(services: Services): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>({ getPath: (request) => routedPath(request.url) });
@@ -62,20 +60,9 @@ export function createApp(services: Services): Hono<HttpEnv> {
     return otherMethod ? c.json({ detail: "Method Not Allowed" }, 405) : c.json({ detail: "Not Found" }, 404);
   });
 
-  const accessLog = services.accessLog;
-  if (accessLog) {
-    app.use("*", async (c, next) => {
-      const startedAt = services.now();
-      await next();
-      accessLog(c.req.method, c.req.path, c.res.status, startedAt);
-    });
-  }
-
-  app.use("*", async (c, next) => {
-    await next();
-    const commit = services.pendingCommit?.();
-    if (commit) await commit;
-  });
+  const steps = pipelineSteps(services);
+  mountDoors(app, taskDoorRoutes(services), steps, services);
+  mountSteps(app, steps, "every-request");
 
   app.route("/", healthRoutes());
   app.route("/", apiDocsRoutes());
@@ -86,12 +73,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
     app.route("/", s3Routes({ ...services.s3, maxBodyBytes, allowedKeys, adminKeys, logger: logger.child("s3"), now: services.now, uuid: services.uuid }));
   }
 
-  const bodyMiddleware = jsonBodyMiddleware(services.maxBodyBytes);
-  const jobCallers = jobCallerMiddleware(services.jobCredentials);
-  const auth = authMiddleware(services.allowedKeys, services.adminKeys);
-  app.use("*", async (c, next) => (hasRoute(c) ? bodyMiddleware(c, next) : next()));
-  app.use("*", async (c, next) => (hasRoute(c) ? jobCallers(c, next) : next()));
-  app.use("*", async (c, next) => (hasRoute(c) ? auth(c, next) : next()));
+  mountSteps(app, steps, "api-routes");
 
   app.route("/", modelBundleRoutes(services));
   app.route("/", modelEndpointDocsRoutes(services));

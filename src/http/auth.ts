@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from "hono";
 import { LaunchError } from "../domain/errors.js";
 import { userFromName } from "../domain/identity.js";
 import type { HttpEnv } from "./context.js";
-import { requestHeader } from "./node-request.js";
+import { honoMiddleware } from "./pipeline/hono-steps.js";
+import type { PipelineStep } from "./pipeline/step.js";
 
 /**
  * Basic (username = identity, password ignored) or Bearer (token = username), §0.3.
@@ -40,13 +41,20 @@ function decodeBase64(text: string): string | null {
 }
 
 /** Sets the caller, and whether its key is one of `adminKeys` (--admin-keys). */
-export function authMiddleware(allowedKeys: ReadonlySet<string> | null, adminKeys: ReadonlySet<string> | null = null): MiddlewareHandler<HttpEnv> {
-  return async (c, next) => {
-    // A job's credentials were checked by job-caller.ts, which set the user.
-    if (c.get("jobCaller") !== undefined) return next();
-    const name = parseAuthorization(requestHeader(c, "authorization"), allowedKeys);
-    c.set("user", userFromName(name));
-    c.set("isAdmin", adminKeys?.has(name) ?? false);
-    await next();
+export function authStep(allowedKeys: ReadonlySet<string> | null, adminKeys: ReadonlySet<string> | null = null): PipelineStep {
+  return {
+    name: "auth",
+    reach: "api-routes",
+    before(scope) {
+      // A job's credentials were checked by job-caller.ts, which set the user.
+      if (scope.jobCaller !== undefined) return;
+      const name = parseAuthorization(scope.header("authorization"), allowedKeys);
+      scope.user = userFromName(name);
+      scope.isAdmin = adminKeys?.has(name) ?? false;
+    },
   };
 }
+
+/** The step as a hono middleware, for sub-apps with their own authentication order (control-blobs.ts). */
+export const authMiddleware = (allowedKeys: ReadonlySet<string> | null, adminKeys: ReadonlySet<string> | null = null): MiddlewareHandler<HttpEnv> =>
+  honoMiddleware(authStep(allowedKeys, adminKeys));

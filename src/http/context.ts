@@ -1,9 +1,11 @@
 import type { JobCaller } from "../domain/docker-batch/job-credentials.js";
 import type { User } from "../domain/identity.js";
 
-/** Per-request values set by the pipeline in app.ts. */
+/** Per-request values set by the pipeline's steps (pipeline/steps.ts); pipeline/hono-steps.ts maps RequestScope onto them. */
 export interface HttpEnv {
   Variables: {
+    /** When the access-log step saw the request (ms; set by access-log.ts). */
+    startedAt: number;
     /** The authenticated caller (set by auth.ts). */
     user: User;
     /** The caller's key is an admin key (--admin-keys; set by auth.ts). */

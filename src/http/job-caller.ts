@@ -5,8 +5,8 @@ import { LaunchError } from "../domain/errors.js";
 import { userFromName } from "../domain/identity.js";
 import { parseAuthorization } from "./auth.js";
 import type { HttpEnv } from "./context.js";
-import { requestHeader } from "./node-request.js";
-import { routedPath } from "./routed-path.js";
+import { honoMiddleware } from "./pipeline/hono-steps.js";
+import type { PipelineStep } from "./pipeline/step.js";
 
 /** The credential in the header (Bearer token or Basic user name), or null when the header is not one auth.ts accepts. */
 function credentialOf(header: string | undefined): string | null {
@@ -23,19 +23,26 @@ function credentialOf(header: string | undefined): string | null {
  * grant allows only (403 otherwise); a forged or expired one is the contract's 401. It is accepted
  * whatever `--api-keys` says, since launch-local issued it. Other credentials go on to auth.ts.
  */
-export function jobCallerMiddleware(credentials: JobCredentials | undefined): MiddlewareHandler<HttpEnv> {
-  return async (c, next) => {
-    const token = credentials === undefined ? null : credentialOf(requestHeader(c, "authorization"));
-    if (credentials === undefined || token === null || !isJobToken(token)) return next();
-    const caller = credentials.resolve(token);
-    if (caller === null) throw new LaunchError("UNAUTHENTICATED", "Invalid authentication credentials", "Bearer");
-    const call = { method: c.req.method, path: routedPath(c.req.url), query: c.req.query(), body: c.get("body") };
-    if (!jobGrantAllows(caller.grant, call)) {
-      throw new LaunchError("FORBIDDEN", `The credentials of job ${caller.jobId} do not allow ${call.method} ${call.path}.`);
-    }
-    c.set("user", userFromName(caller.owner));
-    c.set("isAdmin", false);
-    c.set("jobCaller", caller);
-    await next();
+export function jobCallerStep(credentials: JobCredentials | undefined): PipelineStep {
+  return {
+    name: "job-caller",
+    reach: "api-routes",
+    before(scope) {
+      if (credentials === undefined) return;
+      const token = credentialOf(scope.header("authorization"));
+      if (token === null || !isJobToken(token)) return;
+      const caller = credentials.resolve(token);
+      if (caller === null) throw new LaunchError("UNAUTHENTICATED", "Invalid authentication credentials", "Bearer");
+      const call = { method: scope.method, path: scope.path, query: scope.queries(), body: scope.body };
+      if (!jobGrantAllows(caller.grant, call)) {
+        throw new LaunchError("FORBIDDEN", `The credentials of job ${caller.jobId} do not allow ${call.method} ${call.path}.`);
+      }
+      scope.user = userFromName(caller.owner);
+      scope.isAdmin = false;
+      scope.jobCaller = caller;
+    },
   };
 }
+
+/** The step as a hono middleware, for sub-apps with their own authentication order (control-blobs.ts). */
+export const jobCallerMiddleware = (credentials: JobCredentials | undefined): MiddlewareHandler<HttpEnv> => honoMiddleware(jobCallerStep(credentials));

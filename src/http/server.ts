@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import { ConfigError } from "../domain/errors.js";
 import { createApp } from "./app.js";
 import { attachFastLane, type FastLane } from "./fast-lane/fast-lane.js";
-import { createSyncTaskLane } from "./fast-lane/sync-task-lane.js";
+import { createTaskLane } from "./fast-lane/task-lane.js";
 import { createHonoListener } from "./hono-listener.js";
 import type { Services } from "./services.js";
 
@@ -25,8 +25,8 @@ export async function startHttpServer(services: Services, host: string, port: nu
   const hono = createHonoListener(createApp(services).fetch);
   const server = createServer(hono.listener);
   server.keepAliveTimeout = 65_000;
-  // POST /v1/sync-tasks in its plain form skips Node's and hono's request machinery (issue 5).
-  const fastLane = attachFastLane(server, createSyncTaskLane(services));
+  // The door routes in their plain form skip Node's and hono's request machinery (issue 5).
+  const fastLane = attachFastLane(server, createTaskLane(services));
   const listening = await listen(server, port, host);
   return { port: listening, warmUp: () => hono.warmUp(), close: () => closeServer(server, fastLane) };
 }

@@ -44,7 +44,8 @@ export async function exchange(port: number, parts: string[], count: number, opt
   });
   await once(socket, "connect");
   for (const part of parts) {
-    socket.write(part);
+    // latin1: one byte per character, so a test writes exactly the bytes it spells out.
+    socket.write(part, "latin1");
     await new Promise((resolve) => setImmediate(resolve));
   }
   if (options.endAfter === true) socket.end();

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import type { LaneAnswer } from "./sync-task-lane.js";
+import type { Answer } from "../pipeline/request-scope.js";
 
 /**
  * One lane answer as the bytes Node's server would send for it (status line, Content-Type,
@@ -13,7 +13,7 @@ export class AnswerFormatter {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** `keepAliveSeconds`: null closes the connection; 0 keeps it open with no stated timeout. */
-  format(answer: LaneAnswer, keepAliveSeconds: number | null): Buffer {
+  format(answer: Answer, keepAliveSeconds: number | null): Buffer {
     const bodySize = Buffer.byteLength(answer.body, "utf8");
     let head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? "Unknown"}\r\nContent-Type: application/json\r\n`;
     for (const [name, value] of Object.entries(answer.headers)) head += `${name}: ${value}\r\n`;

@@ -12,7 +12,7 @@ import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import { AnswerFormatter } from "./answer-bytes.js";
 import { serveLaneConnection } from "./lane-connection.js";
-import type { Lane } from "./sync-task-lane.js";
+import type { Lane } from "./lane.js";
 
 export interface FastLane {
   /** Destroys the connections the lane is serving (those handed off belong to the server). */

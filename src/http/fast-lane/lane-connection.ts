@@ -10,7 +10,7 @@
 import type { Socket } from "node:net";
 import type { AnswerFormatter } from "./answer-bytes.js";
 import { readRequestHead } from "./request-head.js";
-import type { Lane } from "./sync-task-lane.js";
+import type { Lane } from "./lane.js";
 
 export interface LaneConnectionContext {
   lane: Lane;

@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { authMiddleware } from "../auth.js";
-import { readLimited } from "../body.js";
+import { readLimited } from "../body-read.js";
 import type { HttpEnv } from "../context.js";
 import { jobCallerMiddleware } from "../job-caller.js";
 import { BLOB_PUT_QUERY, BLOB_QUERY } from "../schemas/control.js";

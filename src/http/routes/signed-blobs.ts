@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { LaunchError } from "../../domain/errors.js";
 import { isWorkerBlobToken } from "../../blobs/signed-url.js";
 import { INVALID_SIGNATURE, RESULTS_PREFIX, SIGNED_BLOBS_PATH, type SignedMethod, WORKER_BLOBS_PATH } from "../../domain/signed-urls.js";
-import { readLimited } from "../body.js";
+import { readLimited } from "../body-read.js";
 import type { HttpEnv } from "../context.js";
 import type { Services } from "../services.js";
 

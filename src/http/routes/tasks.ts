@@ -14,25 +14,13 @@ export interface TaskRouteOptions {
 
 const DEFAULT_PING_INTERVAL_MS = 15_000;
 
-/** Inference task routes (server-contract.md §1 rows 22-25, §2.3). */
+/**
+ * The streaming task route (server-contract.md §1 row 25, §2.3), hono only. The sync and async task
+ * routes are door routes (task-doors.ts), served by both front doors.
+ */
 export function taskRoutes(services: TaskRouteServices, options: TaskRouteOptions = {}): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
-
-  app.post("/v1/async-tasks", (c) => {
-    const input = parsePredictInput("async", c.req.query("model_endpoint_id"), c.get("body"), c.get("rawBody"));
-    return c.json(services.tasks.createAsync(c.get("user"), input.endpointId, input.request));
-  });
-
-  app.get("/v1/async-tasks/:task_id", (c) => c.json(services.tasks.getAsync(c.req.param("task_id"))));
-
-  // Upstream failures are HTTP 200 FAILURE bodies; only coded errors (400/404/408) change the status.
-  app.post("/v1/sync-tasks", async (c) => {
-    // No rawBody here: sync-predict.ts reads `args` from the bytes only for a runnable image.
-    const input = parsePredictInput("sync", c.req.query("model_endpoint_id"), c.get("body"));
-    const response = await services.tasks.predictSync(c.get("user"), input.endpointId, input.request, input.raw, c.get("rawBody"));
-    return c.json(predictResponseBody(response));
-  });
 
   // predictStream throws lookup/type errors synchronously, so they answer as JSON before any SSE byte.
   app.post("/v1/streaming-tasks", (c) => {

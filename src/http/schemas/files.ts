@@ -4,7 +4,7 @@
  * bodies alone, so the size limit is applied here.
  */
 import { LaunchError } from "../../domain/errors.js";
-import { readLimited } from "../body.js";
+import { readLimited } from "../body-read.js";
 import { issue } from "../validation/issues.js";
 import { validationError } from "../validation/parse.js";
 

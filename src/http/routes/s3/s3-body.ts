@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import { ObjectError } from "../../../domain/blobs/object-errors.js";
-import { readLimited } from "../../body.js";
+import { readLimited } from "../../body-read.js";
 import type { HttpEnv } from "../../context.js";
 import { decodeAwsChunked } from "./aws-chunked.js";
 import { verifyChecksums } from "./checksums.js";

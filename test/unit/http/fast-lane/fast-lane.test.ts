@@ -2,7 +2,7 @@ import http from "node:http";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { attachFastLane, type FastLane } from "../../../../src/http/fast-lane/fast-lane.js";
-import type { Lane } from "../../../../src/http/fast-lane/sync-task-lane.js";
+import type { Lane } from "../../../../src/http/fast-lane/lane.js";
 import { singleField } from "../../../../src/http/fast-lane/request-head.js";
 import { exchange } from "../../../helpers/raw-http.js";
 
