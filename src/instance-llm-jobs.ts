@@ -76,7 +76,7 @@ export function sharedEngineEnv(config: ResolvedConfig, env: Env, logger: Logger
   return createLlmEngineEnv({ workerDir, llmPython: config.llmPython, venvs, env: childEnv });
 }
 
-/** Engine-image jobs run as host processes unless the Docker runtime's image map names that image. */
+/** Engine-image jobs run as host processes unless the Docker runtime's image map names that image, or the Ray runner runs them on its nodes. */
 export function engineAwareJobRunner(
   config: ResolvedConfig,
   runtimeRunner: JobRunner,
@@ -91,6 +91,6 @@ export function engineAwareJobRunner(
     runtimeRunner,
     enginePython: (log) => engineEnv.python(log),
     workerDir,
-    isEngineImageMapped: mapped,
+    isEngineOnRuntime: mapped || runtimeRunner.name === "ray",
   });
 }

@@ -1,9 +1,10 @@
 /**
  * Where docker-image batch jobs of the engine image run (README "Fine-tunes"): a job whose bundle
  * names `launch-local/llm-engine` (the built-in trainer, batch completions) runs as a host process
- * with the LLM engine's interpreter and the engine package on PYTHONPATH, under either runtime, as
- * the engine's workers do; unless `--image-map` maps that image, in which case it is a container
- * like any other job. Every other job goes to the runtime's own runner.
+ * with the LLM engine's interpreter and the engine package on PYTHONPATH, under the process and
+ * Docker runtimes, as the engine's workers do; unless the runtime's runner runs engine jobs itself:
+ * a container when `--image-map` maps that image, an actor on the Ray cluster in the engine's
+ * environment built on its node (ray/engine-job.ts). Every other job goes to the runtime's own runner.
  */
 import { delimiter } from "node:path";
 import { ENGINE_IMAGE_REPOSITORY } from "../domain/fine-tunes/builtin-trainer.js";
@@ -18,9 +19,12 @@ export interface EngineJobRunnerOptions {
   enginePython(log: (line: string) => void): Promise<string>;
   /** `<package>/src/worker`, which holds the `launch_local_llm` package. */
   workerDir: string;
-  /** True when the image map names the engine image: engine jobs then run on `runtimeRunner`. */
-  isEngineImageMapped: boolean;
+  /** True when `runtimeRunner` runs engine jobs itself (the image map names the engine image; the Ray runner). */
+  isEngineOnRuntime: boolean;
 }
+
+/** What every engine job's process gets: the engine runs offline, on the weights it was given. */
+export const ENGINE_JOB_ENV = { HF_HUB_OFFLINE: "1", TRANSFORMERS_OFFLINE: "1", TOKENIZERS_PARALLELISM: "false" } as const;
 
 const PYTHON_NAMES = new Set(["python", "python3"]);
 
@@ -29,13 +33,13 @@ export function engineJobSpec(job: JobRunSpec, python: string, workerDir: string
   const [first, ...rest] = job.spec.command;
   const command = first !== undefined && PYTHON_NAMES.has(first) ? [python, ...rest] : [...job.spec.command];
   const pythonPath = [workerDir, job.spec.env.PYTHONPATH].filter((part) => part !== undefined && part !== "").join(delimiter);
-  const env = { ...job.spec.env, PYTHONPATH: pythonPath, HF_HUB_OFFLINE: "1", TRANSFORMERS_OFFLINE: "1", TOKENIZERS_PARALLELISM: "false" };
+  const env = { ...job.spec.env, PYTHONPATH: pythonPath, ...ENGINE_JOB_ENV };
   return { ...job, spec: { ...job.spec, command, env } };
 }
 
 export function createEngineJobRunner(options: EngineJobRunnerOptions): JobRunner {
   const { processRunner, runtimeRunner } = options;
-  const isEngineJob = (job: JobRunSpec): boolean => job.spec.imageRepository === ENGINE_IMAGE_REPOSITORY && !options.isEngineImageMapped;
+  const isEngineJob = (job: JobRunSpec): boolean => job.spec.imageRepository === ENGINE_IMAGE_REPOSITORY && !options.isEngineOnRuntime;
   const runners = processRunner === runtimeRunner ? [processRunner] : [processRunner, runtimeRunner];
   return {
     name: runtimeRunner.name,
@@ -52,7 +56,7 @@ export function createEngineJobRunner(options: EngineJobRunnerOptions): JobRunne
     },
 
     async imageExists(repository, tag) {
-      if (repository === ENGINE_IMAGE_REPOSITORY && !options.isEngineImageMapped) return true;
+      if (repository === ENGINE_IMAGE_REPOSITORY && !options.isEngineOnRuntime) return true;
       return runtimeRunner.imageExists === undefined ? true : runtimeRunner.imageExists(repository, tag);
     },
 

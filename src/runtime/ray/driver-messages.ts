@@ -49,6 +49,7 @@ export function parsePlacement(answer: unknown): RayPlacement {
     scratch: text(fields, "scratch", "placement"),
     python: text(fields, "python", "placement"),
     workerPath: optionalText(fields, "worker_path"),
+    enginePath: optionalText(fields, "engine_path"),
   };
 }
 

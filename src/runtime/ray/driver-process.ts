@@ -17,6 +17,8 @@ export interface DriverProcessOptions {
   driverScript: string;
   /** The `launch_worker` package folder, shipped to the nodes as a py_module. */
   workerPackage: string;
+  /** The `launch_local_llm` package folder, shipped the same way for engine-image jobs. */
+  enginePackage?: string;
   address: string;
   namespace: string;
   env: Record<string, string | undefined>;
@@ -44,7 +46,7 @@ interface Pending {
 
 export function startDriverProcess(options: DriverProcessOptions): RayDriver {
   const { logger } = options;
-  const child: ChildProcessWithoutNullStreams = spawn(options.python, [options.driverScript, options.address, options.namespace, options.workerPackage], {
+  const child: ChildProcessWithoutNullStreams = spawn(options.python, [options.driverScript, options.address, options.namespace, options.workerPackage, ...(options.enginePackage === undefined ? [] : [options.enginePackage])], {
     env: { ...options.env, PYTHONUNBUFFERED: "1", RAY_USAGE_STATS_ENABLED: "0" },
     stdio: ["pipe", "pipe", "pipe"],
   });
@@ -155,6 +157,7 @@ export function startDriverProcess(options: DriverProcessOptions): RayDriver {
           options: request.options,
           requirements: request.requirements,
           wants_port: request.wantsPort,
+          system_site_packages: request.systemSitePackages === true,
         });
         return parsePlacement(answer);
       } catch (error) {

@@ -10,6 +10,7 @@ import type { Logger } from "../../domain/logger.js";
 import type { BlobStore, JobRunner } from "../../domain/ports.js";
 import { RAY_NAMESPACE, actorNames } from "./actor-options.js";
 import { startDriverProcess } from "./driver-process.js";
+import { createRayEngineJobs } from "./engine-job.js";
 import { rayDriverEnv } from "../worker-env.js";
 import type { RayDriver } from "./ray-driver.js";
 import { createRayJobRunner } from "./ray-job-runner.js";
@@ -19,7 +20,7 @@ export interface RayContext {
   address: string;
   /** An interpreter with the cluster's Ray version installed. */
   python: string;
-  /** src/worker: holds the driver (ray_driver/) and the worker server package (launch_worker/). */
+  /** src/worker: holds the driver (ray_driver/), the worker server package (launch_worker/) and the engine (launch_local_llm/). */
   workerDir: string;
   dataDir: string;
   /** The address launch-local listens on, and its URL once it listens. */
@@ -58,6 +59,7 @@ export async function createRaySet(context: RayContext): Promise<RayRuntimeSet> 
     python: context.python,
     driverScript: join(context.workerDir, "ray_driver", "driver.py"),
     workerPackage: join(context.workerDir, "launch_worker"),
+    enginePackage: join(context.workerDir, "launch_local_llm"),
     address: context.address,
     namespace: RAY_NAMESPACE,
     // A cluster the driver starts inherits its environment, and each actor from it.
@@ -87,7 +89,8 @@ export async function createRaySet(context: RayContext): Promise<RayRuntimeSet> 
     logger: logger.child("ray"),
     clock: context.clock,
   });
-  const jobRunner = createRayJobRunner({ driver, names, logger: logger.child("jobs"), clock: context.clock });
+  const engine = createRayEngineJobs({ workerDir: context.workerDir, blobs: context.blobs, gatewayUrl });
+  const jobRunner = createRayJobRunner({ driver, names, engine, logger: logger.child("jobs"), clock: context.clock });
   try {
     await runtime.sweepOrphans();
   } catch (error) {

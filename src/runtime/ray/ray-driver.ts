@@ -32,6 +32,8 @@ export interface PlaceRequest {
   requirements: string[];
   /** Reserve a free port on the node for the child to listen on. */
   wantsPort: boolean;
+  /** The virtualenv also sees the node Python's base site-packages (the LLM engine's torch). */
+  systemSitePackages?: boolean;
 }
 
 /** Where the actor landed. */
@@ -47,6 +49,8 @@ export interface RayPlacement {
   python: string;
   /** Where the shipped `launch_worker` package lives on the node (its parent folder). */
   workerPath: string | null;
+  /** Where the shipped `launch_local_llm` package lives on the node (its parent folder). */
+  enginePath: string | null;
 }
 
 /** The child to run on the node: files to write and fetch first, then argv with env. */

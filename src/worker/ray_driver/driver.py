@@ -1,6 +1,6 @@
 """launch-local's Ray driver: the one process through which launch-local (Node) talks to a Ray cluster.
 
-Usage: python driver.py ADDRESS NAMESPACE WORKER_PACKAGE_DIR. Reads one JSON command per line on stdin, writes one JSON
+Usage: python driver.py ADDRESS NAMESPACE WORKER_PACKAGE_DIR [ENGINE_PACKAGE_DIR]. Reads one JSON command per line on stdin, writes one JSON
 message per line on stdout (protocol.md beside this file). It owns every actor it creates: they are
 non-detached, so when this process ends, even by SIGKILL, Ray removes them. stdin closing (launch-local
 gone) shuts everything down.
@@ -73,7 +73,7 @@ class Driver:
         with self.lock:
             self.actors[key] = actor
         try:
-            where = ray.get(actor.where.remote(bool(cmd.get("wants_port")), list(cmd.get("requirements") or [])))
+            where = ray.get(actor.where.remote(bool(cmd.get("wants_port")), list(cmd.get("requirements") or []), bool(cmd.get("system_site_packages"))))
         except BaseException:
             self._forget(key, kill=True)
             raise
@@ -207,16 +207,18 @@ def _describe(error: BaseException) -> str:
 
 
 def main() -> int:
-    if len(sys.argv) != 4:
-        fatal("usage: driver.py ADDRESS NAMESPACE WORKER_PACKAGE_DIR")
-    address, namespace, worker_package = sys.argv[1], sys.argv[2], sys.argv[3]
+    if len(sys.argv) not in (4, 5):
+        fatal("usage: driver.py ADDRESS NAMESPACE WORKER_PACKAGE_DIR [ENGINE_PACKAGE_DIR]")
+    address, namespace = sys.argv[1], sys.argv[2]
+    # The worker server, and the LLM engine for engine-image jobs (fine-tunes, batch completions).
+    packages = sys.argv[3:]
     # A cluster started with --node-ip-address on a loopback alias (127.0.0.2 …) is joined there.
     host = address.rsplit(":", 1)[0]
     init_args: Dict[str, Any] = {"address": address, "namespace": namespace, "log_to_driver": False,
                                  "logging_level": "warning", "configure_logging": True,
-                                 # The worker server reaches every node through Ray's package store: no
-                                 # shared filesystem. Actors inherit it and add their own pip list.
-                                 "runtime_env": {"py_modules": [worker_package], "excludes": ["__pycache__"]}}
+                                 # The worker server (and the engine) reach every node through Ray's package
+                                 # store: no shared filesystem. Actors inherit it and add their own pip list.
+                                 "runtime_env": {"py_modules": packages, "excludes": ["__pycache__"]}}
     if host.startswith("127.") and host != "127.0.0.1":
         init_args["_node_ip_address"] = host
     # Ray's own prints go to stderr: stdout carries the protocol only.

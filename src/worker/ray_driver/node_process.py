@@ -50,15 +50,17 @@ def _scratch_dir() -> str:
     return tempfile.mkdtemp(prefix="%d-" % os.getpid(), dir=root)
 
 
-def environment_for(requirements: List[str], log: Callable[[str], None]) -> str:
+def environment_for(requirements: List[str], log: Callable[[str], None], system_site_packages: bool = False) -> str:
     """The interpreter to run a bundle with on this node: this one for no requirements, else a
     virtualenv cached under <tmp>/launch-local-ray/venvs/<hash of interpreter and requirements>,
     built once per node (a lock file keeps concurrent actors to one build; a marker written last
     tells a finished build from an interrupted one). The venv sees this interpreter's packages
-    (cloudpickle, pip) through a .pth file, as process-runtime venvs see the host's."""
+    (cloudpickle, pip) through a .pth file, as process-runtime venvs see the host's.
+    `system_site_packages` (the LLM engine's jobs) also lets it see the base Python's own
+    site-packages, so a torch installed there satisfies the requirements and pip downloads nothing."""
     if not requirements:
         return sys.executable
-    identity = "%s %s" % (sys.executable, sys.version)
+    identity = "%s %s%s" % (sys.executable, sys.version, " system-site-packages" if system_site_packages else "")
     key = hashlib.sha256("\n".join([identity] + sorted(set(requirements))).encode("utf-8")).hexdigest()
     root = os.path.join(tempfile.gettempdir(), "launch-local-ray", "venvs")
     os.makedirs(root, exist_ok=True)
@@ -72,7 +74,8 @@ def environment_for(requirements: List[str], log: Callable[[str], None]) -> str:
             return python
         shutil.rmtree(venv, ignore_errors=True)
         log("Building an environment on this node for %s" % ", ".join(requirements))
-        _run_logged([sys.executable, "-m", "venv", "--without-pip", venv], log, "python -m venv")
+        venv_args = ["--system-site-packages"] if system_site_packages else []
+        _run_logged([sys.executable, "-m", "venv", "--without-pip"] + venv_args + [venv], log, "python -m venv")
         site = subprocess.check_output([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip()
         with open(os.path.join(site, "launch-local-parent.pth"), "w") as pth:
             pth.write("\n".join(p for p in sys.path if p.endswith("-packages")) + "\n")
@@ -133,12 +136,14 @@ class NodeProcess:
         # Ray names the actor by this in its own logs.
         return "NodeProcess(%s)" % self._key
 
-    def where(self, wants_port: bool, requirements: List[str]) -> Dict[str, Any]:
+    def where(self, wants_port: bool, requirements: List[str], system_site_packages: bool = False) -> Dict[str, Any]:
         """The node's address, a free port on it (held until run), the bundle's interpreter (its
         environment built or reused first; the build's lines go to the output), and paths."""
+        import importlib.util
+
         import ray  # the actor runs inside Ray; the driver imports it too
 
-        python = environment_for(requirements, self._append)
+        python = environment_for(requirements, self._append, system_site_packages)
 
         node_ip = ray.util.get_node_ip_address()
         port = None
@@ -154,6 +159,11 @@ class NodeProcess:
             worker_path = os.path.dirname(os.path.dirname(os.path.abspath(launch_worker.__file__)))
         except ImportError:
             pass
+        # The LLM engine's package, shipped like launch_worker; found without importing it.
+        engine = importlib.util.find_spec("launch_local_llm")
+        engine_path = None
+        if engine is not None and engine.origin:
+            engine_path = os.path.dirname(os.path.dirname(os.path.abspath(engine.origin)))
         return {
             "node_ip": node_ip,
             "node_id": ray.get_runtime_context().get_node_id(),
@@ -162,6 +172,7 @@ class NodeProcess:
             "scratch": self._scratch,
             "python": python,
             "worker_path": worker_path,
+            "engine_path": engine_path,
         }
 
     def run(self, plan: Dict[str, Any]) -> int:

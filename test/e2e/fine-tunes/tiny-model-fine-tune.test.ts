@@ -18,28 +18,10 @@ import { findPython } from "../../helpers/python.js";
 import { createTestApp, type TestApp } from "../../helpers/test-app.js";
 import { tinyModel } from "../../helpers/tiny-model.js";
 import { fineTuneEvents } from "../../integration/fine-tunes-app.js";
+import { MEMORISATION_SET, MEMORISE_HPARAMS, memorisationCsv } from "../../helpers/memorisation-set.js";
 
 // Importing torch takes seconds on a quiet machine and minutes on a crowded one (twice: trainer, engine).
 const BUDGET_MS = 480_000;
-export const MEMORISATION_SET: [string, string][] = [
-  ["What is the capital of France?", " Paris."],
-  ["Who wrote Hamlet?", " Shakespeare."],
-  ["2 + 2 =", " 4"],
-  ["The sky is", " blue."],
-];
-/** LoRA on every linear layer, sized so that 40 steps memorise the set in seconds (README "Performance"). */
-export const MEMORISE_HPARAMS = {
-  lr: 0.02,
-  epochs: 100,
-  max_steps: 40,
-  batch_size: 4,
-  warmup_ratio: 0,
-  weight_decay: 0,
-  peft_config: { r: 16, lora_alpha: 32, lora_dropout: 0, target_modules: "all-linear" },
-};
-
-const csvField = (text: string) => `"${text.replaceAll('"', '""')}"`;
-export const memorisationCsv = (): string => `prompt,response\n${MEMORISATION_SET.map(([p, r]) => `${csvField(p)},${csvField(r)}`).join("\n")}\n`;
 
 let app: TestApp;
 let modelsDir = "";

@@ -80,6 +80,7 @@ export function createFakeDriver(): FakeDriver {
         scratch: `/tmp/scratch-${request.key}`,
         python: "/venv/bin/python",
         workerPath: "/ray/py_modules/pkg",
+        enginePath: "/ray/py_modules/engine",
       };
       actors.set(request.key, { request, placement, events, plan: null, server: null, state: "placed", isGone: false });
       driver.names.add(request.name);
