@@ -17,7 +17,6 @@ import { ObjectService } from "./domain/blobs/object-service.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
 import { BatchOrchestrator } from "./domain/batch/batch-orchestrator.js";
-import { createTaskCompletionFeed } from "./domain/batch/task-completion-feed.js";
 import { BundleService } from "./domain/bundles/bundle-service.js";
 import { type Clock, systemClock } from "./domain/clock.js";
 import type { ResetOptions } from "./domain/control/control-ports.js";
@@ -25,6 +24,7 @@ import { ControlService } from "./domain/control/control-service.js";
 import { FaultRegistry } from "./domain/control/fault-rules.js";
 import { DockerBatchBundleService } from "./domain/docker-batch/docker-batch-bundle-service.js";
 import { DockerBatchJobService } from "./domain/docker-batch/docker-batch-job-service.js";
+import { EndpointLifecycle } from "./domain/endpoints/endpoint-lifecycle.js";
 import { EndpointService } from "./domain/endpoints/endpoint-service.js";
 import { FileService } from "./domain/files/file-service.js";
 import { userFromName } from "./domain/identity.js";
@@ -33,6 +33,7 @@ import { createLogger, type Logger } from "./domain/logger.js";
 import { LifecycleEvents } from "./domain/events/lifecycle-events.js";
 import { createAccessLog } from "./http/access-log.js";
 import type { WorkerLaunchSpec, WorkerRuntime } from "./domain/ports.js";
+import { TaskLifecycle } from "./domain/tasks/task-lifecycle.js";
 import { TaskService } from "./domain/tasks/task-service.js";
 import { LlmEndpointReads } from "./domain/llm/llm-endpoint-reads.js";
 import { LlmEndpointService } from "./domain/llm/llm-endpoint-service.js";
@@ -68,7 +69,7 @@ import { createDockerBatchJobRepository } from "./store/docker-batch-job-reposit
 import { createEndpointLogRepository } from "./store/endpoint-log-repository.js";
 import { createEndpointRepository } from "./store/endpoint-repository.js";
 import { createFileRepository } from "./store/file-repository.js";
-import { pendingCommit } from "./store/group-commit.js";
+import { createCommitPort, pendingCommit } from "./store/group-commit.js";
 import { persistentSigningSecret } from "./store/settings-repository.js";
 import { wipeState } from "./store/state-reset.js";
 import { createTaskRepository } from "./store/task-repository.js";
@@ -129,15 +130,20 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     lifetime.add(() => void db.close());
     const endpoints = createEndpointRepository(db);
     const bundles = createBundleRepository(db);
-    // Batch jobs follow their rows through the completion events of the repository the scheduler writes.
-    const taskFeed = createTaskCompletionFeed(createTaskRepository(db), logger.child("tasks"));
-    const tasks = taskFeed.tasks;
+    const tasks = createTaskRepository(db);
     const batchJobs = createBatchJobRepository(db, tasks);
     const logs = createEndpointLogRepository(db);
     const dockerBatchBundles = createDockerBatchBundleRepository(db);
     const dockerBatchJobRows = createDockerBatchJobRepository(db);
     const dockerBatchJobLogs = createDockerBatchJobLogRepository(db);
     const triggerRows = createTriggerRepository(db);
+
+    // ---- lifecycles: the only writers of task and endpoint statuses; each change is announced on
+    // `events` once its commit holds (accepted means committed: the domain awaits `commits`)
+    const commits = createCommitPort(db);
+    const taskLifecycle = new TaskLifecycle({ tasks, commits, events, clock, logger: logger.child("tasks") });
+    lifetime.add(() => taskLifecycle.dispose());
+    const endpointLifecycle = new EndpointLifecycle({ endpoints, commits, events, clock, logger: logger.child("endpoints") });
 
     // ---- blobs: s3://bucket/key as files under the data dir
     const signingSecret = config.signingSecret ?? persistentSigningSecret(db);
@@ -194,11 +200,13 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       endpoints,
       bundles,
       tasks,
+      taskLifecycle,
+      endpointLifecycle,
       logs,
       blobs: blobAccess,
       runtime,
       connect: createWorkerConnector(clock, faults),
-      runAsync: createAsyncRunner({ tasks, callbacks, clock, logger: logger.child("gateway"), observer: metrics?.trips ?? null }),
+      runAsync: createAsyncRunner({ tasks: taskLifecycle, callbacks, logger: logger.child("gateway"), observer: metrics?.trips ?? null }),
       clock,
       ids,
       logger: logger.child("scheduler"),
@@ -242,8 +250,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
 
     // ---- domain services: the rules of each resource
     const bundleService = new BundleService({ bundles, blobs, ids, clock, inputs });
-    const endpointService = new EndpointService({ endpoints, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true, resultsBucket: config.bucket });
-    const taskService = new TaskService({ endpoints, tasks, scheduler, gateway, ids, clock, blobs: blobAccess });
+    const endpointService = new EndpointService({ endpoints, lifecycle: endpointLifecycle, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true, resultsBucket: config.bucket });
+    const taskService = new TaskService({ endpoints, tasks, lifecycle: taskLifecycle, scheduler, gateway, ids, clock, blobs: blobAccess });
     const batchOrchestrator = new BatchOrchestrator({
       jobs: batchJobs,
       endpoints,
@@ -251,7 +259,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
         await endpointService.delete(owner, endpointId);
       },
       readTask: (taskId) => taskService.getAsync(taskId),
-      completions: taskFeed,
+      events,
+      tasks: taskLifecycle,
       scheduler,
       blobs: blobAccess,
       bucket: config.bucket,
@@ -329,7 +338,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       dockerBatchJobs,
       triggers: new TriggerService({ triggers: triggerRows, bundles: dockerBatchBundles, scheduler: triggerClock, imageExists, ids, clock }),
       files: new FileService({ files: fileRows, clock }),
-      llmEndpoints: new LlmEndpointService({ endpoints, bundles: bundleService, scheduler, weights: weightsLocator, ids, clock, allowSyncScaleFromZero: true }),
+      llmEndpoints: new LlmEndpointService({ endpoints, lifecycle: endpointLifecycle, bundles: bundleService, scheduler, weights: weightsLocator, ids, clock, allowSyncScaleFromZero: true }),
       llmReads: new LlmEndpointReads({
         endpoints,
         endpointService,

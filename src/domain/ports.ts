@@ -37,15 +37,33 @@ export interface EndpointRepository {
   all(): EndpointRecord[];
 }
 
+/**
+ * "Accepted means committed" (DESIGN.md principle 4), as a port the domain awaits: the store may hold
+ * writes in an open transaction for the rest of the event-loop turn (store/group-commit.ts), and
+ * `committed()` settles when every write made so far is on disk.
+ */
+export interface CommitPort {
+  /**
+   * Resolves once every write made so far has committed; rejects with a StoreWriteError
+   * (store-failure.ts) naming the cause when the transaction holding them failed and was rolled back.
+   */
+  committed(): Promise<void>;
+}
+
+/**
+ * Async task rows. Written only by the task lifecycle (domain/tasks/task-lifecycle.ts); every write
+ * is guarded in SQL so that it never moves a finished task backwards, and may be repeated (the
+ * lifecycle writes again what a failed commit rolled back). Writes throw StoreWriteError.
+ */
 export interface TaskRepository {
   insert(task: AsyncTaskRecord): void;
   get(id: string): AsyncTaskRecord | null;
   /** PENDING → STARTED; returns false when the task was not PENDING (already taken or finished). */
   markStarted(id: string, at: number): boolean;
-  /** Terminal write; never moves a finished task backwards. */
-  complete(id: string, status: Extract<TaskStatus, "SUCCESS" | "FAILURE">, result: unknown, traceback: string | null, statusCode: number | null, at: number): void;
-  /** STARTED → PENDING (worker lost the task; at-least-once redelivery). */
-  requeue(id: string): void;
+  /** Terminal write of an unfinished task; false when it was already finished (or is unknown). */
+  complete(id: string, status: Extract<TaskStatus, "SUCCESS" | "FAILURE">, result: unknown, traceback: string | null, statusCode: number | null, at: number): boolean;
+  /** STARTED → PENDING (worker lost the task; at-least-once redelivery); false when it was not STARTED. */
+  requeue(id: string): boolean;
   /** Tasks of an endpoint still PENDING or STARTED, oldest first (recovery and queue rebuild). */
   unfinished(endpointId: string): AsyncTaskRecord[];
   countUnfinished(endpointId: string): number;

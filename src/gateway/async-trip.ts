@@ -4,19 +4,18 @@
  * it and the task is redelivered through the queue, Celery's late acks), the answer becomes the
  * stored outcome, and the `callback` hook fires on SUCCESS (§4.5). The lease is released here.
  */
-import type { Clock } from "../domain/clock.js";
 import type { AsyncTaskRunner } from "../domain/gateway-ports.js";
 import type { Logger } from "../domain/logger.js";
 import type { TripObserver } from "../domain/observe-ports.js";
-import type { TaskRepository } from "../domain/ports.js";
+import type { TaskLifecycle } from "../domain/tasks/task-lifecycle.js";
 import type { CallbackSender } from "./callbacks.js";
 import { asyncOutcome, forwardModeOf, predictRouteOf, requestPayloadJson, runnableBody, serializeResultsAsString } from "./forwarding.js";
 import { postTo } from "./trip.js";
 
 export interface AsyncTripDeps {
-  tasks: Pick<TaskRepository, "markStarted" | "complete">;
+  /** The task's status changes (domain/tasks/task-lifecycle.ts). */
+  tasks: Pick<TaskLifecycle, "start" | "finish">;
   callbacks: CallbackSender;
-  clock: Clock;
   logger: Logger;
   /** Per-request metrics: one trip from STARTED to the stored outcome (a lost delivery is not one). */
   observer?: TripObserver | null;
@@ -25,11 +24,13 @@ export interface AsyncTripDeps {
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createAsyncTrip(deps: AsyncTripDeps): AsyncTaskRunner {
-  const { tasks, callbacks, clock, logger } = deps;
+  const { tasks, callbacks, logger } = deps;
   const observer = deps.observer ?? null;
   return async (task, lease) => {
+    let from: "PENDING" | "STARTED" = "PENDING";
     try {
-      if (!tasks.markStarted(task.id, clock.now())) return "done";
+      if (!tasks.start(task)) return "done";
+      from = "STARTED";
       const startedAt = observer === null ? 0 : observer.now();
       const { flavor } = lease.bundle;
       const mode = forwardModeOf(flavor);
@@ -40,7 +41,7 @@ export function createAsyncTrip(deps: AsyncTripDeps): AsyncTaskRunner {
       if (reply === "connection") return "redeliver";
       const asString = serializeResultsAsString(null, request.args, true);
       const outcome = asyncOutcome(mode, reply.status, reply.text, asString);
-      tasks.complete(task.id, outcome.status, outcome.result, outcome.traceback, outcome.statusCode, clock.now());
+      tasks.finish(task, "STARTED", outcome);
       observer?.ended(lease.endpoint, "async", outcome.status, startedAt);
       if (outcome.status === "SUCCESS") {
         // The hook sees the forwarder's response, status_code not yet lifted out (§4.5).
@@ -54,7 +55,7 @@ export function createAsyncTrip(deps: AsyncTripDeps): AsyncTaskRunner {
     } catch (error) {
       // Never leave a task STARTED forever: an unexpected failure ends it, as a Celery exception does.
       logger.error("async task failed inside the gateway", { taskId: task.id, error: describe(error) });
-      tasks.complete(task.id, "FAILURE", describe(error), null, null, clock.now());
+      tasks.finish(task, from, { status: "FAILURE", result: describe(error), traceback: null, statusCode: null });
       return "done";
     } finally {
       lease.release();

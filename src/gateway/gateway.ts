@@ -7,10 +7,8 @@
  */
 import type { Clock } from "../domain/clock.js";
 import type { AsyncTaskRunner, InferenceGateway, WorkerSlots } from "../domain/gateway-ports.js";
-import type { Logger } from "../domain/logger.js";
 import type { TripObserver } from "../domain/observe-ports.js";
-import type { TaskRepository } from "../domain/ports.js";
-import { createAsyncTrip } from "./async-trip.js";
+import { type AsyncTripDeps, createAsyncTrip } from "./async-trip.js";
 import type { CallbackSender } from "./callbacks.js";
 import { observedRaw, observedStream, observedSync } from "./observed-trips.js";
 import { createRawTrip } from "./raw-trip.js";
@@ -45,13 +43,7 @@ export function createGateway(deps: GatewayDeps): InferenceGateway {
   };
 }
 
-export interface AsyncGatewayDeps {
-  tasks: Pick<TaskRepository, "markStarted" | "complete">;
-  callbacks: CallbackSender;
-  clock: Clock;
-  logger: Logger;
-  observer?: TripObserver | null;
-}
+export type AsyncGatewayDeps = AsyncTripDeps;
 
 /**
  * The async half, which the scheduler calls when a slot takes a task. Built before the scheduler

@@ -16,15 +16,15 @@ export function createAsyncExecutor(
   dispatcher: Dispatcher,
   track: (work: Promise<void>) => void,
 ): (state: EndpointState, item: AsyncItem, lease: WorkerLease) => void {
-  const { tasks, clock, logger, runAsync } = ctx.deps;
+  const { taskLifecycle, logger, runAsync } = ctx.deps;
 
   function redeliver(state: EndpointState, item: AsyncItem): void {
     const attempts = item.attempts + 1;
     if (attempts >= ctx.maxTaskAttempts) {
-      tasks.complete(item.task.id, "FAILURE", `Worker lost the task ${attempts} times`, null, null, clock.now());
+      taskLifecycle.finish(item.task, "STARTED", { status: "FAILURE", result: `Worker lost the task ${attempts} times`, traceback: null, statusCode: null });
       return;
     }
-    tasks.requeue(item.task.id);
+    taskLifecycle.requeue(item.task);
     item.attempts = attempts;
     if (!state.isClosed && !ctx.isDisposed) dispatcher.enqueueAsync(state, item, true);
   }

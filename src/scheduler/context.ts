@@ -9,6 +9,8 @@ import type { IdGenerator } from "../domain/ids.js";
 import type { Logger } from "../domain/logger.js";
 import type { BlobAccess } from "../domain/blobs/blob-access.js";
 import type { LifecycleEvents } from "../domain/events/lifecycle-events.js";
+import type { EndpointLifecycle } from "../domain/endpoints/endpoint-lifecycle.js";
+import type { TaskLifecycle } from "../domain/tasks/task-lifecycle.js";
 import type {
   BundleRepository,
   EndpointLogRepository,
@@ -28,7 +30,12 @@ export interface SchedulerConfig {
 export interface SchedulerDeps {
   endpoints: EndpointRepository;
   bundles: BundleRepository;
-  tasks: TaskRepository;
+  /** Reads of task rows (recovery); their status changes go through `taskLifecycle`. */
+  tasks: Pick<TaskRepository, "unfinished">;
+  /** Every task status change (domain/tasks/task-lifecycle.ts). */
+  taskLifecycle: Pick<TaskLifecycle, "finish" | "requeue">;
+  /** Every endpoint status change (domain/endpoints/endpoint-lifecycle.ts). */
+  endpointLifecycle: Pick<EndpointLifecycle, "move" | "remove">;
   logs: EndpointLogRepository;
   /** Artifact files for workers, read with the bundle owner's rights. */
   blobs: Pick<BlobAccess, "localPath">;

@@ -11,7 +11,7 @@ import { destinationFor } from "../domain/endpoint.js";
 import { LaunchError, SystemError, isLaunchError } from "../domain/errors.js";
 import type { SchedulerContext } from "./context.js";
 import type { EndpointState, Generation } from "./endpoint-state.js";
-import { statusReason, writeStatus } from "./status-writer.js";
+import { statusReason } from "../domain/endpoints/endpoint-lifecycle.js";
 
 const INTERNAL_FAILURE = "Endpoint deployment failed due to an internal error.";
 
@@ -34,7 +34,7 @@ function runsSameWorkers(a: Generation, b: Omit<Generation, "seq">): boolean {
 }
 
 export function createDeployer(ctx: SchedulerContext, evaluate: (state: EndpointState) => void, track: (work: Promise<void>) => void): Deployer {
-  const { endpoints, bundles, blobs, runtime, logs, logger, events, clock } = ctx.deps;
+  const { endpoints, endpointLifecycle, bundles, blobs, runtime, logs, logger, events, clock } = ctx.deps;
   let generationSeq = 0;
 
   /**
@@ -96,21 +96,21 @@ export function createDeployer(ctx: SchedulerContext, evaluate: (state: Endpoint
       announceBuild(state, record.owner, buildStartedAt, true, prepared ? prepared.note : null);
       if (isStale()) return;
       build("Build succeeded");
-      if (!keepsStatus && !writeStatus(endpoints, state.id, { status: "UPDATE_IN_PROGRESS" })) return;
+      if (!keepsStatus && !endpointLifecycle.move(state.id, { status: "UPDATE_IN_PROGRESS" })) return;
       // The freshest record: scaling settings may have been edited while the build ran.
       const endpoint = endpoints.get(state.id);
       if (endpoint === null) return;
       install(state, { endpoint, bundle, artifactPath });
       // status_reason is cleared with READY (§3.1) unless the runtime has a note: why auto chose local processes.
       const note = prepared ? prepared.note : null;
-      writeStatus(endpoints, state.id, { status: "READY", statusReason: note, destination: destinationFor(endpoint), hasInfraState: true });
+      endpointLifecycle.move(state.id, { status: "READY", statusReason: note, destination: destinationFor(endpoint), hasInfraState: true });
       evaluate(state);
     } catch (error) {
       if (isStale()) return;
       const reason = isLaunchError(error) ? statusReason(error.message) : INTERNAL_FAILURE;
       if (!isLaunchError(error)) logger.error("endpoint deployment failed", { endpointId: state.id, error: String(error) });
       build(`Build failed: ${reason}`);
-      writeStatus(endpoints, state.id, { status: "UPDATE_FAILED", statusReason: reason });
+      endpointLifecycle.move(state.id, { status: "UPDATE_FAILED", statusReason: reason });
     }
   }
 

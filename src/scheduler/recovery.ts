@@ -10,10 +10,10 @@ import type { Deployer } from "./deployer.js";
 import type { Dispatcher } from "./dispatcher.js";
 
 export function recover(ctx: SchedulerContext, dispatcher: Dispatcher, deployer: Deployer): void {
-  const { endpoints, tasks, logs, logger } = ctx.deps;
+  const { endpoints, tasks, taskLifecycle, endpointLifecycle, logs, logger } = ctx.deps;
   for (const record of endpoints.all()) {
     if (record.status === "DELETE_IN_PROGRESS") {
-      endpoints.delete(record.id);
+      endpointLifecycle.remove(record.id);
       logs.clear(record.id);
       logger.info("finished an interrupted endpoint delete", { endpointId: record.id });
       continue;
@@ -22,7 +22,7 @@ export function recover(ctx: SchedulerContext, dispatcher: Dispatcher, deployer:
     for (const task of tasks.unfinished(record.id)) {
       let attempts = task.attempts;
       if (task.status === "STARTED") {
-        tasks.requeue(task.id);
+        taskLifecycle.requeue(task);
         attempts++;
       }
       dispatcher.enqueueAsync(state, { kind: "async", task: { ...task, status: "PENDING", startedAt: null, attempts }, attempts }, false);

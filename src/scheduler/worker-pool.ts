@@ -11,7 +11,7 @@ import type { WorkerState } from "../domain/events/lifecycle-events.js";
 import type { WorkerExit, WorkerHandle, WorkerLaunchSpec } from "../domain/ports.js";
 import type { SchedulerContext } from "./context.js";
 import type { EndpointState, WorkerEntry } from "./endpoint-state.js";
-import { statusReason, writeStatus } from "./status-writer.js";
+import { statusReason } from "../domain/endpoints/endpoint-lifecycle.js";
 
 export const MAX_START_FAILURES = 3;
 const FIRST_BACKOFF_MS = 1000;
@@ -42,7 +42,7 @@ export interface WorkerPoolHooks {
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks): WorkerPool {
-  const { runtime, logs, logger, clock, endpoints, connect, events } = ctx.deps;
+  const { runtime, logs, logger, clock, endpointLifecycle, connect, events } = ctx.deps;
 
   /** The worker's lifecycle event (domain/events/), one end ("stopped" or "failed") per worker. */
   const announce = (state: EndpointState, worker: WorkerEntry, to: WorkerState, extra: { startMs?: number; reason?: string } = {}): void => {
@@ -148,7 +148,7 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
     if (state.startFailures >= MAX_START_FAILURES) {
       state.isStartBlocked = true;
       logger.warn("worker crash loop; endpoint marked UPDATE_FAILED", { endpointId: state.id, reason });
-      writeStatus(endpoints, state.id, {
+      endpointLifecycle.move(state.id, {
         status: "UPDATE_FAILED",
         statusReason: statusReason(`Worker failed to start: ${reason}`),
       });

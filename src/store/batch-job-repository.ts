@@ -2,6 +2,7 @@ import type { BatchJobRecord, BatchJobStatus } from "../domain/batch/batch-job.j
 import type { BatchJobRepository, BatchRowState, BatchRowSubmission, TaskRepository } from "../domain/ports.js";
 import type { TaskStatus } from "../domain/task.js";
 import { type Db, parseStored } from "./database.js";
+import { writing } from "./write-errors.js";
 
 /** `batch_jobs` and `batch_job_rows` (migration 2). The record is one JSON document per row. */
 interface JobRow {
@@ -61,7 +62,7 @@ export function createBatchJobRepository(db: Db, tasks: Pick<TaskRepository, "in
       return active.all().map((row) => parseStored<BatchJobRecord>(row.data));
     },
     submitRows(jobId, rows) {
-      submitRows(jobId, rows);
+      writing(() => submitRows(jobId, rows));
     },
     rowStates(jobId): BatchRowState[] {
       // Task writes of this turn may be uncommitted (group-commit.ts); this connection reads them all the same.

@@ -1,7 +1,6 @@
 import Database from "better-sqlite3";
 import { dirname } from "node:path";
 import { MIGRATIONS } from "./migrations.js";
-import { commitGroup } from "./group-commit.js";
 import { ensurePrivateDatabase, ensurePrivateDir } from "./private-files.js";
 
 export type Db = Database.Database;
@@ -23,16 +22,6 @@ export function openDatabase(file: string): Db {
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   migrate(db);
-  // The open group of writes (group-commit.ts) is committed before the connection goes.
-  const close = db.close.bind(db);
-  db.close = () => {
-    try {
-      commitGroup(db);
-    } finally {
-      close();
-    }
-    return db;
-  };
   return db;
 }
 

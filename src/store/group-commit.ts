@@ -7,19 +7,23 @@
  * 2-core machines plus WAL pages that the periodic checkpoint must fsync; three commits per async
  * task made SQLite a third of the server's time per task (issue 5, scripts/bench row 3).
  *
- * What keeps DESIGN.md principle 4: an HTTP answer leaves only after the commit of the group open
- * when it is ready (`pendingCommit`, awaited by http/app.ts and the fast lane before they answer):
- * a handler writes and answers in one turn, so that is the group holding its writes, and a task id is
- * answered only once its row is on disk. The connection commits before it closes (database.ts).
- * Any other statement run while a group is open joins it (one connection), better-sqlite3
- * transactions included (they nest as savepoints). A crash loses at most the open group, nothing of
- * which was acknowledged: those tasks are PENDING or STARTED after restart and run again
- * (at-least-once, §4.4).
+ * What keeps DESIGN.md principle 4 is the commit port (`createCommitPort`, domain/ports.ts
+ * `CommitPort`): the domain awaits the group's commit before it calls a task accepted
+ * (domain/tasks/task-lifecycle.ts), and the HTTP pipeline awaits it before any answer leaves, for
+ * the other writes that joined the group (http/app.ts step 0). Any other statement run while a group
+ * is open joins it (one connection), better-sqlite3 transactions included (they nest as savepoints).
+ * The connection commits before it closes. A crash loses at most the open group, nothing of which
+ * was acknowledged: those tasks are PENDING or STARTED after restart and run again (at-least-once,
+ * §4.4). A failed commit (a full disk) rejects the group's promise with the cause; the task
+ * lifecycle then writes its rolled-back writes again.
  *
  * State per connection (WeakMaps keyed by it), so two instances never share a group.
  */
 import type Database from "better-sqlite3";
-import type { Db } from "./database.js";
+import type { CommitPort } from "../domain/ports.js";
+import { asWriteError } from "./write-errors.js";
+
+type Db = Database.Database;
 
 interface Group {
   readonly committed: Promise<void>;
@@ -35,6 +39,10 @@ interface Statements {
 
 const groups = new WeakMap<Db, Group>();
 const statements = new WeakMap<Db, Statements>();
+/** Connections whose close() commits the open group first. */
+const closesCommitted = new WeakSet<Db>();
+/** The last failed statement of a group, so a group SQLite rolled back names its cause. */
+const lastFailure = new WeakMap<Db, unknown>();
 
 function statementsOf(db: Db): Statements {
   let prepared = statements.get(db);
@@ -50,15 +58,53 @@ function newGroup(): Group {
   const committed = new Promise<void>((resolve, reject) => {
     settle = { resolve, reject };
   });
-  // A failure is reported to the answers waiting on the group; a group nobody waits on is no error.
+  // A failure is reported to those waiting on the group; a group nobody waits on is no error.
   committed.catch(() => undefined);
   return { committed, resolve: () => settle.resolve(), reject: (error) => settle.reject(error) };
 }
 
+/** The open group of writes is committed before the connection goes. */
+function commitOnClose(db: Db): void {
+  if (closesCommitted.has(db)) return;
+  closesCommitted.add(db);
+  const close = db.close.bind(db);
+  db.close = () => {
+    try {
+      commitGroup(db);
+    } finally {
+      close();
+    }
+    return db;
+  };
+}
+
+const rolledBack = (db: Db): unknown => {
+  const cause = lastFailure.get(db);
+  lastFailure.delete(db);
+  return cause ?? asWriteError(new Error("The transaction holding the writes of this turn was rolled back."));
+};
+
+/** A grouped write failed: its error in the domain's words, remembered as the group's cause. */
+export function groupWriteFailed(db: Db, error: unknown): unknown {
+  const mapped = asWriteError(error);
+  lastFailure.set(db, mapped);
+  return mapped;
+}
+
 /** Makes the caller's next statements part of this turn's group, opening it if needed. */
 export function joinGroupCommit(db: Db): void {
-  // Inside another transaction (a batch job's rows), the statement commits with that one.
-  if (groups.has(db) || db.inTransaction) return;
+  const open = groups.get(db);
+  if (open !== undefined) {
+    if (db.inTransaction) return;
+    // SQLite rolled the group back by itself after a failed statement (I/O, full disk): its writes
+    // are gone, and what follows must not run outside a transaction.
+    groups.delete(db);
+    open.reject(rolledBack(db));
+  } else if (db.inTransaction) {
+    // Inside another transaction (a migration, a reset), the statement commits with that one.
+    return;
+  }
+  commitOnClose(db);
   statementsOf(db).begin.run();
   groups.set(db, newGroup());
   setImmediate(() => commitGroup(db));
@@ -69,21 +115,26 @@ export function commitGroup(db: Db): void {
   const group = groups.get(db);
   if (group === undefined) return;
   groups.delete(db);
-  if (!db.inTransaction) {
-    // SQLite rolls a transaction back by itself on some errors (I/O, full disk): its writes are gone.
-    group.reject(new Error("The transaction holding the writes of this turn was rolled back."));
+  if (!db.open || !db.inTransaction) {
+    group.reject(rolledBack(db));
     return;
   }
+  lastFailure.delete(db);
   try {
     statementsOf(db).commit.run();
     group.resolve();
   } catch (error) {
     if (db.inTransaction) statementsOf(db).rollback.run();
-    group.reject(error);
+    group.reject(asWriteError(error));
   }
 }
 
 /** What an answer must wait for: the commit of the open group, or null when none is open. */
 export function pendingCommit(db: Db): Promise<void> | null {
   return groups.get(db)?.committed ?? null;
+}
+
+/** The port the domain awaits: the commit of everything written so far on this connection. */
+export function createCommitPort(db: Db): CommitPort {
+  return { committed: () => groups.get(db)?.committed ?? Promise.resolve() };
 }

@@ -1,7 +1,7 @@
 import type { TaskRepository } from "../domain/ports.js";
 import type { AsyncTaskRecord, PredictRequest, TaskStatus } from "../domain/task.js";
 import { type Db, parseStored } from "./database.js";
-import { joinGroupCommit } from "./group-commit.js";
+import { groupWriteFailed, joinGroupCommit } from "./group-commit.js";
 
 /** One row of `async_tasks` (migration 1). `request` and `result` are JSON text written by this module. */
 interface TaskRow {
@@ -52,7 +52,8 @@ const resultText = (result: unknown): string | null => (result === undefined ? n
  * Async task rows (server-contract.md §2.3, §3.2). This is the hot path of async creation: one
  * INSERT per task, statements prepared once. Transitions are guarded in SQL so concurrent writers
  * (a late worker answer, a requeue after a worker loss) can never move a finished task backwards.
- * Writes share one commit per event-loop turn (group-commit.ts); an HTTP answer waits for it.
+ * Writes share one commit per event-loop turn (group-commit.ts); the task lifecycle awaits it, and
+ * writes again what a failed commit rolled back (the guards make every write safe to repeat).
  */
 export function createTaskRepository(db: Db): TaskRepository {
   const insert = db.prepare<[TaskRow]>(
@@ -80,39 +81,47 @@ export function createTaskRepository(db: Db): TaskRepository {
     `SELECT COUNT(*) AS count FROM async_tasks WHERE endpoint_id = ? AND ${UNFINISHED}`,
   );
 
+  /** Every write joins the turn's group; a failure is thrown as the domain's StoreWriteError. */
+  const write = <T>(run: () => T): T => {
+    try {
+      joinGroupCommit(db);
+      return run();
+    } catch (error) {
+      throw groupWriteFailed(db, error);
+    }
+  };
+
   return {
     insert(task) {
-      joinGroupCommit(db);
-      insert.run({
-        id: task.id,
-        endpoint_id: task.endpointId,
-        owner: task.owner,
-        status: task.status,
-        request: JSON.stringify(task.request),
-        result: resultText(task.result),
-        traceback: task.traceback,
-        status_code: task.statusCode,
-        created_at: task.createdAt,
-        started_at: task.startedAt,
-        completed_at: task.completedAt,
-        attempts: task.attempts,
-      });
+      write(() =>
+        insert.run({
+          id: task.id,
+          endpoint_id: task.endpointId,
+          owner: task.owner,
+          status: task.status,
+          request: JSON.stringify(task.request),
+          result: resultText(task.result),
+          traceback: task.traceback,
+          status_code: task.statusCode,
+          created_at: task.createdAt,
+          started_at: task.startedAt,
+          completed_at: task.completedAt,
+          attempts: task.attempts,
+        }),
+      );
     },
     get(id) {
       const row = select.get(id);
       return row ? toRecord(row) : null;
     },
     markStarted(id, at) {
-      joinGroupCommit(db);
-      return markStarted.run(at, id).changes === 1;
+      return write(() => markStarted.run(at, id).changes === 1);
     },
     complete(id, status, result, traceback, statusCode, at) {
-      joinGroupCommit(db);
-      complete.run(status, resultText(result), traceback, statusCode, at, id);
+      return write(() => complete.run(status, resultText(result), traceback, statusCode, at, id).changes === 1);
     },
     requeue(id) {
-      joinGroupCommit(db);
-      requeue.run(id);
+      return write(() => requeue.run(id).changes === 1);
     },
     unfinished(endpointId) {
       return unfinished.all(endpointId).map(toRecord);

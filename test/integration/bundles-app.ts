@@ -26,6 +26,7 @@ import { type Db, openDatabase } from "../../src/store/database.js";
 import { createEndpointLogRepository } from "../../src/store/endpoint-log-repository.js";
 import { createEndpointRepository } from "../../src/store/endpoint-repository.js";
 import { createTaskRepository } from "../../src/store/task-repository.js";
+import { testLifecycles } from "../helpers/lifecycles.js";
 
 /** Bundle and blob tests never run inference: a scheduler that deploys nothing. */
 const idleScheduler: EndpointScheduler = {
@@ -75,14 +76,15 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
   const blobs = createLocalBlobStore({ root: join(dir, "blobs"), bucket: "launch-local", signingSecret: SIGNING_SECRET, ttlSeconds: 300, clock, inputs: ONLY_BLOB_STORE });
   const blobAccess = new BlobAccess({ store: blobs, owners: createBlobOwnerRepository(db), inputs: ONLY_BLOB_STORE, clock });
   let url = "";
-  const endpointService = new EndpointService({ endpoints, bundles, scheduler: idleScheduler, logs, ids, clock, allowSyncScaleFromZero: true });
   const tasks = createTaskRepository(db);
+  const { taskLifecycle, endpointLifecycle } = testLifecycles({ db, tasks, endpoints, clock });
+  const endpointService = new EndpointService({ endpoints, lifecycle: endpointLifecycle, bundles, scheduler: idleScheduler, logs, ids, clock, allowSyncScaleFromZero: true });
   // Batch jobs are created here but never run (their orchestrator is idle, like the scheduler).
   const idleOrchestrator = { start: () => undefined, cancel: async () => undefined, progress: () => null };
   const services: Services = {
     bundles: new BundleService({ bundles, blobs, ids, clock, inputs: ONLY_BLOB_STORE }),
     endpoints: endpointService,
-    tasks: new TaskService({ endpoints, tasks, scheduler: idleScheduler, gateway: idleGateway, ids, clock, blobs: blobAccess }),
+    tasks: new TaskService({ endpoints, tasks, lifecycle: taskLifecycle, scheduler: idleScheduler, gateway: idleGateway, ids, clock, blobs: blobAccess }),
     batchJobs: new BatchJobService({
       jobs: createBatchJobRepository(db, tasks),
       bundles,

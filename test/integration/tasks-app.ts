@@ -19,6 +19,7 @@ import { taskRoutes } from "../../src/http/routes/tasks.js";
 import { type Db, openDatabase } from "../../src/store/database.js";
 import { createTaskRepository } from "../../src/store/task-repository.js";
 import { FakeEndpointRepository, FakeScheduler, makeEndpoint } from "../unit/tasks/fakes.js";
+import { testLifecycles } from "../helpers/lifecycles.js";
 
 /**
  * The task routes behind the same pipeline as app.ts (its steps, the door routes, coded-error
@@ -60,7 +61,7 @@ export function createTasksTestApp(options: { pingIntervalMs?: number } = {}): T
     makeEndpoint({ id: "end_pub_stream", endpointType: "streaming", owner: "other", publicInference: true }),
   ]);
   // Owners and the input policy of task urls are held by test/integration/input-locations.test.ts.
-  const service = new TaskService({ endpoints, tasks, scheduler, gateway: scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
+  const service = new TaskService({ endpoints, tasks, lifecycle: testLifecycles({ db, tasks, clock }).taskLifecycle, scheduler, gateway: scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
 
   const services = {
     tasks: service,

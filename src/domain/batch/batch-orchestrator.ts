@@ -1,7 +1,7 @@
 /**
  * Runs v1 batch jobs (server-contract.md §6.1, §3.3): wait for the temporary endpoint to be READY,
  * read the input file, submit one async task per row through the ordinary async path, follow the
- * tasks through completion events (no polling), write the result file, delete the endpoint and set
+ * tasks through the lifecycle's `task` events (no polling), write the result file, delete the endpoint and set
  * the final status. Every step is recorded in SQLite first, so `resume` carries a job on after a
  * restart: submitted rows are not submitted again, and their tasks are recovered by the scheduler.
  */
@@ -12,6 +12,8 @@ import type { IdGenerator } from "../ids.js";
 import type { Logger } from "../logger.js";
 import { longTimeout } from "../long-timeout.js";
 import type { BatchJobRepository, EndpointRepository, EndpointScheduler } from "../ports.js";
+import type { LifecycleEvents } from "../events/lifecycle-events.js";
+import type { TaskLifecycle } from "../tasks/task-lifecycle.js";
 import type { GetAsyncTaskV1Response } from "../tasks/task-service.js";
 import { ActiveJob } from "./active-job.js";
 import { type BatchJobRecord, type BatchJobStatus, type BatchProgress, isActiveStatus, resultLocationFor } from "./batch-job.js";
@@ -19,7 +21,6 @@ import { type BatchInput, decodeBatchInputs } from "./batch-inputs.js";
 import { serializeResults } from "./batch-results.js";
 import { submitRows } from "./batch-submit.js";
 import { waitForEndpoint } from "./endpoint-wait.js";
-import type { TaskCompletions } from "./task-completion-feed.js";
 
 export interface BatchOrchestratorDeps {
   jobs: BatchJobRepository;
@@ -28,7 +29,10 @@ export interface BatchOrchestratorDeps {
   deleteEndpoint(owner: User, endpointId: string): Promise<void>;
   /** GET /v1/async-tasks/{id}'s view of a task: what each result line holds (§6.1 step 4). */
   readTask(taskId: string): GetAsyncTaskV1Response;
-  completions: TaskCompletions;
+  /** The rows' `task` events, announced once each change is committed (tasks/task-lifecycle.ts). */
+  events: Pick<LifecycleEvents, "on">;
+  /** Announces submitted rows once committed; marks resumed rows as batch rows. */
+  tasks: Pick<TaskLifecycle, "created" | "adoptBatchTask">;
   scheduler: Pick<EndpointScheduler, "enqueueAsync">;
   /** Reads the input and checks row urls as the job's owner; the result file becomes theirs. */
   blobs: Pick<BlobAccess, "read" | "writeFor" | "assertReadable">;
@@ -54,7 +58,9 @@ export class BatchOrchestrator {
   private isDisposed = false;
 
   constructor(private readonly deps: BatchOrchestratorDeps) {
-    this.unsubscribe = deps.completions.subscribe((taskId) => this.onTaskFinished(taskId));
+    this.unsubscribe = deps.events.on("task", (event) => {
+      if (event.taskId !== null && (event.to === "SUCCESS" || event.to === "FAILURE")) this.onTaskFinished(event.taskId);
+    });
   }
 
   /** A job was just committed as PENDING: run it in the background. */
@@ -73,8 +79,10 @@ export class BatchOrchestrator {
       const job = this.track(record.id);
       for (const row of jobs.rowStates(record.id)) {
         job.submittedRows.add(row.index);
-        if (row.status === "PENDING" || row.status === "STARTED") this.follow(job, row.taskId);
-        else job.completed++;
+        if (row.status === "PENDING" || row.status === "STARTED") {
+          this.deps.tasks.adoptBatchTask(row.taskId);
+          this.follow(job, row.taskId);
+        } else job.completed++;
       }
       if (record.resultLocation !== null) {
         // The result file was written before the restart: only the clean-up is left.

@@ -3,10 +3,15 @@
  * `return_pickled` false, through the same path as POST /v1/async-tasks — a PENDING row in SQLite,
  * then `enqueueAsync`. Rows are committed in chunks, each chunk in one transaction together with the
  * job's row links, and the event loop is given back between chunks so HTTP stays responsive while
- * a large file is submitted. Rows already submitted before a restart are skipped.
+ * a large file is submitted. Rows already submitted before a restart are skipped. A chunk is queued
+ * only once its commit holds; a chunk the store could not take (a full disk) is submitted again after
+ * a back-off until it can, and the job carries on.
  */
 import type { Clock } from "../clock.js";
 import type { IdGenerator } from "../ids.js";
+import type { Logger } from "../logger.js";
+import { isStoreWriteError } from "../store-failure.js";
+import type { TaskLifecycle } from "../tasks/task-lifecycle.js";
 import type { BatchJobRepository, BatchRowSubmission, EndpointScheduler } from "../ports.js";
 import type { AsyncTaskRecord } from "../task.js";
 import type { ActiveJob } from "./active-job.js";
@@ -14,9 +19,11 @@ import type { BatchInput } from "./batch-inputs.js";
 
 export interface SubmitDeps {
   jobs: Pick<BatchJobRepository, "submitRows">;
+  tasks: Pick<TaskLifecycle, "created">;
   scheduler: Pick<EndpointScheduler, "enqueueAsync">;
   clock: Clock;
   ids: IdGenerator;
+  logger: Logger;
 }
 
 export interface SubmitTarget {
@@ -35,6 +42,9 @@ export interface SubmitOptions {
 /** Lets pending I/O (HTTP, worker answers) run between two chunks. Not a timer: nothing to advance. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 5000;
+
 /** Submits every row not yet submitted; false when it stopped early. */
 export async function submitRows(
   deps: SubmitDeps,
@@ -43,15 +53,31 @@ export async function submitRows(
   target: SubmitTarget,
   options: SubmitOptions,
 ): Promise<boolean> {
-  const { jobs, scheduler, clock, ids } = deps;
+  const { jobs, tasks, scheduler, clock, ids, logger } = deps;
   let chunk: BatchRowSubmission[] = [];
 
-  const flush = (): void => {
-    if (chunk.length === 0) return;
-    jobs.submitRows(job.id, chunk);
-    for (const { task } of chunk) options.follow(task.id);
-    for (const { task } of chunk) scheduler.enqueueAsync(task);
+  /** Commits the chunk (again after a back-off while the store refuses it), then queues its tasks. */
+  const flush = async (): Promise<boolean> => {
+    if (chunk.length === 0) return true;
+    const rows = chunk.map(({ task }) => task);
+    for (let delay = FIRST_RETRY_MS, isLogged = false; ; delay = Math.min(MAX_RETRY_MS, delay * 2)) {
+      try {
+        jobs.submitRows(job.id, chunk);
+        await tasks.created(rows, "batch");
+        if (isLogged) logger.info("batch job rows reach the database again", { jobId: job.id });
+        break;
+      } catch (error) {
+        if (!isStoreWriteError(error)) throw error;
+        if (!isLogged) logger.error(`batch job rows could not be stored: ${error.message} Submitting again until they can.`, { jobId: job.id });
+        isLogged = true;
+        await clock.sleep(delay);
+        if (options.shouldStop()) return false;
+      }
+    }
+    for (const task of rows) options.follow(task.id);
+    for (const task of rows) scheduler.enqueueAsync(task);
     chunk = [];
+    return true;
   };
 
   for (let index = 0; index < inputs.length; index++) {
@@ -73,12 +99,10 @@ export async function submitRows(
     };
     chunk.push({ link: { index, referenceId: input.referenceId, taskId: task.id }, task });
     if (chunk.length >= options.chunkRows) {
-      if (options.shouldStop()) return false;
-      flush();
+      if (options.shouldStop() || !(await flush())) return false;
       await nextTurn();
     }
   }
   if (options.shouldStop()) return false;
-  flush();
-  return true;
+  return flush();
 }

@@ -4,6 +4,7 @@ import { LaunchError, badRequest, notFound } from "../errors.js";
 import type { User } from "../identity.js";
 import type { IdGenerator } from "../ids.js";
 import type { BundleRepository, EndpointLogRepository, EndpointRepository, EndpointScheduler, OrderBy } from "../ports.js";
+import type { EndpointLifecycle } from "./endpoint-lifecycle.js";
 import type { CreateEndpointRequest, UpdateEndpointRequest } from "./endpoint-requests.js";
 import {
   defaultConcurrency,
@@ -23,6 +24,8 @@ import { validateResourceRequests } from "./resource-limits.js";
 
 export interface EndpointServiceDeps {
   endpoints: EndpointRepository;
+  /** Every status change of an endpoint, announced once committed (endpoint-lifecycle.ts). */
+  lifecycle: EndpointLifecycle;
   bundles: BundleRepository;
   scheduler: EndpointScheduler;
   logs: EndpointLogRepository;
@@ -100,7 +103,7 @@ export class EndpointService {
       request,
       concurrency,
     });
-    endpoints.insert(record);
+    this.deps.lifecycle.create(record);
     scheduler.deploy(record.id);
     return { endpoint_creation_task_id: ids.uuid() };
   }
@@ -166,7 +169,7 @@ export class EndpointService {
     validateMetadata(request.metadata);
 
     const next = updatedEndpointRecord(current, request, bundle?.id ?? current.bundleId, clock.now());
-    endpoints.update(next);
+    this.deps.lifecycle.edit(next);
     scheduler.deploy(id);
     return { endpoint_creation_task_id: ids.uuid() };
   }
@@ -176,19 +179,18 @@ export class EndpointService {
    * the endpoint are left as they are (the real server loses them too).
    */
   async delete(user: User, id: string): Promise<{ deleted: true }> {
-    const { endpoints, scheduler, logs } = this.deps;
+    const { lifecycle, scheduler, logs } = this.deps;
     const record = this.owned(user, id);
     if (!record) throw endpointNotFound(id);
-    endpoints.update({ ...record, status: "DELETE_IN_PROGRESS" });
+    lifecycle.beginDelete(record);
     try {
       await scheduler.undeploy(id);
     } catch {
       // The scheduler logs why; the caller gets the real server's answer (§2.2 DELETE).
-      const latest = endpoints.get(id);
-      if (latest) endpoints.update({ ...latest, status: "UPDATE_FAILED", statusReason: "Failed to delete the endpoint's infrastructure." });
+      lifecycle.deleteFailed(id, "Failed to delete the endpoint's infrastructure.");
       throw new LaunchError("INTERNAL_DETAIL", "deletion of endpoint failed, compute resources still exist.");
     }
-    endpoints.delete(id);
+    lifecycle.remove(id);
     logs.clear(id);
     return { deleted: true };
   }

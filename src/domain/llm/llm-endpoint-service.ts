@@ -14,6 +14,7 @@ import { badRequest, notFound } from "../errors.js";
 import type { User } from "../identity.js";
 import type { IdGenerator } from "../ids.js";
 import type { EndpointRepository, EndpointScheduler } from "../ports.js";
+import type { EndpointLifecycle } from "../endpoints/endpoint-lifecycle.js";
 import { type LlmBundleSpec, llmBundleFlavor } from "./llm-bundle.js";
 import { LATEST_IMAGE_TAG, type LlmFramework, type Quantization } from "./llm-frameworks.js";
 import { LLM_METADATA_KEY, type LlmMetadata, llmMetadataDict, llmMetadataOf } from "./llm-metadata.js";
@@ -37,6 +38,8 @@ export const LLM_CONCURRENCY_PER_WORKER = 250;
 
 export interface LlmEndpointServiceDeps {
   endpoints: EndpointRepository;
+  /** Every status change of an endpoint (endpoints/endpoint-lifecycle.ts). */
+  lifecycle: EndpointLifecycle;
   bundles: BundleService;
   scheduler: EndpointScheduler;
   weights: ModelWeightsLocator;
@@ -123,7 +126,7 @@ export class LlmEndpointService {
         public_inference: request.public_inference ?? true,
       },
     });
-    endpoints.insert(record);
+    this.deps.lifecycle.create(record);
     scheduler.deploy(record.id);
     return { endpoint_creation_task_id: ids.uuid() };
   }
@@ -190,7 +193,7 @@ export class LlmEndpointService {
       bundleId,
       clock.now(),
     );
-    endpoints.update(next);
+    this.deps.lifecycle.edit(next);
     scheduler.deploy(current.id);
     return { endpoint_creation_task_id: ids.uuid() };
   }

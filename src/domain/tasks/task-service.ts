@@ -7,6 +7,7 @@ import type { IdGenerator } from "../ids.js";
 import type { InferenceGateway } from "../gateway-ports.js";
 import type { EndpointRepository, EndpointScheduler, TaskRepository } from "../ports.js";
 import type { AsyncTaskRecord, PredictRequest, PredictResponse, TaskStatus } from "../task.js";
+import type { TaskLifecycle } from "./task-lifecycle.js";
 
 /** GetAsyncTaskV1Response: every key always present, in this order (§2.3). */
 export interface GetAsyncTaskV1Response {
@@ -23,7 +24,10 @@ export interface CreateAsyncTaskV1Response {
 
 export interface TaskServiceDeps {
   endpoints: EndpointRepository;
-  tasks: TaskRepository;
+  /** Reads of task rows; their writes go through `lifecycle`. */
+  tasks: Pick<TaskRepository, "get">;
+  /** Creates the PENDING row and resolves once it is committed (task-lifecycle.ts). */
+  lifecycle: Pick<TaskLifecycle, "create">;
   /** Queues async tasks. */
   scheduler: Pick<EndpointScheduler, "enqueueAsync">;
   /** The trip to a worker for sync and streaming tasks (src/gateway/). */
@@ -50,8 +54,12 @@ type Audience = "owner-or-public" | "owner-only";
 export class TaskService {
   constructor(private readonly deps: TaskServiceDeps) {}
 
-  /** POST /v1/async-tasks: the PENDING row is committed before the id is returned (DESIGN.md principle 4). */
-  createAsync(user: User, endpointId: string, request: PredictRequest): CreateAsyncTaskV1Response {
+  /**
+   * POST /v1/async-tasks: the PENDING row is committed before the task is queued and its id returned
+   * (accepted means committed, DESIGN.md principle 4). A failed commit rejects with the cause
+   * (StoreWriteError, a 500 naming it): that task was never accepted and never runs.
+   */
+  async createAsync(user: User, endpointId: string, request: PredictRequest): Promise<CreateAsyncTaskV1Response> {
     const endpoint = this.endpointFor(user, endpointId, "owner-or-public");
     if (endpoint.endpointType !== "async") {
       throw badRequest(`Unsupported inference type: Endpoint ${endpointId} is not an async endpoint.`);
@@ -71,7 +79,7 @@ export class TaskService {
       completedAt: null,
       attempts: 0,
     };
-    this.deps.tasks.insert(task);
+    await this.deps.lifecycle.create(task);
     this.deps.scheduler.enqueueAsync(task);
     return { task_id: task.id };
   }

@@ -28,9 +28,10 @@ export function taskDoorRoutes({ tasks }: TaskDoorServices): readonly DoorRoute[
       name: "create-async-task",
       method: "POST",
       path: "/v1/async-tasks",
-      answer(scope) {
+      async answer(scope) {
         const input = parsePredictInput("async", scope.query("model_endpoint_id"), scope.body, scope.rawBody);
-        return jsonAnswer(tasks.createAsync(callerOf(scope), input.endpointId, input.request));
+        // Resolves once the PENDING row is committed (accepted means committed, task-lifecycle.ts).
+        return jsonAnswer(await tasks.createAsync(callerOf(scope), input.endpointId, input.request));
       },
     },
     {

@@ -32,10 +32,10 @@ describe("batch orchestrator: the v1 job lifecycle on a fake clock (§3.3, §6.1
     ]);
     expect(h.orchestrator.progress(job.id)).toEqual({ pending: 2, completed: 0 });
 
-    h.complete(tasks[1]?.id ?? "", { result: "{\"x\": 2}" });
+    await h.complete(tasks[1]?.id ?? "", { result: "{\"x\": 2}" });
     expect(h.orchestrator.progress(job.id)).toEqual({ pending: 1, completed: 1 });
     await h.clock.advance(1500);
-    h.complete(tasks[0]?.id ?? "", { result: "{\"x\": 1}" });
+    await h.complete(tasks[0]?.id ?? "", { result: "{\"x\": 1}" });
     await h.flush();
 
     const done = h.jobs.get(job.id);
@@ -85,8 +85,8 @@ describe("batch orchestrator: the v1 job lifecycle on a fake clock (§3.3, §6.1
     h.orchestrator.start(job);
     await h.flush();
     const [first, second] = h.scheduler.enqueued;
-    h.complete(first?.id ?? "");
-    h.feed.tasks.markStarted(second?.id ?? "", h.clock.now());
+    await h.complete(first?.id ?? "");
+    h.tasks.markStarted(second?.id ?? "", h.clock.now());
     await h.clock.advance(5000);
     await h.flush();
     expect(h.jobs.get(job.id)).toMatchObject({ status: "TIMEOUT", endpointId: null, progress: { pending: 2, completed: 1 } });
@@ -94,7 +94,7 @@ describe("batch orchestrator: the v1 job lifecycle on a fake clock (§3.3, §6.1
     expect(lines.map((line) => (JSON.parse(line) as { status: string }).status)).toEqual(["SUCCESS", "STARTED", "PENDING"]);
     expect(lines[2]).toContain('"result": null, "traceback": null, "status_code": null, "id": "2"}');
     // Late answers change the task rows only.
-    h.complete(second?.id ?? "");
+    await h.complete(second?.id ?? "");
     expect(h.jobs.get(job.id)?.status).toBe("TIMEOUT");
   });
 
@@ -127,7 +127,7 @@ describe("batch orchestrator: the v1 job lifecycle on a fake clock (§3.3, §6.1
     const job = h.addJob(endpoint.id);
     h.orchestrator.start(job);
     await h.flush();
-    h.complete(h.scheduler.enqueued[0]?.id ?? "");
+    await h.complete(h.scheduler.enqueued[0]?.id ?? "");
     await h.clock.advance(250);
     await h.orchestrator.cancel(job.id);
     expect(h.jobs.get(job.id)).toMatchObject({
@@ -138,7 +138,7 @@ describe("batch orchestrator: the v1 job lifecycle on a fake clock (§3.3, §6.1
       completedAt: job.createdAt + 250,
     });
     expect(h.deletedEndpoints).toEqual([endpoint.id]);
-    h.complete(h.scheduler.enqueued[1]?.id ?? "");
+    await h.complete(h.scheduler.enqueued[1]?.id ?? "");
     await h.flush();
     await h.orchestrator.cancel(job.id);
     expect(h.jobs.get(job.id)?.status).toBe("CANCELLED");
@@ -165,7 +165,7 @@ describe("batch orchestrator: the v1 job lifecycle on a fake clock (§3.3, §6.1
     const job = h.addJob(endpoint.id);
     h.orchestrator.start(job);
     await h.flush();
-    h.complete(h.scheduler.enqueued[0]?.id ?? "");
+    await h.complete(h.scheduler.enqueued[0]?.id ?? "");
     await h.flush();
     await h.orchestrator.cancel(job.id);
     expect(h.jobs.get(job.id)?.status).toBe("SUCCESS");

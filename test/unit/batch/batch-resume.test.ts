@@ -38,7 +38,7 @@ describe("batch orchestrator: resuming after a restart (DESIGN.md principle 4, Â
       { link: { index: 0, referenceId: "0", taskId: "t0" }, task: task("t0", endpoint.id, { i: 0 }) },
       { link: { index: 1, referenceId: "1", taskId: "t1" }, task: task("t1", endpoint.id, { i: 1 }) },
     ]);
-    h.complete("t0");
+    await h.complete("t0");
 
     h.orchestrator.resume();
     await h.flush();
@@ -46,8 +46,8 @@ describe("batch orchestrator: resuming after a restart (DESIGN.md principle 4, Â
     expect(h.jobs.get(job.id)).toMatchObject({ status: "RUNNING", numRows: 5 });
     expect(h.orchestrator.progress(job.id)).toEqual({ pending: 4, completed: 1 });
 
-    h.complete("t1");
-    for (const t of h.scheduler.enqueued) h.complete(t.id);
+    await h.complete("t1");
+    for (const t of h.scheduler.enqueued) await h.complete(t.id);
     await h.flush();
     expect(h.jobs.get(job.id)).toMatchObject({ status: "SUCCESS", progress: { pending: 0, completed: 5 } });
     const lines = lineIds(h, job.id);
@@ -62,13 +62,13 @@ describe("batch orchestrator: resuming after a restart (DESIGN.md principle 4, Â
       job.id,
       ["a", "b", "c"].map((id, index) => ({ link: { index, referenceId: `r${index}`, taskId: id }, task: task(id, endpoint.id, { index }) })),
     );
-    h.complete("a");
-    h.complete("b");
+    await h.complete("a");
+    await h.complete("b");
 
     h.orchestrator.resume();
     expect(h.orchestrator.progress(job.id)).toEqual({ pending: 1, completed: 2 });
     expect(h.scheduler.enqueued).toHaveLength(0);
-    h.complete("c");
+    await h.complete("c");
     await h.flush();
     expect(h.jobs.get(job.id)).toMatchObject({ status: "SUCCESS", progress: { pending: 0, completed: 3 } });
     expect(lineIds(h, job.id).map((line) => [line.task_id, line.id])).toEqual([
@@ -82,7 +82,7 @@ describe("batch orchestrator: resuming after a restart (DESIGN.md principle 4, Â
     const endpoint = h.addEndpoint();
     const job = h.addJob(endpoint.id, { status: "RUNNING", numRows: 1 });
     h.jobs.submitRows(job.id, [{ link: { index: 0, referenceId: "0", taskId: "only" }, task: task("only", endpoint.id, {}) }]);
-    h.complete("only");
+    await h.complete("only");
     h.orchestrator.resume();
     await h.flush();
     expect(h.jobs.get(job.id)).toMatchObject({ status: "SUCCESS", endpointId: null });
@@ -109,8 +109,8 @@ describe("batch orchestrator: resuming after a restart (DESIGN.md principle 4, Â
     await h.restart();
     // Every task finishes while nobody follows the job: an orchestrator still following it would
     // finish it now.
-    h.complete(first?.id ?? "");
-    h.complete(second?.id ?? "");
+    await h.complete(first?.id ?? "");
+    await h.complete(second?.id ?? "");
     await h.flush();
     expect(h.jobs.get(job.id)?.status).toBe("RUNNING");
     h.orchestrator.resume();

@@ -1,6 +1,5 @@
 import { BatchOrchestrator } from "../../../src/domain/batch/batch-orchestrator.js";
 import type { BatchJobRecord } from "../../../src/domain/batch/batch-job.js";
-import { createTaskCompletionFeed, type TaskCompletionFeed } from "../../../src/domain/batch/task-completion-feed.js";
 import { FakeClock } from "../../../src/domain/clock.js";
 import type { EndpointRecord } from "../../../src/domain/endpoint.js";
 import { notFound } from "../../../src/domain/errors.js";
@@ -11,6 +10,9 @@ import { createBatchJobRepository } from "../../../src/store/batch-job-repositor
 import { type Db, openDatabase } from "../../../src/store/database.js";
 import { createEndpointRepository } from "../../../src/store/endpoint-repository.js";
 import { createTaskRepository } from "../../../src/store/task-repository.js";
+import { commitGroup } from "../../../src/store/group-commit.js";
+import type { TaskRepository } from "../../../src/domain/ports.js";
+import { type TestLifecycles, testLifecycles } from "../../helpers/lifecycles.js";
 import { sequentialIds } from "../endpoints/fixtures.js";
 import { FakeScheduler, makeEndpoint } from "../tasks/fakes.js";
 
@@ -22,7 +24,8 @@ import { FakeScheduler, makeEndpoint } from "../tasks/fakes.js";
 export interface BatchHarness {
   db: Db;
   clock: FakeClock;
-  feed: TaskCompletionFeed;
+  tasks: TaskRepository;
+  lifecycles: TestLifecycles;
   jobs: BatchJobRepository;
   endpoints: EndpointRepository;
   scheduler: FakeScheduler;
@@ -33,8 +36,8 @@ export interface BatchHarness {
   addEndpoint(overrides?: Partial<EndpointRecord>): EndpointRecord;
   /** A PENDING job record on `endpointId`, inserted and not started. */
   addJob(endpointId: string, overrides?: Partial<BatchJobRecord>): BatchJobRecord;
-  /** Finishes a task as a worker answer would (SUCCESS with `{"result": …}`). */
-  complete(taskId: string, result?: unknown): void;
+  /** Finishes a task as a worker answer would (SUCCESS with `{"result": …}`); resolves once its event is out. */
+  complete(taskId: string, result?: unknown): Promise<void>;
   restart(): Promise<void>;
   /** Lets queued promise work and setImmediate turns run. */
   flush(): Promise<void>;
@@ -55,13 +58,14 @@ export function createBatchHarness(options: { submitChunkRows?: number } = {}): 
   const db = openDatabase(":memory:");
   const clock = new FakeClock();
   const ids = sequentialIds();
-  const feed = createTaskCompletionFeed(createTaskRepository(db), silentLogger);
-  const jobs = createBatchJobRepository(db, feed.tasks);
+  const tasks = createTaskRepository(db);
+  const jobs = createBatchJobRepository(db, tasks);
   const endpoints = createEndpointRepository(db);
+  const lifecycles = testLifecycles({ db, tasks, endpoints, clock });
   const scheduler = new FakeScheduler();
   const blobs = new Map<string, Buffer>();
   const deletedEndpoints: string[] = [];
-  const taskService = new TaskService({ endpoints, tasks: feed.tasks, scheduler, gateway: scheduler, ids, clock, blobs: anyoneMayRead });
+  const taskService = new TaskService({ endpoints, tasks, lifecycle: lifecycles.taskLifecycle, scheduler, gateway: scheduler, ids, clock, blobs: anyoneMayRead });
   let endpointSeq = 0;
 
   const build = (): BatchOrchestrator =>
@@ -73,7 +77,8 @@ export function createBatchHarness(options: { submitChunkRows?: number } = {}): 
         endpoints.delete(endpointId);
       },
       readTask: (taskId) => taskService.getAsync(taskId),
-      completions: feed,
+      events: lifecycles.events,
+      tasks: lifecycles.taskLifecycle,
       scheduler,
       blobs: {
         read: async (_actor, location) => {
@@ -97,7 +102,8 @@ export function createBatchHarness(options: { submitChunkRows?: number } = {}): 
   const harness: BatchHarness = {
     db,
     clock,
-    feed,
+    tasks,
+    lifecycles,
     jobs,
     endpoints,
     scheduler,
@@ -134,9 +140,14 @@ export function createBatchHarness(options: { submitChunkRows?: number } = {}): 
       jobs.insert(record);
       return record;
     },
-    complete(taskId, result = { result: "ok" }) {
-      feed.tasks.markStarted(taskId, clock.now());
-      feed.tasks.complete(taskId, "SUCCESS", result, null, null, clock.now());
+    async complete(taskId, result = { result: "ok" }) {
+      const task = tasks.get(taskId);
+      if (task === null) throw new Error(`no task ${taskId}`);
+      lifecycles.taskLifecycle.start(task);
+      lifecycles.taskLifecycle.finish(task, "STARTED", { status: "SUCCESS", result, traceback: null, statusCode: null });
+      // Commits now, as the end of the turn would; the completion event follows the commit.
+      commitGroup(db);
+      await lifecycles.commits.committed();
     },
     async restart() {
       await harness.orchestrator.dispose();

@@ -17,6 +17,7 @@ import { createBundleRepository } from "../../../src/store/bundle-repository.js"
 import { type Db, openDatabase } from "../../../src/store/database.js";
 import { createEndpointLogRepository } from "../../../src/store/endpoint-log-repository.js";
 import { createEndpointRepository } from "../../../src/store/endpoint-repository.js";
+import { testLifecycles } from "../../helpers/lifecycles.js";
 
 /** Records what the endpoint service asks of the scheduler; worker counts and queue depth are set by tests. */
 export class FakeEndpointScheduler implements EndpointScheduler {
@@ -200,6 +201,7 @@ export function endpointHarness(options: { allowSyncScaleFromZero?: boolean } = 
   bundles.insert(makeBundle({ id: "bun_other", owner: "other", createdBy: "other", name: "their-bundle" }));
   const service = new EndpointService({
     endpoints,
+    lifecycle: testLifecycles({ db, endpoints, clock }).endpointLifecycle,
     bundles,
     scheduler,
     logs,

@@ -51,6 +51,22 @@ describe("async tasks on artifact bundles (§4.3)", () => {
   });
 });
 
+describe("lifecycle events from the scheduler and the gateway", () => {
+  it("announces the endpoint's build and each status change of a task run by a worker", async () => {
+    harness = createHarness({ runtime: createFakeRuntime() });
+    const seen: string[] = [];
+    harness.lifecycles.events.on("endpoint", (event) => seen.push(`endpoint ${event.from ?? "-"} → ${event.to}`));
+    harness.lifecycles.events.on("task", (event) => seen.push(`task ${event.from ?? "-"} → ${event.to}`));
+    harness.add(makeEndpoint("e1", "b1", { scaling: oneWorker }), makeBundle("b1", FLAVORS.artifact));
+    harness.scheduler.deploy("e1");
+    await harness.scheduler.idle();
+    const task = harness.submit("e1", { x: 1 });
+    await waitFor(() => seen.includes("task STARTED → SUCCESS"));
+    expect(harness.repos.tasks.get(task.id)?.status).toBe("SUCCESS");
+    expect(seen).toEqual(["endpoint UPDATE_PENDING → UPDATE_IN_PROGRESS", "endpoint UPDATE_IN_PROGRESS → READY", "task PENDING → STARTED", "task STARTED → SUCCESS"]);
+  });
+});
+
 describe("async tasks on runnable images (§4.4)", () => {
   it("wraps the answer as a Python JSON string and lifts the status code", async () => {
     await asyncEndpoint(FLAVORS.runnable, { handler: () => ({ status: 200, text: '{"y": 1.0, "z": "\u00e9"}' }) });

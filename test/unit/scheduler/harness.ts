@@ -22,6 +22,7 @@ import { createEndpointLogRepository } from "../../../src/store/endpoint-log-rep
 import { createEndpointRepository } from "../../../src/store/endpoint-repository.js";
 import { createTaskRepository } from "../../../src/store/task-repository.js";
 import { createFakeRuntime, type FakeRuntime } from "../../helpers/fake-runtime.js";
+import { type TestLifecycles, testLifecycles } from "../../helpers/lifecycles.js";
 
 const runnableFields = (): RunnableFields => ({
   repository: "echo",
@@ -143,6 +144,8 @@ export interface Harness {
   };
   /** Every status written through the repository, in order. */
   statuses: string[];
+  /** The lifecycles the scheduler and gateway write through, and their event bus. */
+  lifecycles: TestLifecycles;
   /** Inserts the bundle and endpoint rows. */
   add(endpoint: EndpointRecord, bundle: BundleRecord): void;
   /** Inserts a PENDING async task row and hands it to the scheduler. */
@@ -170,16 +173,19 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     tasks: createTaskRepository(db),
     logs: createEndpointLogRepository(db),
   };
+  const lifecycles = testLifecycles({ db, tasks: repos.tasks, endpoints: repos.endpoints, clock });
   const runtime = options.runtime ?? createFakeRuntime();
   const schedulers: Scheduler[] = [];
   const callbacks = createCallbackSender({ clock, logger: silentLogger });
   const build = (workerRuntime: WorkerRuntime): Scheduler => {
     const scheduler = createScheduler({
       ...repos,
+      taskLifecycle: lifecycles.taskLifecycle,
+      endpointLifecycle: lifecycles.endpointLifecycle,
       blobs: fakeBlobs,
       runtime: workerRuntime,
       connect: createWorkerConnector(clock),
-      runAsync: createAsyncRunner({ tasks: repos.tasks, callbacks, clock, logger: silentLogger }),
+      runAsync: createAsyncRunner({ tasks: lifecycles.taskLifecycle, callbacks, logger: silentLogger }),
       clock,
       ids: createIdGenerator(() => clock.now()),
       logger: silentLogger,
@@ -210,6 +216,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     gateway,
     repos,
     statuses,
+    lifecycles,
     add(endpoint, bundle) {
       if (repos.bundles.get(bundle.id) === null) repos.bundles.insert(bundle);
       repos.endpoints.insert(endpoint);

@@ -13,6 +13,7 @@ import { createBlobOwnerRepository } from "../../../src/store/blob-owner-reposit
 import { type Db, openDatabase } from "../../../src/store/database.js";
 import { createTaskRepository } from "../../../src/store/task-repository.js";
 import { FakeEndpointRepository, FakeScheduler, makeEndpoint, predictRequest } from "./fakes.js";
+import { testLifecycles } from "../../helpers/lifecycles.js";
 
 /** Issue 13 items 1 and 2 at the task routes: a task's url is checked for the caller; a pickled result becomes the task owner's. */
 describe("TaskService and the blob store", () => {
@@ -33,7 +34,8 @@ describe("TaskService and the blob store", () => {
       makeEndpoint({ id: "end_async", endpointType: "async", owner: "alice", publicInference: true }),
       makeEndpoint({ id: "end_sync", endpointType: "sync", owner: "alice", publicInference: true }),
     ]);
-    service = new TaskService({ endpoints, tasks: createTaskRepository(db), scheduler, gateway: scheduler, ids: createIdGenerator(() => clock.now()), clock, blobs: access });
+    const tasks = createTaskRepository(db);
+    service = new TaskService({ endpoints, tasks, lifecycle: testLifecycles({ db, tasks, clock }).taskLifecycle, scheduler, gateway: scheduler, ids: createIdGenerator(() => clock.now()), clock, blobs: access });
   });
   afterEach(() => {
     db.close();
@@ -44,11 +46,12 @@ describe("TaskService and the blob store", () => {
     await access.write(ownerActor("alice"), "s3://launch-local/alice/in.bin", new Uint8Array([1]), false);
     await access.write(ownerActor("alice"), "s3://launch-local/shared/in.bin", new Uint8Array([1]), true);
     const bob = userFromName("bob");
-    expect(() => service.createAsync(bob, "end_async", predictRequest({ url: "s3://launch-local/alice/in.bin" }))).toThrowError(
-      expect.objectContaining({ code: "NOT_FOUND", message: "Object not found: s3://launch-local/alice/in.bin" }),
-    );
-    expect(service.createAsync(bob, "end_async", predictRequest({ url: "s3://launch-local/shared/in.bin" })).task_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(service.createAsync(userFromName("alice"), "end_async", predictRequest({ url: "s3://launch-local/alice/in.bin" })).task_id).toBeTruthy();
+    await expect(service.createAsync(bob, "end_async", predictRequest({ url: "s3://launch-local/alice/in.bin" }))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Object not found: s3://launch-local/alice/in.bin",
+    });
+    expect((await service.createAsync(bob, "end_async", predictRequest({ url: "s3://launch-local/shared/in.bin" }))).task_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await service.createAsync(userFromName("alice"), "end_async", predictRequest({ url: "s3://launch-local/alice/in.bin" }))).task_id).toBeTruthy();
     await expect(service.predictSync(bob, "end_sync", predictRequest({ url: "file:///etc/hostname" }), {})).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(scheduler.syncCalls).toEqual([]);
   });

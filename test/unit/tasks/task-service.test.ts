@@ -8,7 +8,9 @@ import type { PredictResponse } from "../../../src/domain/task.js";
 import { TaskService } from "../../../src/domain/tasks/task-service.js";
 import { type Db, openDatabase } from "../../../src/store/database.js";
 import { createTaskRepository } from "../../../src/store/task-repository.js";
+import { pendingCommit } from "../../../src/store/group-commit.js";
 import { FakeEndpointRepository, FakeScheduler, makeEndpoint, predictRequest } from "./fakes.js";
+import { testLifecycles } from "../../helpers/lifecycles.js";
 
 const me = userFromName("me");
 const stranger = userFromName("stranger");
@@ -30,6 +32,15 @@ function expectError(fn: () => unknown, code: string, message: string): void {
     return;
   }
   throw new Error("expected an error");
+}
+
+async function expectRejection(fn: () => Promise<unknown>, code: string, message: string): Promise<void> {
+  const error: unknown = await fn().then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(LaunchError);
+  expect(error).toMatchObject({ code, message });
 }
 
 async function collect(events: AsyncIterable<PredictResponse>): Promise<PredictResponse[]> {
@@ -61,37 +72,41 @@ describe("TaskService", () => {
       makeEndpoint({ id: "end_building", endpointType: "async", status: "UPDATE_PENDING" }),
     ]);
     // Task urls and pickled results: test/unit/tasks/task-blobs.test.ts.
-    service = new TaskService({ endpoints, tasks, scheduler, gateway: scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
+    service = new TaskService({ endpoints, tasks, lifecycle: testLifecycles({ db, tasks, clock }).taskLifecycle, scheduler, gateway: scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
   });
   afterEach(() => db.close());
 
   describe("createAsync", () => {
-    it("commits a PENDING row before handing the task to the scheduler", () => {
+    it("commits a PENDING row before handing the task to the scheduler", async () => {
       let seenAtEnqueue: unknown = undefined;
+      let isCommittedAtEnqueue = false;
       scheduler.onEnqueue = (task) => {
         seenAtEnqueue = tasks.get(task.id);
+        // Accepted means committed: no open group holds the row when the task is queued.
+        isCommittedAtEnqueue = pendingCommit(db) === null && !db.inTransaction;
       };
-      const { task_id } = service.createAsync(me, "end_async", predictRequest());
+      const { task_id } = await service.createAsync(me, "end_async", predictRequest());
       expect(task_id).toMatch(/^[0-9a-f-]{36}$/);
       expect(seenAtEnqueue).toMatchObject({ id: task_id, status: "PENDING", endpointId: "end_async", owner: "me" });
+      expect(isCommittedAtEnqueue).toBe(true);
       expect(scheduler.enqueued.map((t) => t.id)).toEqual([task_id]);
       expect(tasks.get(task_id)).toMatchObject({ createdAt: clock.now(), attempts: 0, request: predictRequest() });
     });
 
-    it("accepts public_inference endpoints of other teams, and endpoints still building", () => {
-      const { task_id } = service.createAsync(stranger, "end_pub_async", predictRequest());
+    it("accepts public_inference endpoints of other teams, and endpoints still building", async () => {
+      const { task_id } = await service.createAsync(stranger, "end_pub_async", predictRequest());
       expect(tasks.get(task_id)?.owner).toBe("stranger");
-      expect(service.createAsync(me, "end_building", predictRequest()).task_id).toBeTruthy();
+      expect((await service.createAsync(me, "end_building", predictRequest())).task_id).toBeTruthy();
     });
 
-    it("hides missing and foreign endpoints behind the same 404", () => {
-      expectError(() => service.createAsync(me, "end_nope", predictRequest()), "NOT_FOUND", "The specified endpoint could not be found.");
-      expectError(() => service.createAsync(me, "end_private", predictRequest()), "NOT_FOUND", "The specified endpoint could not be found.");
+    it("hides missing and foreign endpoints behind the same 404", async () => {
+      await expectRejection(() => service.createAsync(me, "end_nope", predictRequest()), "NOT_FOUND", "The specified endpoint could not be found.");
+      await expectRejection(() => service.createAsync(me, "end_private", predictRequest()), "NOT_FOUND", "The specified endpoint could not be found.");
       expect(scheduler.enqueued).toEqual([]);
     });
 
-    it("rejects non-async endpoints with the exact message, writing nothing", () => {
-      expectError(
+    it("rejects non-async endpoints with the exact message, writing nothing", async () => {
+      await expectRejection(
         () => service.createAsync(me, "end_sync", predictRequest()),
         "BAD_REQUEST",
         "Unsupported inference type: Endpoint end_sync is not an async endpoint.",
@@ -105,8 +120,8 @@ describe("TaskService", () => {
       expect(service.getAsync("garbage")).toEqual({ task_id: "garbage", status: "PENDING", result: null, traceback: null, status_code: null });
     });
 
-    it("follows the row through its lifecycle, with no ownership check", () => {
-      const { task_id } = service.createAsync(me, "end_async", predictRequest());
+    it("follows the row through its lifecycle, with no ownership check", async () => {
+      const { task_id } = await service.createAsync(me, "end_async", predictRequest());
       expect(service.getAsync(task_id).status).toBe("PENDING");
       tasks.markStarted(task_id, clock.now());
       expect(service.getAsync(task_id)).toEqual({ task_id, status: "STARTED", result: null, traceback: null, status_code: null });
@@ -114,8 +129,8 @@ describe("TaskService", () => {
       expect(service.getAsync(task_id)).toEqual({ task_id, status: "SUCCESS", result: { result: "{\"y\": 1}" }, traceback: null, status_code: 200 });
     });
 
-    it("shows a failure's result and traceback", () => {
-      const { task_id } = service.createAsync(me, "end_async", predictRequest());
+    it("shows a failure's result and traceback", async () => {
+      const { task_id } = await service.createAsync(me, "end_async", predictRequest());
       tasks.complete(task_id, "FAILURE", "ValueError('x')", "Traceback (most recent call last): ...", null, clock.now());
       expect(service.getAsync(task_id)).toEqual({
         task_id,
