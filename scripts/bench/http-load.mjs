@@ -20,6 +20,12 @@ export function postTarget(baseUrl, path, body, headers = {}) {
   };
 }
 
+/** Builds a GET Target (no body). */
+export function getTarget(baseUrl, path, headers = {}) {
+  const url = new URL(baseUrl);
+  return { host: url.hostname, port: Number(url.port), path, payload: undefined, method: "GET", headers };
+}
+
 export function keepAliveAgent(sockets) {
   return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, noDelay: true });
 }
@@ -29,7 +35,7 @@ export function send(target, agent) {
   return new Promise((resolve) => {
     const headers = agent === false ? { ...target.headers, connection: "close" } : target.headers;
     const request = http.request(
-      { host: target.host, port: target.port, path: target.path, method: "POST", headers, agent },
+      { host: target.host, port: target.port, path: target.path, method: target.method ?? "POST", headers, agent },
       (response) => {
         const chunks = [];
         response.on("data", (chunk) => chunks.push(chunk));

@@ -8,7 +8,7 @@
  *   npm run bench -- --quick           smaller counts, for a smoke check
  *   npm run bench -- --only 1,2        only some rows (1 gateway … 6 start-up, 7 LLM engine, 8 LLM gateway, 9 Ray beside process,
  *                                                    10 worker vs FastAPI, 11 Ray Serve peer,
- *                                                    12 LLM fine-tune, 13 LLM batch completions)
+ *                                                    12 LLM fine-tune, 13 LLM batch completions, 14 scale: endpoints, history)
  *   npm run bench -- --cli ../other/bin/launch-local.js    another build (before/after comparisons)
  *
  * Runs against dist/ through bin/launch-local.js (built by `npm install`), loopback only.
@@ -28,11 +28,13 @@ import { measureLlmFineTune } from "./sections/llm-fine-tune.mjs";
 import { measureLlmGateway } from "./sections/llm-gateway.mjs";
 import { measureRay } from "./sections/ray.mjs";
 import { measureRayServe } from "./sections/ray-serve.mjs";
+import { measureScaleEndpoints } from "./sections/scale-endpoints.mjs";
+import { measureScaleHistory } from "./sections/scale-history.mjs";
 import { measureStartup } from "./sections/startup.mjs";
 import { measureWorker } from "./sections/worker.mjs";
 
-const FULL = { latencyCount: 2000, latencyBlocks: 10, warmup: 200, warmupMs: 500, durationMs: 3000, asyncTasks: 10_000, batchRows: 10_000, coldRepeats: 3, startups: 5, llmRequests: 20, llmMaxTokens: 32, llmStarts: 3 };
-const QUICK = { latencyCount: 300, latencyBlocks: 3, warmup: 50, warmupMs: 200, durationMs: 1000, asyncTasks: 1000, batchRows: 1000, coldRepeats: 1, startups: 2, llmRequests: 5, llmMaxTokens: 16, llmStarts: 1 };
+const FULL = { latencyCount: 2000, latencyBlocks: 10, warmup: 200, warmupMs: 500, durationMs: 3000, asyncTasks: 10_000, batchRows: 10_000, coldRepeats: 3, startups: 5, llmRequests: 20, llmMaxTokens: 32, llmStarts: 3, scaleProbeTasks: 2000 };
+const QUICK = { latencyCount: 300, latencyBlocks: 3, warmup: 50, warmupMs: 200, durationMs: 1000, asyncTasks: 1000, batchRows: 1000, coldRepeats: 1, startups: 2, llmRequests: 5, llmMaxTokens: 16, llmStarts: 1, scaleProbeTasks: 300 };
 
 function parseCli(argv) {
   const options = { out: join(REPO_ROOT, "bench-results", "latest.json"), quick: false, only: null, cli: null };
@@ -125,6 +127,12 @@ async function main() {
   if (wants("11")) await section("11", () => withServer((server, api, bundleId) => measureRayServe(report, { api, server, bundleId, pickle, python, sizes })));
   if (wants("12")) await section("12", () => measureLlmFineTune(report));
   if (wants("13")) await section("13", () => measureLlmBatch(report, { requests: sizes.llmRequests, maxTokens: sizes.llmMaxTokens }));
+  if (wants("14")) {
+    await section("14", () => withServer((server, api, bundleId) => measureScaleEndpoints(report, { api, server, bundleId, sizes })));
+    await section("14", () =>
+      withServer((server, api, bundleId) => measureScaleHistory(report, { api, server, bundleId, rowTasks: sizes.asyncTasks, probeTasks: sizes.scaleProbeTasks })),
+    );
+  }
 
   if (options.quick) report.note("all", "--quick: smaller counts and shorter warm-ups, a smoke run; its figures are not comparable with the targets");
   const elapsed = (performance.now() - began) / 1000;

@@ -110,6 +110,21 @@ export function readCpuMs(pid) {
   }
 }
 
+/**
+ * CPU time of all a process's threads in ms with nanosecond resolution (the first field of each
+ * /proc/<pid>/task/<tid>/schedstat), for figures per request too small for readCpuMs' 10 ms ticks;
+ * null when the process is gone or the kernel has no schedstat.
+ */
+export function readCpuPreciseMs(pid) {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    return ns / 1e6;
+  } catch {
+    return null;
+  }
+}
+
 /** VmRSS (now) and VmHWM (peak so far) of a process, in MiB; null when it is gone. */
 export function readMemory(pid) {
   let status;

@@ -35,6 +35,8 @@ export interface EndpointRepository {
   list(owner: string, name: string | null, orderBy: OrderBy | null): EndpointRecord[];
   /** Every endpoint of every owner (start-up recovery). */
   all(): EndpointRecord[];
+  /** Every owner's endpoints of that name, in insertion order (the LLM routes: own and public ones). */
+  named(name: string): EndpointRecord[];
 }
 
 /**

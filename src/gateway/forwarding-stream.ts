@@ -7,7 +7,7 @@ import { UpstreamBadRequest } from "../domain/errors.js";
 import type { PredictResponse } from "../domain/task.js";
 import type { SyncOutcome } from "./forwarding-sync.js";
 import { failure } from "./forwarding-sync.js";
-import { type LosslessJson, toPlain, tryParseLossless } from "../domain/tasks/python-json.js";
+import { type LosslessJson, toPlain, tryParseLossless, tryParsePlain } from "../domain/tasks/python-json.js";
 import { pythonStr } from "../domain/tasks/python-json-repr.js";
 
 /**
@@ -17,8 +17,8 @@ import { pythonStr } from "../domain/tasks/python-json-repr.js";
 export function streamEvent(data: string, asString: boolean): PredictResponse {
   let result: unknown = data;
   if (!asString) {
-    const parsed = tryParseLossless(data);
-    if (parsed !== undefined) result = toPlain(parsed);
+    const parsed = tryParsePlain(data);
+    if (parsed !== undefined) result = parsed;
   }
   return { status: "SUCCESS", result: { result }, traceback: null, status_code: 200 };
 }

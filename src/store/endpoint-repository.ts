@@ -31,6 +31,7 @@ export function createEndpointRepository(db: Db): CachedEndpointRepository {
   const byId = db.prepare<[string], EndpointRow>("SELECT data FROM endpoints WHERE id = ?");
   const byName = db.prepare<[string, string], EndpointRow>("SELECT data FROM endpoints WHERE owner = ? AND name = ?");
   const all = db.prepare<[], EndpointRow>("SELECT data FROM endpoints ORDER BY seq");
+  const named = db.prepare<[string], EndpointRow>("SELECT data FROM endpoints WHERE name = ? ORDER BY seq");
   // `@name IS NULL` lets one statement serve both the filtered and the unfiltered list.
   const filter = "WHERE owner = @owner AND (@name IS NULL OR name = @name)";
   const listStatement = (order: string) => db.prepare<[ListParams], EndpointRow>(`SELECT data FROM endpoints ${filter} ORDER BY ${order}`);
@@ -79,6 +80,9 @@ export function createEndpointRepository(db: Db): CachedEndpointRepository {
     },
     all() {
       return all.all().map(toRecord);
+    },
+    named(name) {
+      return named.all(name).map(toRecord);
     },
     forgetCached() {
       cached.clear();

@@ -6,11 +6,10 @@
  *   this machine, so the bound for any gateway at all;
  * - the node proxy (floor-proxy.mjs): a plain `http` proxy, what a naive Node gateway costs.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { closedLoop, keepAliveAgent, latencies, postTarget, send } from "../http-load.mjs";
 import { AUTH } from "../launch-api.mjs";
+import { startReference, stopReference } from "../reference-proxy.mjs";
 import { findWorkers, readCpuMs } from "../server.mjs";
 import { summarize, verdict } from "../stats.mjs";
 
@@ -23,24 +22,6 @@ const TCP_PUMP = fileURLToPath(new URL("../tcp-pump.mjs", import.meta.url));
 
 const directCheck = (reply) => (reply.status === 200 && reply.text.startsWith('{"result"') ? null : `worker answered ${reply.status}: ${reply.text.slice(0, 200)}`);
 const gatewayCheck = (reply) => (reply.status === 200 && reply.text.includes('"SUCCESS"') ? null : `answered ${reply.status}: ${reply.text.slice(0, 200)}`);
-
-/** Starts one reference proxy in front of the worker ports; resolves once it printed its port. */
-async function startReference(script, ports) {
-  const child = spawn(process.execPath, [script, ...ports.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = once(child, "exit").then(([code, signal]) => {
-    throw new Error(`${script} exited (${signal ?? code}) before printing its port`);
-  });
-  const [portLine] = await Promise.race([once(child.stdout, "data"), exited]);
-  exited.catch(() => {}); // it may still exit later, when stopped
-  return { child, port: Number(String(portLine).trim()) };
-}
-
-async function stopReference({ child }) {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill("SIGTERM");
-    await once(child, "exit");
-  }
-}
 
 /**
  * Sets up the endpoint (min = max = 2 workers with 16 slots each, so 32 clients never see a 429) and

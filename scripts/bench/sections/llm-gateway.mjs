@@ -1,39 +1,25 @@
 /**
  * Row 8 (gateway side): the same tiny model and the same engine process, measured straight (the
- * worker's own /v1/completions) and through launch-local (/v2/completions, /v2/chat/completions,
- * /v1/llm/completions-stream), in alternating rounds so drift hits both alike; the ratio is the
- * gateway's cost. Also the LLM endpoint's worker start-up (create → a worker serving, the engine
- * environment check and the model load included) and the worker's memory.
+ * worker's own routes) and through launch-local, in turns so drift hits every side alike: sync
+ * /v2/completions against the worker's /v1/completions, then streams through /v2/completions,
+ * /v2/chat/completions and /v1/llm/completions-stream against the engine request each becomes,
+ * straight and behind the tcp pump (llm-streams.mjs). Also the LLM endpoint's worker start-up
+ * (create → a worker serving, the engine environment check and the model load included) and the
+ * worker's memory.
  */
 import { dirname, basename } from "node:path";
-import { measureCompletions, measureTtft, resolveLlmPython, tinyModelDir } from "../llm-engine.mjs";
+import { fileURLToPath } from "node:url";
+import { measureCompletions, resolveLlmPython, tinyModelDir } from "../llm-engine.mjs";
+import { compareStreams, streamRoutes } from "../llm-streams.mjs";
 import { AUTH, LaunchApi } from "../launch-api.mjs";
+import { startReference, stopReference } from "../reference-proxy.mjs";
 import { readMemory, startServer } from "../server.mjs";
-import { summarize } from "../stats.mjs";
+import { summarize, verdict } from "../stats.mjs";
 import { mib } from "./async-tasks.mjs";
 
 const ENDPOINT = "bench-llm";
+const TCP_PUMP = fileURLToPath(new URL("../tcp-pump.mjs", import.meta.url));
 const headers = { authorization: AUTH };
-
-/** TTFT of a stream whose body is not the completions one: first `data: {` carrying text. */
-async function streamTtft(url, path, body, requests, warmup = 2) {
-  const ttft = [];
-  for (let i = 0; i < warmup + requests; i++) {
-    const sent = performance.now();
-    const response = await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-    if (response.status !== 200) throw new Error(`${path} stream answered ${response.status}`);
-    const decoder = new TextDecoder();
-    let buffered = "";
-    let first = null;
-    for await (const part of response.body) {
-      buffered += decoder.decode(part, { stream: true });
-      if (first === null && buffered.includes("data: {")) first = performance.now() - sent;
-    }
-    if (first === null) throw new Error(`${path} stream sent no event`);
-    if (i >= warmup) ttft.push(first);
-  }
-  return ttft;
-}
 
 export async function measureLlmGateway(report, { requests, maxTokens }) {
   const python = resolveLlmPython();
@@ -77,14 +63,41 @@ export async function measureLlmGateway(report, { requests, maxTokens }) {
       data: { straight: tps(straight), gateway: tps(gateway), straightMs: summarize(straight.latencies), gatewayMs: summarize(gateway.latencies) },
     });
 
-    const direct = summarize((await measureTtft({ url: worker.base_url, requests: half })).ttftMs);
-    const v2 = summarize((await measureTtft({ url: server.url, path: "/v2/completions", model: ENDPOINT, headers, requests: half })).ttftMs);
-    const chat = summarize(await streamTtft(server.url, "/v2/chat/completions", { model: ENDPOINT, messages: [{ role: "user", content: "Hello" }], max_tokens: 16, temperature: 0, stream: true }, half));
-    const v1 = summarize(await streamTtft(server.url, `/v1/llm/completions-stream?model_endpoint_name=${ENDPOINT}`, { prompt: "Hello, my name is", max_new_tokens: 16, temperature: 0 }, half));
+    // Streams per route (issue 20 item 5): the engine straight, behind the tcp pump (one more
+    // process hop and nothing else) and through the gateway, in turn.
+    const pump = await startReference(TCP_PUMP, [Number(new URL(worker.base_url).port)]);
+    let compared;
+    try {
+      compared = await compareStreams({
+        sides: [
+          { name: "straight", url: worker.base_url, pid: null, request: (route) => route.straight },
+          { name: "tcp pump", url: `http://127.0.0.1:${pump.port}`, pid: pump.child.pid, request: (route) => route.straight },
+          { name: "gateway", url: server.url, pid: server.pid, request: (route) => ({ ...route.gateway, headers }) },
+        ],
+        routes: streamRoutes({ endpointName: ENDPOINT, maxTokens }),
+        requests,
+      });
+    } finally {
+      await stopReference(pump);
+    }
+    for (const route of compared) {
+      const { straight, "tcp pump": hop, gateway } = route.sides;
+      if (!route.tokensMatch) report.error("8", `${route.name}: the streams carried other token counts than the engine's straight`);
+      const cpu = (side) => (side.cpuMsPerStream === null ? "?" : `${side.cpuMsPerStream.toFixed(1)} ms CPU/stream`);
+      report.row("8", `LLM stream ${route.name}, ${requests} turns × ${route.tokens} tokens`, {
+        text:
+          `tokens/s straight ${straight.tokensPerSecond.toFixed(0)} | tcp pump ${hop.tokensRatio.toFixed(3)}× | gateway ${gateway.tokensRatio.toFixed(3)}× ` +
+          `| TTFT p50 straight ${straight.ttftMs.p50.toFixed(2)} ms, added: tcp pump ${hop.ttftAddedMs.toFixed(2)} ms, gateway ${gateway.ttftAddedMs.toFixed(2)} ms ` +
+          `| tcp pump ${cpu(hop)}, gateway ${cpu(gateway)}`,
+        data: route,
+      });
+      report.target("8", `${route.name} tokens/s ≥ 0.95× straight`, `${gateway.tokensRatio.toFixed(3)}×`, verdict(gateway.tokensRatio, "at-least", 0.95));
+      report.target("8", `${route.name} TTFT added ≤ 1 ms`, `${gateway.ttftAddedMs.toFixed(2)} ms`, verdict(gateway.ttftAddedMs, "at-most", 1));
+    }
     const after = readMemory(worker.pid);
-    report.row("8", "LLM time to first token, p50 (same worker)", {
-      text: `straight ${direct.p50.toFixed(1)} ms | /v2/completions ${v2.p50.toFixed(1)} ms | /v2/chat/completions ${chat.p50.toFixed(1)} ms | /v1/llm/completions-stream ${v1.p50.toFixed(1)} ms | worker RSS after ${mib(after?.rssMiB)} (peak ${mib(after?.hwmMiB)})`,
-      data: { straight: direct, v2Completions: v2, v2Chat: chat, v1Stream: v1, workerRssMiB: after?.rssMiB, workerHwmMiB: after?.hwmMiB },
+    report.row("8", "LLM worker memory after the streams", {
+      text: `RSS ${mib(after?.rssMiB)} (peak ${mib(after?.hwmMiB)})`,
+      data: { workerRssMiB: after?.rssMiB, workerHwmMiB: after?.hwmMiB },
     });
   } finally {
     api.close();

@@ -53,9 +53,10 @@ const UPDATE_NOT_FOUND = "The specified LLM endpoint could not be found.";
 
 /** The endpoints with `_llm` metadata that `owner` may see by `name`: its own and public ones (`list_llm_model_endpoint_records`). */
 export function visibleLlmEndpoints(endpoints: EndpointRepository, owner: string, name: string | null): EndpointRecord[] {
-  return endpoints
-    .all()
-    .filter((record) => (name === null || record.name === name) && (record.owner === owner || record.publicInference) && llmMetadataOf(record) !== null);
+  // By name, only that name's rows are read and parsed: each LLM request looks its endpoint up here.
+  return (name === null ? endpoints.all() : endpoints.named(name)).filter(
+    (record) => (record.owner === owner || record.publicInference) && llmMetadataOf(record) !== null,
+  );
 }
 
 export class LlmEndpointService {

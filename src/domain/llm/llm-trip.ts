@@ -12,7 +12,7 @@ import type { InferenceGateway } from "../gateway-ports.js";
 import type { TokenObserver } from "../observe-ports.js";
 import type { BundleRepository, EndpointRepository } from "../ports.js";
 import type { PredictRequest, PredictResponse } from "../task.js";
-import { toPlain, tryParseLossless } from "../tasks/python-json.js";
+import { tryParsePlain } from "../tasks/python-json.js";
 import { visibleLlmEndpoints } from "./llm-endpoint-service.js";
 import { type LlmMetadata, llmMetadataOf } from "./llm-metadata.js";
 
@@ -76,9 +76,8 @@ export class LlmTrip {
     // The runnable forwarder wraps the answer as `{"result": "<json.dumps text>"}` (§4.2).
     const wrapped = response.result;
     const text = typeof wrapped === "object" && wrapped !== null && "result" in wrapped ? wrapped.result : undefined;
-    const parsed = typeof text === "string" ? tryParseLossless(text) : undefined;
-    if (parsed === undefined) throw new LaunchError("INTERNAL_DETAIL", "The LLM engine answered something that is not JSON.");
-    const json = toPlain(parsed);
+    const json = typeof text === "string" ? tryParsePlain(text) : undefined;
+    if (json === undefined) throw new LaunchError("INTERNAL_DETAIL", "The LLM engine answered something that is not JSON.");
     const usage = this.deps.tokens ? usageOf(json) : null;
     if (usage !== null) this.deps.tokens?.(endpoint, usage.prompt, usage.completion);
     return { ok: true, json };

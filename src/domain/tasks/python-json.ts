@@ -6,7 +6,7 @@
  */
 import { JsonNumber, type LosslessJson, parseLossless } from "./python-json-parse.js";
 
-export { JsonNumber, JsonSyntaxError, parseLossless, tryParseLossless, toPlain } from "./python-json-parse.js";
+export { JsonNumber, JsonSyntaxError, parseLossless, tryParseLossless, tryParsePlain, toPlain } from "./python-json-parse.js";
 export type { LosslessJson, LosslessObject } from "./python-json-parse.js";
 
 /** `json.dumps(json.loads(text))` as Python prints it. Throws JsonSyntaxError for text Python rejects. */

@@ -54,6 +54,9 @@ export class FakeEndpointRepository implements EndpointRepository {
   get(id: string): EndpointRecord | null {
     return this.rows.get(id) ?? null;
   }
+  named(name: string): EndpointRecord[] {
+    return [...this.rows.values()].filter((e) => e.name === name);
+  }
   findByName(owner: string, name: string): EndpointRecord | null {
     return [...this.rows.values()].find((e) => e.owner === owner && e.name === name) ?? null;
   }
