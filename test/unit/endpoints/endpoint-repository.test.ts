@@ -55,7 +55,7 @@ describe("endpoint repository (SQLite)", () => {
     expect(repo.all()).toEqual([]);
   });
 
-  it("lists one owner's endpoints with an exact name filter and the three orders", () => {
+  it("lists one owner's endpoints with an exact name filter and the three orders, and every owner's of one name", () => {
     const repo = createEndpointRepository(openDatabase(":memory:"));
     repo.insert(record({ id: "end_b", name: "b", createdAt: 3000 }));
     repo.insert(record({ id: "end_a", name: "a", createdAt: 1000 }));
@@ -69,6 +69,8 @@ describe("endpoint repository (SQLite)", () => {
     expect(ids(repo.list("me", "A", null))).toEqual([]);
     expect(ids(repo.list("other", null, null))).toEqual(["end_x"]);
     expect(ids(repo.all())).toEqual(["end_b", "end_a", "end_c", "end_x"]);
+    expect(ids(repo.named("a"))).toEqual(["end_a", "end_x"]);
+    expect(ids(repo.named("A"))).toEqual([]);
   });
 
   it("enforces one name per owner", () => {
