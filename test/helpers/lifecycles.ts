@@ -47,6 +47,7 @@ export function testLifecycles(options: {
     findByName: () => null,
     list: () => [],
     all: () => [],
+    named: () => [],
   };
   return {
     events,
