@@ -13,6 +13,7 @@ import { createLocalBlobStore } from "./blobs/local-blob-store.js";
 import { workerBlobToken } from "./blobs/signed-url.js";
 import { BlobAccess } from "./domain/blobs/blob-access.js";
 import { MultipartService } from "./domain/blobs/multipart-service.js";
+import { S3_PATH } from "./domain/signed-urls.js";
 import { ObjectService } from "./domain/blobs/object-service.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
@@ -174,6 +175,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       llmPython: config.llmPython,
       modelFilesFor: (spec: WorkerLaunchSpec) => llmWeightsDir(endpoints.get(spec.endpointId), weightsLocator),
       engineEnv,
+      s3EndpointUrl: () => `${publicUrl}${S3_PATH}`,
       // Ray: workers on other machines fetch bundles and blobs from this instance over HTTP.
       ray: { address: config.rayAddress, python: config.rayPython, listenHost: config.host, publicUrl: () => publicUrl, blobs, blobToken: workerBlobToken(signingSecret) },
       logger,

@@ -13,3 +13,9 @@ export const WORKER_BLOBS_PATH = "/_launch_local/worker-blobs";
 
 /** model-engine's prefix for pickled results (`inference/common.py` _write_to_s3, §4.3). */
 export const RESULTS_PREFIX = "tmp/hosted-model-inference-outputs/";
+
+/**
+ * Where the S3-compatible door is mounted (http/routes/s3/), clear of the real API's paths; workers
+ * get it as their AWS endpoint (runtime/worker-env.ts awsWorkerEnv).
+ */
+export const S3_PATH = "/_launch_local/s3";

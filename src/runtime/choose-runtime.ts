@@ -62,6 +62,8 @@ export interface RuntimeOptions {
   modelFilesFor?: (spec: WorkerLaunchSpec) => Promise<string | null>;
   /** The LLM engine's environment, shared by engine workers and engine-image jobs (one venv build). */
   engineEnv?: LlmEngineEnv;
+  /** The S3-compatible door as a worker on this host reaches it (known once listening). */
+  s3EndpointUrl?: () => string;
   logger: Logger;
   env: Record<string, string | undefined>;
   clock: Clock;
@@ -225,6 +227,7 @@ function processRuntime(options: RuntimeOptions): WorkerRuntime {
     env: options.env,
     clock: options.clock,
     llmPython: options.llmPython,
+    ...(options.s3EndpointUrl ? { s3EndpointUrl: options.s3EndpointUrl } : {}),
     ...(options.modelFilesFor ? { modelFilesFor: options.modelFilesFor } : {}),
     ...(options.engineEnv ? { engineEnv: options.engineEnv } : {}),
   });

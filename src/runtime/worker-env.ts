@@ -74,6 +74,37 @@ export function runnableProcessEnv(port: number, parentPid: number): Record<stri
   return { PORT: String(port), [WORKER_ENV_KEYS.port]: String(port), [WORKER_ENV_KEYS.parentPid]: String(parentPid) };
 }
 
+/**
+ * The standard AWS variables every worker gets, so a bundle that reads its weights or inputs from
+ * `s3://` with boto3 (or any AWS SDK, or the AWS CLI) reaches the blob store through the
+ * S3-compatible door (README "S3-compatible API") unmodified, as its owner: the access key id is the
+ * owner's name, which the door takes as the caller (signatures are not checked, so the secret is a
+ * placeholder). The server's own AWS variables are never inherited (INHERITED_KEYS below).
+ */
+export const AWS_ENV_KEYS = {
+  endpointUrl: "AWS_ENDPOINT_URL",
+  endpointUrlS3: "AWS_ENDPOINT_URL_S3",
+  region: "AWS_REGION",
+  defaultRegion: "AWS_DEFAULT_REGION",
+  accessKeyId: "AWS_ACCESS_KEY_ID",
+  secretAccessKey: "AWS_SECRET_ACCESS_KEY",
+} as const;
+
+/** The region the door answers for (it has one; any would do). */
+export const AWS_REGION = "us-east-1";
+
+/** `endpointUrl`: the door as the worker reaches it (`<this server's URL>/_launch_local/s3`). */
+export function awsWorkerEnv(endpointUrl: string, owner: string): Record<string, string> {
+  return {
+    [AWS_ENV_KEYS.endpointUrl]: endpointUrl,
+    [AWS_ENV_KEYS.endpointUrlS3]: endpointUrl,
+    [AWS_ENV_KEYS.region]: AWS_REGION,
+    [AWS_ENV_KEYS.defaultRegion]: AWS_REGION,
+    [AWS_ENV_KEYS.accessKeyId]: owner,
+    [AWS_ENV_KEYS.secretAccessKey]: "launch-local",
+  };
+}
+
 // ---------------------------------------------------------------------------------------------- inherited environment
 
 /*

@@ -18,7 +18,7 @@ import { createVenvBuilder } from "./venv-builder.js";
 import { isEngineCommand } from "../../domain/llm/llm-bundle.js";
 import { type LlmEngineEnv, createLlmEngineEnv } from "./llm-engine-env.js";
 import { llmEnginePlan } from "./llm-engine-plan.js";
-import { artifactWorkerEnv, inheritedEnv, runnableProcessEnv } from "../worker-env.js";
+import { artifactWorkerEnv, awsWorkerEnv, inheritedEnv, runnableProcessEnv } from "../worker-env.js";
 
 export interface ProcessRuntimeOptions {
   dataDir: string;
@@ -43,6 +43,8 @@ export interface ProcessRuntimeOptions {
   llmPython?: string | null;
   /** The engine's environment when shared with engine-image jobs (instance-fine-tunes.ts); default one of its own. */
   engineEnv?: LlmEngineEnv;
+  /** The S3-compatible door as a worker on this host reaches it; absent: workers get no AWS variables. */
+  s3EndpointUrl?: () => string;
   /** The weights folder an LLM engine worker sees as `model_files` (null: the endpoint has none). */
   modelFilesFor?: (spec: WorkerLaunchSpec) => Promise<string | null>;
 }
@@ -75,7 +77,9 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
     fitsGpuPolicy(requested, allocator, isEngineWorker ? "ignore" : policy, log, badRequest);
 
   const execWithParent = join(dirname(options.workerScript), "exec_with_parent.py");
-  const runnableEnv = (flavor: RunnableBundleFlavor): Env => ({ ...baseEnv, PYTHONUNBUFFERED: "1", ...(flavor.env ?? {}) });
+  // The standard AWS variables for the bundle's owner (worker-env.ts awsWorkerEnv); a bundle's own env wins.
+  const awsEnv = (owner: string): Env => (options.s3EndpointUrl ? awsWorkerEnv(options.s3EndpointUrl(), owner) : {});
+  const runnableEnv = (flavor: RunnableBundleFlavor, owner = ""): Env => ({ ...baseEnv, ...(owner === "" ? {} : awsEnv(owner)), PYTHONUNBUFFERED: "1", ...(flavor.env ?? {}) });
 
   const artifactPlan = async (spec: WorkerLaunchSpec, flavor: ArtifactFlavor, log: (line: string) => void) => {
     if (spec.artifactPath === null) throw new SystemError(`Worker ${spec.workerId}: an artifact bundle needs artifactPath.`);
@@ -97,15 +101,15 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
     };
     return {
       argv: () => [python, options.workerScript],
-      env: (port: number): Env => ({ ...baseEnv, ...artifactWorkerEnv({ ...settings, port }), PYTHONUNBUFFERED: "1" }),
+      env: (port: number): Env => ({ ...baseEnv, ...awsEnv(spec.bundle.owner), ...artifactWorkerEnv({ ...settings, port }), PYTHONUNBUFFERED: "1" }),
       cwd: workDir,
       healthRoute: "/readyz",
       workDir,
     };
   };
 
-  const runnablePlan = async (flavor: RunnableBundleFlavor) => {
-    const env = runnableEnv(flavor);
+  const runnablePlan = async (flavor: RunnableBundleFlavor, owner: string) => {
+    const env = runnableEnv(flavor, owner);
     const problem = await runnableCommandProblem(flavor, env, runnableCwd);
     if (problem !== null) throw badRequest(problem);
     const argv = runnableArgv(flavor);
@@ -162,7 +166,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
                 wrap: (argv) => [options.python, execWithParent, ...argv],
                 baseEnv,
               })
-            : await runnablePlan(flavor);
+            : await runnablePlan(flavor, spec.bundle.owner);
         workDir = base.workDir;
         assertOpen();
         const devices = gpuEnv(gpuIds);

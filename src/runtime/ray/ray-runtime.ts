@@ -12,7 +12,7 @@ import type { Clock } from "../../domain/clock.js";
 import { SystemError, badRequest } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import type { BlobStore, WorkerHandle, WorkerLaunchSpec, WorkerRuntime } from "../../domain/ports.js";
-import { WORKER_BLOBS_PATH } from "../../domain/signed-urls.js";
+import { S3_PATH, WORKER_BLOBS_PATH } from "../../domain/signed-urls.js";
 import { runnableArgv } from "../process/runnable-command.js";
 import { type ActorNames, actorOptions, infeasibleReason, requirementsOf } from "./actor-options.js";
 import type { RayActorOptions, RayDriver } from "./ray-driver.js";
@@ -131,6 +131,7 @@ export function createRayRuntime(options: RayRuntimeOptions): RayRuntime {
             blobUrl: `${options.gatewayUrl()}${WORKER_BLOBS_PATH}`,
             blobToken: options.blobToken,
             resultsBucket: options.resultsBucket,
+            s3EndpointUrl: `${options.gatewayUrl()}${S3_PATH}`,
           }),
         startTimeoutMs: options.startTimeoutMs,
         clock: options.clock,

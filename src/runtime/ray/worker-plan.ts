@@ -7,7 +7,7 @@ import { isArtifactFlavor } from "../../domain/bundle.js";
 import { badRequest } from "../../domain/errors.js";
 import type { WorkerLaunchSpec } from "../../domain/ports.js";
 import { rewritePortArgs, runnableArgv } from "../process/runnable-command.js";
-import { artifactWorkerEnv, runnableProcessEnv } from "../worker-env.js";
+import { artifactWorkerEnv, awsWorkerEnv, runnableProcessEnv } from "../worker-env.js";
 import type { RayPlacement, RayProcessPlan } from "./ray-driver.js";
 
 export interface WorkerPlanInput {
@@ -19,6 +19,8 @@ export interface WorkerPlanInput {
   blobUrl: string;
   blobToken: string;
   resultsBucket: string;
+  /** The S3-compatible door as the node reaches it (worker-env.ts awsWorkerEnv). */
+  s3EndpointUrl: string;
 }
 
 export interface WorkerPlan {
@@ -38,6 +40,7 @@ export function workerPlan(input: WorkerPlanInput): WorkerPlan {
     const bundlePath = `${placement.scratch}/bundle`;
     const workDir = `${placement.scratch}/work`;
     const env: Record<string, string> = {
+      ...awsWorkerEnv(input.s3EndpointUrl, spec.bundle.owner),
       ...artifactWorkerEnv({
         flavor,
         host: placement.nodeIp,
@@ -65,7 +68,13 @@ export function workerPlan(input: WorkerPlanInput): WorkerPlan {
     plan: {
       argv: rewritePortArgs(argv, port),
       // HOST: the node's address, which the gateway reaches (a server that reads it listens there).
-      env: { PYTHONUNBUFFERED: "1", HOST: placement.nodeIp, ...(flavor.env ?? {}), ...runnableProcessEnv(port, placement.pid) },
+      env: {
+        ...awsWorkerEnv(input.s3EndpointUrl, spec.bundle.owner),
+        PYTHONUNBUFFERED: "1",
+        HOST: placement.nodeIp,
+        ...(flavor.env ?? {}),
+        ...runnableProcessEnv(port, placement.pid),
+      },
     },
     healthRoute: flavor.healthcheck_route,
     port,

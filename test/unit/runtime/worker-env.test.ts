@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ArtifactFlavor } from "../../../src/domain/bundle.js";
-import { WORKER_ENV_KEYS, artifactWorkerEnv, inheritedEnv, rayDriverEnv, runnableProcessEnv } from "../../../src/runtime/worker-env.js";
+import { WORKER_ENV_KEYS, artifactWorkerEnv, awsWorkerEnv, inheritedEnv, rayDriverEnv, runnableProcessEnv } from "../../../src/runtime/worker-env.js";
 
 const WORKER_DIR = "src/worker";
 /** Read by the worker but never set by a runtime: a developer's switch. */
@@ -62,6 +62,19 @@ describe("the worker environment (runtime/worker-env.ts)", () => {
 
   it("gives a runnable command its port under both names and the parent watch", () => {
     expect(runnableProcessEnv(7001, 9)).toEqual({ PORT: "7001", LAUNCH_WORKER_PORT: "7001", LAUNCH_WORKER_PARENT_PID: "9" });
+  });
+
+  it("gives a worker the standard AWS variables: the S3 door as its endpoint, its owner as the access key", () => {
+    expect(awsWorkerEnv("http://127.0.0.1:5001/_launch_local/s3", "alice")).toEqual({
+      AWS_ENDPOINT_URL: "http://127.0.0.1:5001/_launch_local/s3",
+      AWS_ENDPOINT_URL_S3: "http://127.0.0.1:5001/_launch_local/s3",
+      AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "alice",
+      AWS_SECRET_ACCESS_KEY: "launch-local",
+    });
+    // The server's own AWS credentials never pass (the allow-list below).
+    expect(inheritedEnv({ AWS_ACCESS_KEY_ID: "AKIA…", AWS_SECRET_ACCESS_KEY: "s", AWS_PROFILE: "prod" })).toEqual({});
   });
 
   it("passes on only the allow-list of the server's environment: no LAUNCH_LOCAL_* secret, no stranger's key", () => {

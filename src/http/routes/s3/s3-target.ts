@@ -4,9 +4,9 @@
  * the path exactly as the client encoded it.
  */
 import { ObjectError } from "../../../domain/blobs/object-errors.js";
+import { S3_PATH } from "../../../domain/signed-urls.js";
 
-/** Where the S3 door is mounted: clear of the real API's paths (README "S3-compatible API"). */
-export const S3_PATH = "/_launch_local/s3";
+export { S3_PATH };
 
 export interface S3Target {
   /** null: the service itself (ListBuckets). */
