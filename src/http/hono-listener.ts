@@ -16,23 +16,31 @@ export interface HonoListener {
   warmUp(): Promise<void>;
 }
 
+/** @hono/node-server's listener: it answers a handler's throw itself, so its promise settles when the answer is written. */
+type AdaptorListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
 export function createHonoListener(fetch: FetchCallback): HonoListener {
-  let loaded: RequestListener | null = null;
-  let loading: Promise<RequestListener> | null = null;
-  const load = (): Promise<RequestListener> =>
+  let loaded: AdaptorListener | null = null;
+  let loading: Promise<AdaptorListener> | null = null;
+  const load = (): Promise<AdaptorListener> =>
     (loading ??= import("@hono/node-server").then(({ getRequestListener }) => (loaded = getRequestListener(fetch))));
 
-  const listener = (request: IncomingMessage, response: ServerResponse): void => {
-    if (loaded !== null) {
-      void loaded(request, response);
+  // The adaptor failing outside a handler (or failing to load) must still answer, never leave the request hanging.
+  const internalError = (response: ServerResponse) => (error: unknown) => {
+    if (response.headersSent) {
+      response.destroy();
       return;
     }
-    load().then(
-      (ready) => void ready(request, response),
-      (error: unknown) => {
-        response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ detail: `Internal error: ${String(error)}` }));
-      },
-    );
+    response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ detail: `Internal error: ${String(error)}` }));
+  };
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
+    if (loaded !== null) {
+      loaded(request, response).catch(internalError(response));
+      return;
+    }
+    load()
+      .then((ready) => ready(request, response))
+      .catch(internalError(response));
   };
   return { listener, warmUp: () => load().then(() => undefined) };
 }

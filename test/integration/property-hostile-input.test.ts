@@ -52,11 +52,11 @@ describe("hostile input against every implemented route, for two users", () => {
       fc.asyncProperty(fc.array(requestArb(routes.length), { minLength: 1, maxLength: 4 }), async (specs) => {
         for (const spec of specs) {
           const request = buildRequest(world, routes, spec);
-          let answer: Answer | null = null;
+          let answer: Answer;
           try {
             answer = await send(app.url, request, ANSWER_TIMEOUT_MS);
           } catch (error) {
-            throw new Error(`${describeRequest(request, null)}: ${String(error)}`);
+            throw new Error(`${describeRequest(request, null)}: ${String(error)}`, { cause: error });
           }
           const problems = problemsOf(world, request, answer);
           if (problems.length > 0) throw new Error(`${problems.join("; ")}: ${describeRequest(request, answer)}`);

@@ -49,7 +49,7 @@ export async function startJobContainer(launch: JobContainerLaunch): Promise<Job
     container = await docker.createContainer(launch.create);
   } catch (error) {
     launch.onGone();
-    throw new Error(`Docker could not create the job container: ${engineMessage(error)}`);
+    throw new Error(`Docker could not create the job container: ${engineMessage(error)}`, { cause: error });
   }
   launch.onCreated(container.id);
   let output: ContainerOutput;
@@ -61,7 +61,7 @@ export async function startJobContainer(launch: JobContainerLaunch): Promise<Job
     launch.onGone();
     const message = engineMessage(error);
     const hint = /nvidia|device driver/i.test(message) ? " (GPUs need the NVIDIA Container Toolkit on the Docker host)" : "";
-    throw new Error(`Docker could not start the job container: ${message}${hint}`);
+    throw new Error(`Docker could not start the job container: ${message}${hint}`, { cause: error });
   }
   const exited = watchExit(launch, container, output);
   let stopping: Promise<void> | null = null;

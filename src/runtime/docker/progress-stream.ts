@@ -106,6 +106,7 @@ export function followProgress(
 }
 
 // The legacy builder colours a step's stderr red with ANSI escapes; logs and status_reasons are plain text.
+// eslint-disable-next-line no-control-regex -- ESC (\u001b) is the character being matched
 const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
 
 /** Splits build output (`stream` text, which may hold several lines or part of one) into log lines. */

@@ -129,6 +129,7 @@ export class ProcessWorker implements WorkerHandle {
 
   /** Drives attempts until ready or a final failure, then waits for the last child's exit. */
   private async supervise(): Promise<void> {
+    // eslint-disable-next-line no-useless-assignment -- what `finally` reports when an await below throws
     let exit: WorkerExit = { code: null, signal: null };
     try {
       for (let attempt = 1; ; attempt++) {

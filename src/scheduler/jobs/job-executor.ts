@@ -59,7 +59,7 @@ export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   async function execute(job: DockerBatchJobRecord): Promise<void> {
     const log = (line: string) => logs.append(job.id, line);
     let handle: JobHandle;
-    let isCancelled = false;
+    let isCancelled: boolean;
     starting.set(job.id, false);
     try {
       const credentials = job.grant !== null && deps.credentialsFor !== undefined ? deps.credentialsFor(job) : null;

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { LaunchHttp } from "../../helpers/launch-http.js";
+import type { LaunchHttp } from "../../helpers/launch-http.js";
 import { REPO_ROOT } from "../../helpers/cli-process.js";
 
 const run = promisify(execFile);
