@@ -112,7 +112,6 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
   const logger = createLogger(config.logLevel, overrides.logWriter ?? ((line) => process.stderr.write(`${line}\n`)), config.logFormat);
   const ids = createIdGenerator(() => clock.now());
   // Lifecycles announce their changes here; batch progress, metrics and the dashboard subscribe.
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the lifecycles are not wired to it yet (issue 12 item 3)
   const events = new LifecycleEvents((error, event) => logger.error(`a ${event.type} event listener failed`, { error: String(error) }));
   /** This server's URL, known once it listens (jobs and signed URLs name it). */
   let publicUrl = "";
