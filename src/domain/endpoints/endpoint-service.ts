@@ -142,7 +142,7 @@ export class EndpointService {
    * pending is allowed (the real 409 is disabled).
    */
   update(user: User, id: string, request: UpdateEndpointRequest): { endpoint_creation_task_id: string } {
-    const { endpoints, bundles, scheduler, ids, clock } = this.deps;
+    const { bundles, scheduler, ids, clock } = this.deps;
     if (request.labels !== null) validateLabels(request.labels);
     validateBillingTags(request.billing_tags);
     validatePostInferenceHooks(request.post_inference_hooks, false);
