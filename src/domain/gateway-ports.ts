@@ -41,11 +41,20 @@ export interface WorkerClient {
   destroy(): void;
 }
 
+/**
+ * The header every call to a worker launch-local started carries its token in (a random value per
+ * worker, given in its environment; the Python worker and the LLM engine check it in constant time).
+ * The worker's port is on loopback, where any user of the machine could otherwise call it.
+ */
+export const WORKER_TOKEN_HEADER = "x-launch-worker-token";
+
 /** One ready worker, as the gateway's connection pool needs to know it. */
 export interface WorkerAddress {
   endpointId: string;
   workerId: string;
   baseUrl: string;
+  /** Sent in WORKER_TOKEN_HEADER on every call; null for a server that checks none (a runnable image's). */
+  token: string | null;
   /** Calls it serves at once: the connections worth keeping warm. */
   slots: number;
   /** Hard-kills the worker, as a crash would (fault injection). */

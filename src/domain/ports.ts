@@ -199,6 +199,12 @@ export interface WorkerHandle {
   kill(): void;
   /** The worker's process id, where it is a host process (shown by the control API). */
   readonly pid?: number;
+  /**
+   * What every request to the worker carries in `x-launch-worker-token` (gateway-ports.ts
+   * WORKER_TOKEN_HEADER): set for the Python worker and the LLM engine, which check it; absent or
+   * null for a runnable image's own server.
+   */
+  readonly token?: string | null;
 }
 
 /** What a prepared environment tells the endpoint. */

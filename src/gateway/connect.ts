@@ -11,7 +11,7 @@ import { createWorkerClient } from "./worker-client.js";
 
 export function createWorkerConnector(clock: Clock, faults?: FaultSource): WorkerConnector {
   return (worker) => {
-    const client = createWorkerClient(worker.baseUrl, worker.slots, clock);
+    const client = createWorkerClient(worker.baseUrl, worker.slots, clock, worker.token);
     return faults === undefined ? client : withFaults(client, faults, worker, clock);
   };
 }

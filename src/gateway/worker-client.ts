@@ -2,12 +2,13 @@
  * HTTP to one worker: the hot path of every predict. `post` keeps up to one warm connection per slot
  * (worker-connection.ts: one write per request, a small response parser); the scheduler already
  * bounds concurrency, so a request never waits for a connection. `openStream` reads the answer as it
- * arrives, through Node's http client and a keep-alive agent of its own.
+ * arrives, through Node's http client and a keep-alive agent of its own. Both send the worker's
+ * token (gateway-ports.ts WORKER_TOKEN_HEADER) when it has one.
  */
 import http from "node:http";
 import type { Clock } from "../domain/clock.js";
 import { LaunchError } from "../domain/errors.js";
-import type { WorkerClient, WorkerReply, WorkerStream } from "../domain/gateway-ports.js";
+import { WORKER_TOKEN_HEADER, type WorkerClient, type WorkerReply, type WorkerStream } from "../domain/gateway-ports.js";
 import { WorkerConnection } from "./worker-connection.js";
 
 /** The worker could not be reached, or dropped the connection before answering in full. */
@@ -21,11 +22,13 @@ export class WorkerConnectionError extends Error {
 /** aiohttp's default total timeout in the real gateway: one call hanging longer is a 408 (§2.3). */
 export const requestTimedOut = (): LaunchError => new LaunchError("REQUEST_TIMEOUT", "Request timed out.");
 
-export function createWorkerClient(baseUrl: string, slots: number, clock: Clock): WorkerClient {
+export function createWorkerClient(baseUrl: string, slots: number, clock: Clock, token: string | null = null): WorkerClient {
   const url = new URL(baseUrl);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = Number(url.port || 80);
-  const hostHeader = url.host;
+  // The fixed part of every head, formatted once.
+  const headLines = `Host: ${url.host}\r\n${token === null ? "" : `${WORKER_TOKEN_HEADER}: ${token}\r\n`}Content-Type: application/json\r\n`;
+  const tokenHeader: Record<string, string> = token === null ? {} : { [WORKER_TOKEN_HEADER]: token };
   const maxIdle = Math.max(1, slots);
   let agent: http.Agent | null = null;
   let isDestroyed = false;
@@ -55,7 +58,7 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
     if (/[^\x21-\x7e]/.test(target)) throw new TypeError(`Request path contains unescaped characters: ${JSON.stringify(target)}`);
     if (isDestroyed) throw new WorkerConnectionError(`worker ${baseUrl} did not answer: the client was closed`);
     const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-    const head = `POST ${target} HTTP/1.1\r\nHost: ${hostHeader}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+    const head = `POST ${target} HTTP/1.1\r\n${headLines}Content-Length: ${length}\r\n\r\n`;
     const conn = connection();
     let isTimedOut = false;
     const cancelTimer =
@@ -94,7 +97,7 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock)
           path: path.startsWith("/") ? path : `/${path}`,
           method: "POST",
           agent: (agent ??= new http.Agent({ keepAlive: true, maxSockets: maxIdle, noDelay: true })),
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+          headers: { ...tokenHeader, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
         },
         (response) => {
           if (isSettled) return;

@@ -5,7 +5,9 @@
  * paths on the node). A test holds the
  * key list against the Python side.
  */
+import { randomBytes } from "node:crypto";
 import type { ArtifactFlavor } from "../domain/bundle.js";
+import { WORKER_TOKEN_HEADER } from "../domain/gateway-ports.js";
 
 export const WORKER_ENV_KEYS = {
   host: "LAUNCH_WORKER_HOST",
@@ -22,7 +24,14 @@ export const WORKER_ENV_KEYS = {
   loadPredictFnModulePath: "LAUNCH_LOAD_PREDICT_FN_MODULE_PATH",
   loadModelFnModulePath: "LAUNCH_LOAD_MODEL_FN_MODULE_PATH",
   parentPid: "LAUNCH_WORKER_PARENT_PID",
+  token: "LAUNCH_WORKER_TOKEN",
 } as const;
+
+/** A fresh per-worker token (192 random bits), as the worker's env and the gateway's header carry it. */
+export const newWorkerToken = (): string => randomBytes(24).toString("base64url");
+
+/** The health probe's headers for a worker with this token (the worker checks it on every route). */
+export const tokenHeaders = (token: string | null | undefined): Record<string, string> => (token ? { [WORKER_TOKEN_HEADER]: token } : {});
 
 export interface ArtifactWorkerSettings {
   flavor: ArtifactFlavor;
@@ -42,6 +51,8 @@ export interface ArtifactWorkerSettings {
   concurrency: number;
   /** This server's pid, so the worker exits when it dies even by SIGKILL; null in a container (it dies with its engine). */
   parentPid: number | null;
+  /** What every request must carry in x-launch-worker-token (newWorkerToken). */
+  token: string;
 }
 
 export function artifactWorkerEnv(settings: ArtifactWorkerSettings): Record<string, string> {
@@ -55,6 +66,7 @@ export function artifactWorkerEnv(settings: ArtifactWorkerSettings): Record<stri
     [WORKER_ENV_KEYS.workDir]: settings.workDir,
     [WORKER_ENV_KEYS.resultsBucket]: settings.resultsBucket,
     [WORKER_ENV_KEYS.concurrency]: String(settings.concurrency),
+    [WORKER_ENV_KEYS.token]: settings.token,
   };
   if ("root" in settings.blobs) env[WORKER_ENV_KEYS.blobRoot] = settings.blobs.root;
   else {

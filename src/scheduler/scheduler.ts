@@ -27,6 +27,8 @@ export interface WorkerInfo {
   baseUrl: string;
   /** Host process id (process runtime); null otherwise or while it is being created. */
   pid: number | null;
+  /** The worker's token (a direct call must carry it); null: none, or while it is being created. */
+  token: string | null;
 }
 
 export interface Scheduler extends EndpointScheduler, WorkerSlots, LoadReader {
@@ -186,6 +188,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         inflight: worker.inflight,
         baseUrl: worker.handle?.baseUrl ?? "",
         pid: worker.handle?.pid ?? null,
+        token: worker.handle?.token ?? null,
       }));
     },
     loads() {

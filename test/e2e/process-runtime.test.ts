@@ -121,7 +121,8 @@ const spec = (b: BundleRecord, workerId: string, artifactPath: string | null = n
   endpointType: "sync",
 });
 const post = async (handle: WorkerHandle, body: unknown): Promise<unknown> => {
-  const response = await fetch(`${handle.baseUrl}/predict`, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+  const token: Record<string, string> = handle.token ? { "x-launch-worker-token": handle.token } : {};
+  const response = await fetch(`${handle.baseUrl}/predict`, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json", ...token } });
   expect(response.status).toBe(200);
   return response.json();
 };

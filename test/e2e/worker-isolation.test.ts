@@ -1,8 +1,10 @@
 /**
  * What a bundle's code can see of the server that started it (README "Trust model"): its
  * environment is the allow-list of runtime/worker-env.ts plus the platform's variables, never the
- * server's secrets; real workers and jobs under the process runtime.
+ * server's secrets; its port answers only the gateway, which sends the worker's own token; real
+ * workers and jobs under the process runtime.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,6 +14,20 @@ import { silentLogger } from "../../src/domain/logger.js";
 import type { JobRunSpec, WorkerRuntime } from "../../src/domain/ports.js";
 import { createProcessJobRunner } from "../../src/runtime/process/job-runner.js";
 import { createProcessRuntime } from "../../src/runtime/process/process-runtime.js";
+
+// A cloudpickle bundle whose predict answers the worker's environment.
+const MAKE_ENV_BUNDLE = `
+import sys, cloudpickle
+def load_model_fn(*config):
+    return None
+def load_predict_fn(*config_and_model):
+    import os
+    def predict(**kwargs):
+        return dict(os.environ)
+    return predict
+with open(sys.argv[1], "wb") as f:
+    cloudpickle.dump({"load_model_fn": load_model_fn, "load_predict_fn": load_predict_fn}, f)
+`;
 
 const PRINT_ENV = "import json, os; print('ENV ' + json.dumps(dict(os.environ)))";
 
@@ -80,19 +96,8 @@ const runnable = (command: string[]): BundleRecord => {
 describe("the environment a worker and a job see", () => {
   let dir = "";
   let runtime: WorkerRuntime | null = null;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "ll-worker-isolation-"));
-    await writeFile(join(dir, "env_server.py"), ENV_SERVER);
-  });
-
-  afterAll(async () => {
-    await runtime?.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it("a process worker gets the allow-list and its bundle's env, never the server's secrets", async () => {
-    runtime = createProcessRuntime({
+  const processRuntime = (): WorkerRuntime =>
+    (runtime ??= createProcessRuntime({
       dataDir: join(dir, "data"),
       python: "python3",
       logger: silentLogger,
@@ -102,7 +107,22 @@ describe("the environment a worker and a job see", () => {
       startTimeoutMs: 20_000,
       gpus: [],
       env: serverEnv(),
-    });
+    }));
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ll-worker-isolation-"));
+    await writeFile(join(dir, "env_server.py"), ENV_SERVER);
+    await writeFile(join(dir, "make_bundle.py"), MAKE_ENV_BUNDLE);
+    execFileSync("python3", [join(dir, "make_bundle.py"), join(dir, "env.pkl")]);
+  });
+
+  afterAll(async () => {
+    await runtime?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a process worker gets the allow-list and its bundle's env, never the server's secrets", async () => {
+    const runtime = processRuntime();
     const bundle = runnable(["python3", join(dir, "env_server.py"), "--port", "5005"]);
     await runtime.prepare(bundle, 0, () => undefined);
     const worker = await runtime.start(
@@ -114,6 +134,36 @@ describe("the environment a worker and a job see", () => {
     const env = (await response.json()) as Record<string, unknown>;
     expectIsolated(env);
     expect(env).toMatchObject({ BUNDLE_SETTING: "from-the-bundle", PORT: expect.any(String) as unknown });
+  });
+
+  it("an artifact worker answers only calls with its own token, and its code sees no server secret", async () => {
+    const runtime = processRuntime();
+    const flavor: BundleRecord["flavor"] = {
+      flavor: "cloudpickle_artifact",
+      requirements: [],
+      framework: { framework_type: "pytorch", pytorch_image_tag: "x" },
+      app_config: null,
+      location: "s3://b/k",
+      load_predict_fn: "",
+      load_model_fn: "",
+    };
+    const bundle: BundleRecord = { ...runnable([]), id: "bun_pickle", flavor };
+    await runtime.prepare(bundle, 0, () => undefined);
+    const worker = await runtime.start(
+      { endpointId: "end_2", endpointName: "e", workerId: "end_2-w1", bundle, artifactPath: join(dir, "env.pkl"), concurrency: 1, cpus: 1, memory: "1Gi", gpus: 0, endpointType: "sync" },
+      () => undefined,
+    );
+    await worker.ready;
+    const token = worker.token ?? "";
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const call = (headers: Record<string, string>) => fetch(`${worker.baseUrl}/predict`, { method: "POST", body: '{"args": {}}', headers: { "Content-Type": "application/json", ...headers } });
+    expect((await call({})).status).toBe(401);
+    expect((await call({ "x-launch-worker-token": `${token}x` })).status).toBe(403);
+    expect((await fetch(`${worker.baseUrl}/readyz`)).status).toBe(401);
+    const served = await call({ "x-launch-worker-token": token });
+    expect(served.status).toBe(200);
+    const env = JSON.parse(((await served.json()) as { result: string }).result) as Record<string, unknown>;
+    expectIsolated(env);
   });
 
   it("a docker-image batch job run as a host process gets the allow-list and the platform's job variables", async () => {

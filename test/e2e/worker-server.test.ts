@@ -298,3 +298,21 @@ describe("runnable echo server fixture", () => {
     expect(await post(echo, {}, "/fail")).toEqual({ status: 500, text: '{"detail": {"traceback": "user error"}}' });
   });
 });
+
+describe("worker server: the per-worker token", () => {
+  it("answers 401 without X-Launch-Worker-Token, 403 with another, on health routes too, and serves with its own", async () => {
+    const token = "tok-9f2c4e";
+    const worker = await startWorker(bundles.echo, { LAUNCH_WORKER_TOKEN: token });
+    const call = (path: string, headers: Record<string, string>, method = "POST") =>
+      fetch(worker.url + path, { method, headers: { "content-type": "application/json", ...headers }, ...(method === "POST" ? { body: '{"args": {"y": 1}}' } : {}) });
+    for (const [path, method] of [["/predict", "POST"], ["/readyz", "GET"], ["/healthz", "GET"]] as const) {
+      const missing = await call(path, {}, method);
+      expect([path, missing.status, await missing.json()]).toEqual([path, 401, { detail: "No worker token" }]);
+      const wrong = await call(path, { "x-launch-worker-token": "tok-9f2c4f" }, method);
+      expect([path, wrong.status, await wrong.json()]).toEqual([path, 403, { detail: "Invalid worker token" }]);
+    }
+    expect((await call("/readyz", { "x-launch-worker-token": token }, "GET")).status).toBe(200);
+    const served = await call("/predict", { "x-launch-worker-token": token });
+    expect([served.status, await served.json()]).toEqual([200, { result: '{"y": 1}' }]);
+  });
+});

@@ -45,12 +45,14 @@ export async function measureLlmGateway(report, { requests, maxTokens }) {
       data: { startupMs, idleRssMiB: idle?.rssMiB },
     });
 
+    // Straight calls carry the worker's own token, as the gateway's do (README "Trust model").
+    const workerHeaders = worker.token ? { "x-launch-worker-token": worker.token } : {};
     // Alternating rounds over the one worker: straight, then through the gateway.
     const half = Math.max(1, Math.floor(requests / 2));
     const straight = { tokens: 0, seconds: 0, latencies: [] };
     const gateway = { tokens: 0, seconds: 0, latencies: [] };
     for (let round = 0; round < 2; round++) {
-      for (const [into, target] of [[straight, { url: worker.base_url }], [gateway, { url: server.url, path: "/v2/completions", model: ENDPOINT, headers }]]) {
+      for (const [into, target] of [[straight, { url: worker.base_url, headers: workerHeaders }], [gateway, { url: server.url, path: "/v2/completions", model: ENDPOINT, headers }]]) {
         const run = await measureCompletions({ ...target, maxTokens, requests: half, warmup: round === 0 ? 2 : 0 });
         into.tokens += run.tokens;
         into.seconds += run.seconds;
@@ -70,8 +72,8 @@ export async function measureLlmGateway(report, { requests, maxTokens }) {
     try {
       compared = await compareStreams({
         sides: [
-          { name: "straight", url: worker.base_url, pid: null, request: (route) => route.straight },
-          { name: "tcp pump", url: `http://127.0.0.1:${pump.port}`, pid: pump.child.pid, request: (route) => route.straight },
+          { name: "straight", url: worker.base_url, pid: null, request: (route) => ({ ...route.straight, headers: { ...route.straight.headers, ...workerHeaders } }) },
+          { name: "tcp pump", url: `http://127.0.0.1:${pump.port}`, pid: pump.child.pid, request: (route) => ({ ...route.straight, headers: { ...route.straight.headers, ...workerHeaders } }) },
           { name: "gateway", url: server.url, pid: server.pid, request: (route) => ({ ...route.gateway, headers }) },
         ],
         routes: streamRoutes({ endpointName: ENDPOINT, maxTokens }),

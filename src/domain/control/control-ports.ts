@@ -7,6 +7,8 @@ export interface ControlWorkerInfo {
   /** Empty while the runtime is still creating the worker. */
   baseUrl: string;
   pid: number | null;
+  /** What a direct call to the worker must carry in x-launch-worker-token; null: none. */
+  token: string | null;
 }
 
 /** The scheduler's emulator-only operations (implemented by src/scheduler/scheduler.ts). */

@@ -32,6 +32,8 @@ export interface WorkerView {
   inflight: number;
   base_url: string;
   pid: number | null;
+  /** The endpoint's owner may call its worker directly with it (the owner's code runs there anyway). */
+  token: string | null;
 }
 
 export interface FaultView {
@@ -58,6 +60,7 @@ const workerView = (worker: ControlWorkerInfo): WorkerView => ({
   inflight: worker.inflight,
   base_url: worker.baseUrl,
   pid: worker.pid,
+  token: worker.token,
 });
 
 const faultView = (rule: FaultRule): FaultView => ({

@@ -8,7 +8,7 @@ import type { ArtifactFlavor } from "../../domain/bundle.js";
 import type { WorkerLaunchSpec } from "../../domain/ports.js";
 import type { RunnableBundleFlavor } from "../process/runnable-command.js";
 import { runnableArgv } from "../process/runnable-command.js";
-import { artifactWorkerEnv } from "../worker-env.js";
+import { artifactWorkerEnv, newWorkerToken } from "../worker-env.js";
 import { CONTAINER_PORT, IMAGE_PATHS } from "./dockerfile.js";
 
 /** Readiness probing starts after the bundle's initial delay, capped: a local start takes about a second. */
@@ -25,6 +25,8 @@ export interface ContainerPlan {
   user: string | null;
   healthRoute: string;
   initialDelayMs: number;
+  /** The worker's token (worker-env.ts), in its env and sent by the probe and the gateway; null: none. */
+  token: string | null;
   /** Replaces the image's ENTRYPOINT (a pod's `command`); absent: the image's own. */
   entrypoint?: string[];
   /** Absent: the image's WORKDIR. */
@@ -45,6 +47,7 @@ export interface ArtifactPlanInput {
 export function artifactPlan(input: ArtifactPlanInput): ContainerPlan {
   const { spec, flavor } = input;
   const bundlePath = `${IMAGE_PATHS.bundleDir}/${basename(input.artifactPath)}`;
+  const token = newWorkerToken();
   const env = artifactWorkerEnv({
     flavor,
     // Inside the container the server must accept connections from the published port.
@@ -56,6 +59,7 @@ export function artifactPlan(input: ArtifactPlanInput): ContainerPlan {
     resultsBucket: input.resultsBucket,
     concurrency: spec.concurrency,
     parentPid: null,
+    token,
   });
   // A uid without a passwd entry gets HOME=/, which it cannot write; libraries cache under HOME.
   if (input.user !== null) env.HOME = IMAGE_PATHS.workDir;
@@ -69,6 +73,7 @@ export function artifactPlan(input: ArtifactPlanInput): ContainerPlan {
       { Type: "bind", Source: input.blobRoot, Target: IMAGE_PATHS.blobRoot, ReadOnly: false },
     ],
     user: input.user,
+    token,
     healthRoute: "/readyz",
     initialDelayMs: 0,
   };
@@ -87,6 +92,8 @@ export function runnablePlan(flavor: RunnableBundleFlavor, image: string): Conta
     env: { ...(flavor.env ?? {}) },
     mounts: [],
     user: null,
+    // The user's own server checks no token.
+    token: null,
     healthRoute: flavor.healthcheck_route,
     initialDelayMs: Math.min(Math.max(0, flavor.readiness_initial_delay_seconds) * 1000, MAX_INITIAL_DELAY_MS),
   };

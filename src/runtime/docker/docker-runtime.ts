@@ -150,6 +150,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
       workerId: spec.workerId,
       create,
       healthRoute: plan.healthRoute,
+      token: plan.token,
       initialDelayMs: plan.initialDelayMs,
       startTimeoutMs: options.startTimeoutMs,
       clock,

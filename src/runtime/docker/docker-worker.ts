@@ -12,6 +12,7 @@ import type { WorkerExit, WorkerHandle } from "../../domain/ports.js";
 import { type ContainerOutput, followContainerOutput } from "./container-output.js";
 import { CONTAINER_PORT } from "./dockerfile.js";
 import { isHealthy } from "./health-probe.js";
+import { tokenHeaders } from "../worker-env.js";
 import { engineMessage, engineStatus } from "./local-image.js";
 
 export const PUBLISH_HOST = "127.0.0.1";
@@ -25,6 +26,8 @@ export interface DockerWorkerLaunch {
   workerId: string;
   create: Dockerode.ContainerCreateOptions;
   healthRoute: string;
+  /** The worker's token, sent by the probe and (through the handle) the gateway; null: none. */
+  token: string | null;
   initialDelayMs: number;
   startTimeoutMs: number;
   clock: Clock;
@@ -105,6 +108,10 @@ export class DockerWorker implements WorkerHandle {
     return this.launch.workerId;
   }
 
+  get token(): string | null {
+    return this.launch.token;
+  }
+
   get containerId(): string {
     return this.container.id;
   }
@@ -178,7 +185,7 @@ export class DockerWorker implements WorkerHandle {
       void (async () => {
         if (this.launch.initialDelayMs > 0) await clock.sleep(this.launch.initialDelayMs);
         while (!isSettled && !hasExited) {
-          if (await isHealthy(url)) {
+          if (await isHealthy(url, tokenHeaders(this.launch.token))) {
             if (!hasExited) settle(null);
             return;
           }

@@ -7,9 +7,10 @@ import { get as httpGet } from "node:http";
 
 const PROBE_TIMEOUT_MS = 2_000;
 
-export function isHealthy(url: string): Promise<boolean> {
+/** `headers`: the worker's token (worker-env.ts tokenHeaders), which it checks on every route. */
+export function isHealthy(url: string, headers: Record<string, string> = {}): Promise<boolean> {
   return new Promise((resolve) => {
-    const request = httpGet(url, { agent: false, headers: { Connection: "close" }, timeout: PROBE_TIMEOUT_MS }, (response) => {
+    const request = httpGet(url, { agent: false, headers: { ...headers, Connection: "close" }, timeout: PROBE_TIMEOUT_MS }, (response) => {
       response.resume();
       response.once("end", () => resolve(response.statusCode === 200));
       response.once("error", () => resolve(false));

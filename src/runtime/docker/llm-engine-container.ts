@@ -15,6 +15,7 @@ import type { RunnableBundleFlavor } from "../process/runnable-command.js";
 import { runnableArgv } from "../process/runnable-command.js";
 import type { ContainerPlan } from "./container-spec.js";
 import { runnablePlan } from "./container-spec.js";
+import { WORKER_ENV_KEYS, newWorkerToken } from "../worker-env.js";
 
 /** Where the command runs inside the container, so its relative `model_files` is the mount. */
 export const ENGINE_WORKDIR = "/launch-local/llm";
@@ -43,8 +44,12 @@ export async function llmEngineContainerPlan(
   weightsDir: string | null,
 ): Promise<ContainerPlan> {
   const base = runnablePlan(flavor, image);
+  // launch_local_llm/http_server.py checks it on every request (a vLLM image ignores it).
+  const token = newWorkerToken();
   return {
     ...base,
+    env: { ...base.env, [WORKER_ENV_KEYS.token]: token },
+    token,
     cmd: [],
     entrypoint: vllmCommand(runnableArgv(flavor)),
     workingDir: ENGINE_WORKDIR,

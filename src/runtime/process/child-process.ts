@@ -29,6 +29,8 @@ export interface ChildLaunch {
   cwd: string | undefined;
   /** Full URL of the health route; 200 means ready. */
   healthUrl: string;
+  /** Headers of each probe (the worker's token). */
+  healthHeaders?: Record<string, string>;
   startTimeoutMs: number;
   log: (line: string) => void;
 }
@@ -53,9 +55,9 @@ const outputDrainMs = 250;
  * One probe on a fresh connection that is closed afterwards: a pooled keep-alive socket left idle
  * on a single-threaded user server would block its next request.
  */
-function isHealthy(url: string): Promise<boolean> {
+function isHealthy(url: string, headers: Record<string, string> = {}): Promise<boolean> {
   return new Promise((resolve) => {
-    const request = httpGet(url, { agent: false, headers: { Connection: "close" }, timeout: 2000 }, (response) => {
+    const request = httpGet(url, { agent: false, headers: { ...headers, Connection: "close" }, timeout: 2000 }, (response) => {
       response.resume();
       response.once("end", () => resolve(response.statusCode === 200));
       response.once("error", () => resolve(false));
@@ -136,7 +138,7 @@ export function spawnChild(launch: ChildLaunch, clock: Clock): ChildHandle {
     void (async () => {
       const startedAt = clock.now();
       while (!isSettled && exitInfo === null) {
-        if (await isHealthy(launch.healthUrl)) {
+        if (await isHealthy(launch.healthUrl, launch.healthHeaders)) {
           if (exitInfo === null) settle(null);
           return;
         }

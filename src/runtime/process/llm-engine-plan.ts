@@ -12,6 +12,7 @@ import type { WorkerLaunchSpec } from "../../domain/ports.js";
 import { WORKER_HOST } from "./process-worker.js";
 import type { Env } from "./run-command.js";
 import { type RunnableBundleFlavor, rewritePortArgs, runnableArgv } from "./runnable-command.js";
+import { WORKER_ENV_KEYS, newWorkerToken } from "../worker-env.js";
 
 export interface LlmEnginePlanInput {
   spec: WorkerLaunchSpec;
@@ -34,7 +35,9 @@ export async function llmEnginePlan(input: LlmEnginePlanInput) {
   if (input.weightsDir !== null) await symlink(input.weightsDir, join(workDir, MODEL_FILES), "dir");
   const argv = runnableArgv(flavor);
   const pythonPath = [input.workerDir, baseEnv.PYTHONPATH].filter((part) => part !== undefined && part !== "").join(delimiter);
+  const token = newWorkerToken();
   return {
+    token,
     argv: (port: number) => input.wrap(rewritePortArgs(argv, port)),
     env: (port: number): Env => ({
       ...baseEnv,
@@ -48,6 +51,8 @@ export async function llmEnginePlan(input: LlmEnginePlanInput) {
       LAUNCH_WORKER_PORT: String(port),
       LAUNCH_WORKER_HOST: WORKER_HOST,
       LAUNCH_WORKER_PARENT_PID: String(process.pid),
+      // launch_local_llm/http_server.py checks it on every request.
+      [WORKER_ENV_KEYS.token]: token,
     }),
     cwd: workDir,
     healthRoute: flavor.healthcheck_route,

@@ -18,7 +18,7 @@ import { createVenvBuilder } from "./venv-builder.js";
 import { isEngineCommand } from "../../domain/llm/llm-bundle.js";
 import { type LlmEngineEnv, createLlmEngineEnv } from "./llm-engine-env.js";
 import { llmEnginePlan } from "./llm-engine-plan.js";
-import { artifactWorkerEnv, awsWorkerEnv, inheritedEnv, runnableProcessEnv } from "../worker-env.js";
+import { artifactWorkerEnv, awsWorkerEnv, inheritedEnv, newWorkerToken, runnableProcessEnv } from "../worker-env.js";
 
 export interface ProcessRuntimeOptions {
   dataDir: string;
@@ -98,8 +98,10 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
       concurrency: spec.concurrency,
       // The worker exits when this process dies, even by SIGKILL: no orphan keeps a port or a GPU.
       parentPid: process.pid,
+      token: newWorkerToken(),
     };
     return {
+      token: settings.token,
       argv: () => [python, options.workerScript],
       env: (port: number): Env => ({ ...baseEnv, ...awsEnv(spec.bundle.owner), ...artifactWorkerEnv({ ...settings, port }), PYTHONUNBUFFERED: "1" }),
       cwd: workDir,
@@ -117,6 +119,8 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
       // Wrapped so the user's server dies with launch-local even when it is SIGKILLed (no orphan keeps the port).
       argv: (port: number) => [options.python, execWithParent, ...rewritePortArgs(argv, port)],
       env: (port: number): Env => ({ ...env, ...runnableProcessEnv(port, process.pid) }),
+      // The user's own server checks no token.
+      token: null,
       cwd: undefined,
       healthRoute: flavor.healthcheck_route,
       workDir: null,
@@ -174,6 +178,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
           workerId: spec.workerId,
           argv: base.argv,
           env: (port) => ({ ...base.env(port), ...devices }),
+          token: base.token,
           cwd: base.cwd,
           healthRoute: base.healthRoute,
           startTimeoutMs: options.startTimeoutMs,

@@ -8,6 +8,7 @@ import type { WorkerExit, WorkerHandle } from "../../domain/ports.js";
 import { allocatePort } from "../free-port.js";
 import { type ChildHandle, WorkerStartFailure, spawnChild } from "./child-process.js";
 import type { Env } from "./run-command.js";
+import { tokenHeaders } from "../worker-env.js";
 
 export const WORKER_HOST = "127.0.0.1";
 const STOP_GRACE_MS = 2000;
@@ -18,6 +19,8 @@ export interface WorkerPlan {
   workerId: string;
   argv(port: number): string[];
   env(port: number): Env;
+  /** The worker's token (worker-env.ts newWorkerToken), sent by the probe and the gateway; null: none. */
+  token: string | null;
   cwd: string | undefined;
   healthRoute: string;
   startTimeoutMs: number;
@@ -98,6 +101,10 @@ export class ProcessWorker implements WorkerHandle {
     return this.child.pid;
   }
 
+  get token(): string | null {
+    return this.plan.token;
+  }
+
   stop(): Promise<void> {
     this.stopPromise ??= (async () => {
       this.isStopping = true;
@@ -120,6 +127,7 @@ export class ProcessWorker implements WorkerHandle {
         env: this.plan.env(port),
         cwd: this.plan.cwd,
         healthUrl: `http://${WORKER_HOST}:${port}${this.plan.healthRoute}`,
+        healthHeaders: tokenHeaders(this.plan.token),
         startTimeoutMs: this.plan.startTimeoutMs,
         log: this.hooks.log,
       },

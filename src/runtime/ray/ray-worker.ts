@@ -8,6 +8,7 @@ import type { Clock } from "../../domain/clock.js";
 import { LaunchError } from "../../domain/errors.js";
 import type { WorkerExit, WorkerHandle } from "../../domain/ports.js";
 import { isHealthy } from "../docker/health-probe.js";
+import { tokenHeaders } from "../worker-env.js";
 import type { PlaceRequest, RayDriver, RayExit, RayPlacement } from "./ray-driver.js";
 import type { WorkerPlan } from "./worker-plan.js";
 
@@ -33,6 +34,7 @@ export class RayWorker implements WorkerHandle {
   readonly ready: Promise<void>;
   readonly exited: Promise<WorkerExit>;
   private address = "http://0.0.0.0:0";
+  private workerToken: string | null = null;
   private isPlaced = false;
   private isStopping = false;
   private stopPromise: Promise<void> | null = null;
@@ -57,6 +59,10 @@ export class RayWorker implements WorkerHandle {
 
   get baseUrl(): string {
     return this.address;
+  }
+
+  get token(): string | null {
+    return this.workerToken;
   }
 
   stop(): Promise<void> {
@@ -123,6 +129,7 @@ export class RayWorker implements WorkerHandle {
       try {
         const planned = await this.launch.plan(placed);
         healthRoute = planned.healthRoute;
+        this.workerToken = planned.token;
         this.address = `http://${placed.nodeIp.includes(":") ? `[${placed.nodeIp}]` : placed.nodeIp}:${planned.port}`;
         this.launch.log(`placed by Ray on node ${placed.nodeIp} (${placed.nodeId.slice(0, 12)}), listening on port ${planned.port}`);
         await this.launch.driver.run(this.id, planned.plan);
@@ -135,7 +142,7 @@ export class RayWorker implements WorkerHandle {
       const healthUrl = `${this.address}${healthRoute}`;
       const probing = (async () => {
         while (!hasExited && !this.isStopping) {
-          if (await isHealthy(healthUrl)) return "ready" as const;
+          if (await isHealthy(healthUrl, tokenHeaders(this.workerToken))) return "ready" as const;
           await clock.sleep(PROBE_INTERVAL_MS);
         }
         return "exited" as const;

@@ -7,7 +7,7 @@ import { isArtifactFlavor } from "../../domain/bundle.js";
 import { badRequest } from "../../domain/errors.js";
 import type { WorkerLaunchSpec } from "../../domain/ports.js";
 import { rewritePortArgs, runnableArgv } from "../process/runnable-command.js";
-import { artifactWorkerEnv, awsWorkerEnv, runnableProcessEnv } from "../worker-env.js";
+import { artifactWorkerEnv, awsWorkerEnv, newWorkerToken, runnableProcessEnv } from "../worker-env.js";
 import type { RayPlacement, RayProcessPlan } from "./ray-driver.js";
 
 export interface WorkerPlanInput {
@@ -27,6 +27,8 @@ export interface WorkerPlan {
   plan: RayProcessPlan;
   healthRoute: string;
   port: number;
+  /** The worker's token (worker-env.ts): it listens on the node's address, reachable from the network. Null: none. */
+  token: string | null;
 }
 
 export function workerPlan(input: WorkerPlanInput): WorkerPlan {
@@ -39,6 +41,7 @@ export function workerPlan(input: WorkerPlanInput): WorkerPlan {
     if (placement.workerPath === null) throw badRequest("The Ray node has no launch_worker package (the driver ships it as a py_module).");
     const bundlePath = `${placement.scratch}/bundle`;
     const workDir = `${placement.scratch}/work`;
+    const token = newWorkerToken();
     const env: Record<string, string> = {
       ...awsWorkerEnv(input.s3EndpointUrl, spec.bundle.owner),
       ...artifactWorkerEnv({
@@ -52,6 +55,7 @@ export function workerPlan(input: WorkerPlanInput): WorkerPlan {
         concurrency: spec.concurrency,
         // The worker exits when its actor dies (killed, node lost), whatever the signal.
         parentPid: placement.pid,
+        token,
       }),
       PYTHONUNBUFFERED: "1",
       PYTHONPATH: placement.workerPath,
@@ -60,6 +64,7 @@ export function workerPlan(input: WorkerPlanInput): WorkerPlan {
       plan: { argv: [placement.python, "-m", "launch_worker"], env, cwd: placement.scratch, download: [{ url: input.artifactUrl, path: bundlePath }], mkdir: [workDir] },
       healthRoute: "/readyz",
       port,
+      token,
     };
   }
   const argv = runnableArgv(flavor);
@@ -78,5 +83,7 @@ export function workerPlan(input: WorkerPlanInput): WorkerPlan {
     },
     healthRoute: flavor.healthcheck_route,
     port,
+    // The user's own server checks no token.
+    token: null,
   };
 }

@@ -1,9 +1,16 @@
 """HTTP/1.1 on the standard library: keep-alive JSON answers and chunked SSE streams, one thread per
-connection (a stream never blocks /health), and vLLM's address rules for `--host`."""
+connection (a stream never blocks /health), and vLLM's address rules for `--host`.
+
+Started by launch-local, the engine gets a per-worker token (LAUNCH_WORKER_TOKEN) that the gateway
+sends in X-Launch-Worker-Token; every request, /health included, must carry it (compared in
+constant time; 401 without it, 403 with another), as launch_worker/httpd.py does. Run by hand, there
+is no token and no check."""
 from __future__ import annotations
 
 import errno
+import hmac
 import json
+import os
 import socket
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,6 +19,7 @@ from typing import Any, Callable, Dict, Iterator, Optional, Tuple
 from .errors import error_body
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
+TOKEN_HEADER = "X-Launch-Worker-Token"
 
 
 class Response:
@@ -35,6 +43,7 @@ class EngineHTTPServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.dispatch = dispatch
         self.access_log = access_log
+        self.token: Optional[bytes] = os.environ.get("LAUNCH_WORKER_TOKEN", "").strip().encode("latin-1") or None
         super().__init__(address, EngineRequestHandler, bind_and_activate=False)
         try:
             if self.address_family == socket.AF_INET6:
@@ -87,6 +96,14 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
         self._handle("PUT", parse_body=False)
 
     def _handle(self, method: str, parse_body: bool) -> None:
+        token = self.server.token
+        if token is not None:
+            given = self.headers.get(TOKEN_HEADER)
+            if given is None or not hmac.compare_digest(given.strip().encode("latin-1", "replace"), token):
+                status = 401 if given is None else 403
+                self.close_connection = True  # the body, if any, is not read
+                self._send_json(status, error_body("No worker token" if given is None else "Invalid worker token", "AuthenticationError", status))
+                return
         path = self.path.split("?", 1)[0]
         headers = {key.lower(): value for key, value in self.headers.items()}
         body: Any = None

@@ -5,10 +5,14 @@ the email package, which was about half of the worker's time per request. What i
 - each response (status line, headers, body) goes out in ONE send: split writes meet Nagle plus
   delayed ACK and cost 40 ms per request on loopback; TCP_NODELAY is set as well;
 - Content-Length on every response; keep-alive unless the client asks to close (HTTP/1.0: unless
-  it asks to keep alive); `Expect: 100-continue` and chunked request bodies.
+  it asks to keep alive); `Expect: 100-continue` and chunked request bodies;
+- with a token (LAUNCH_WORKER_TOKEN), every request, health routes included, must carry it in
+  X-Launch-Worker-Token (compared in constant time): 401 without it, 403 with another. The port is
+  on loopback, where any user of the machine could otherwise call it (README "Trust model").
 """
 from __future__ import annotations
 
+import hmac
 import json
 import socket
 import socketserver
@@ -16,7 +20,7 @@ import sys
 import time
 import traceback
 from http import HTTPStatus
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from .app import WorkerApp
 
@@ -24,6 +28,7 @@ MAX_LINE_BYTES = 65536
 MAX_HEADERS = 100
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
 _OK_JSON_HEAD = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nContent-Type: application/json\r\n\r\n"
+TOKEN_HEADER = b"x-launch-worker-token"
 
 
 class BadRequest(Exception):
@@ -37,10 +42,11 @@ class WorkerHTTPServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: Tuple[str, int], app: WorkerApp, is_debug: bool) -> None:
+    def __init__(self, address: Tuple[str, int], app: WorkerApp, is_debug: bool, token: Optional[bytes] = None) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.app = app
         self.is_debug = is_debug
+        self.token = token
         super().__init__(address, WorkerRequestHandler)
 
     @property
@@ -75,6 +81,16 @@ class WorkerRequestHandler(socketserver.StreamRequestHandler):
         except BadRequest as error:
             self._reply(error.status, _detail(str(error)), is_head=False, keep_alive=False)
             return False
+
+        token = server.token
+        if token is not None:
+            given = headers.get(TOKEN_HEADER)
+            if given is None or not hmac.compare_digest(given, token):
+                # The body is not read: the connection closes after the answer.
+                status = 401 if given is None else 403
+                message = "No worker token" if given is None else "Invalid worker token"
+                self._reply(status, _detail(message), is_head=method == "HEAD", keep_alive=False)
+                return False
 
         connection = headers.get(b"connection")
         keep_alive = version != b"HTTP/1.0" if connection is None else _wants_keep_alive(version, connection)

@@ -62,7 +62,7 @@ def main() -> int:
 
     app = WorkerApp(predict_fn, BlobStore(settings.blob_root, settings.results_bucket, settings.blob_url, settings.blob_token), settings.concurrency)
     try:
-        server = WorkerHTTPServer((settings.host, settings.port), app, settings.is_debug)
+        server = WorkerHTTPServer((settings.host, settings.port), app, settings.is_debug, settings.token)
     except OSError as error:
         sys.stderr.write("launch-worker: cannot listen on %s:%d: %s\n" % (settings.host, settings.port, error))
         return EXIT_LISTEN_FAILED

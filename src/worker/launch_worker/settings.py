@@ -37,6 +37,8 @@ class WorkerSettings:
     results_bucket: str
     concurrency: int
     is_debug: bool
+    # What every request must carry in X-Launch-Worker-Token (httpd.py); None: no check (run by hand).
+    token: Optional[bytes] = None
 
 
 def _absolute(path: Optional[str]) -> Optional[str]:
@@ -103,6 +105,7 @@ def read_settings(env: Mapping[str, str]) -> WorkerSettings:
         results_bucket=env.get("LAUNCH_RESULTS_BUCKET", "").strip() or DEFAULT_RESULTS_BUCKET,
         concurrency=_int(env, "LAUNCH_WORKER_CONCURRENCY", 1, 1),
         is_debug=env.get("LAUNCH_WORKER_DEBUG", "").strip().lower() in ("1", "true", "yes"),
+        token=env.get("LAUNCH_WORKER_TOKEN", "").strip().encode("latin-1") or None,
     )
 
 

@@ -98,7 +98,7 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
     expect(first.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(first.baseUrl).not.toBe(second.baseUrl);
     for (const worker of workers) {
-      expect(await postJson(`${worker.baseUrl}/predict`, { args: { y: 1 } })).toEqual({ status: 200, json: { result: '{"y": 1}' } });
+      expect(await postJson(`${worker.baseUrl}/predict`, { args: { y: 1 } }, worker.token ?? null)).toEqual({ status: 200, json: { result: '{"y": 1}' } });
     }
     expect(workerLog.some((line) => line.includes("launch-worker ready on 0.0.0.0:5005"))).toBe(true);
   });
@@ -120,7 +120,7 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
   it("writes return_pickled results into the blob root", async () => {
     const [worker] = workers;
     if (!worker) throw new Error("worker expected");
-    const { status, json } = await postJson(`${worker.baseUrl}/predict`, { args: { y: 1 }, return_pickled: true });
+    const { status, json } = await postJson(`${worker.baseUrl}/predict`, { args: { y: 1 }, return_pickled: true }, worker.token ?? null);
     expect(status).toBe(200);
     const location = typeof json === "object" && json !== null && "result_url" in json ? String(json.result_url) : "";
     const match = /^s3:\/\/launch-local\/(tmp\/hosted-model-inference-outputs\/[0-9a-f-]+\.pkl)$/.exec(location);
@@ -146,7 +146,7 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
     expect(lines.some((line) => line.startsWith("Reusing image launch-local/bundle:"))).toBe(true);
     const worker = await runtime.start(specOf(zipBundle, { artifactPath: fixtures.echoZip }), () => undefined);
     await worker.ready;
-    expect((await postJson(`${worker.baseUrl}/predict`, { args: { x: 2 } })).status).toBe(200);
+    expect((await postJson(`${worker.baseUrl}/predict`, { args: { x: 2 } }, worker.token ?? null)).status).toBe(200);
     await worker.stop();
     expect(await worker.exited).toEqual({ code: 0, signal: null });
   });

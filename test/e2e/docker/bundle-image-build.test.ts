@@ -106,7 +106,7 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: bundle image builds", ()
 
     const worker = await runtime.start(specOf(bundle, { artifactPath: bundlePath }), () => undefined);
     await worker.ready;
-    const { status, json } = await postJson(`${worker.baseUrl}/predict`, { args: { y: 1 } });
+    const { status, json } = await postJson(`${worker.baseUrl}/predict`, { args: { y: 1 } }, worker.token ?? null);
     expect(status).toBe(200);
     expect(json).toEqual({ result: expect.stringMatching(/^\{"idna": "[0-9.]+", "y": 1\}$/) });
     await worker.stop();

@@ -108,4 +108,19 @@ describe("engine start-up", () => {
       expect(await engine.stop()).toBe(0);
     }
   }, ENGINE_START_BUDGET_MS);
+
+  it("answers only calls with its LAUNCH_WORKER_TOKEN once launch-local gives it one, /health included", async () => {
+    const engine = await startLlmEngine(tinyModel(), [], { LAUNCH_WORKER_PORT: "0", LAUNCH_WORKER_TOKEN: "engine-token" });
+    try {
+      expect((await fetch(`${engine.url}/health`)).status).toBe(401);
+      expect((await fetch(`${engine.url}/health`, { headers: { "x-launch-worker-token": "other" } })).status).toBe(403);
+      const refused = await fetch(`${engine.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"model": "tiny", "prompt": "hi", "max_tokens": 1}' });
+      expect(refused.status).toBe(401);
+      expect(asRecord(await refused.json())["message"]).toBe("No worker token");
+      expect((await fetch(`${engine.url}/health`, { headers: { "x-launch-worker-token": "engine-token" } })).status).toBe(200);
+      expect((await fetch(`${engine.url}/v1/models`, { headers: { "x-launch-worker-token": "engine-token" } })).status).toBe(200);
+    } finally {
+      expect(await engine.stop()).toBe(0);
+    }
+  }, ENGINE_START_BUDGET_MS);
 });

@@ -83,6 +83,17 @@ describe("worker client over raw connections", () => {
     expect(server.received[1]).toContain("POST /predict HTTP/1.1\r\n");
   });
 
+  it("sends the worker's token in x-launch-worker-token on every post and stream, when it has one", async () => {
+    const server = await serve(() => ok("{}"));
+    const client = createWorkerClient(`http://127.0.0.1:${server.port}`, 1, systemClock, "tok-1");
+    await client.post("/predict", "{}", null);
+    const stream = await client.openStream("/stream", "{}", null);
+    for await (const piece of stream.text) void piece;
+    client.destroy();
+    expect(server.received[0]).toBe(`POST /predict HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nx-launch-worker-token: tok-1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+    expect(server.received[1]).toMatch(/\r\nx-launch-worker-token: tok-1\r\n/i);
+  });
+
   it.each([1, 3, 1000])("parses Content-Length, chunked (with trailers) and 1xx answers split in %i piece(s)", async (pieces) => {
     const answers = [
       ok('{"a": 1}'),

@@ -19,7 +19,7 @@ describe("artifact worker containers", () => {
     user: "1000:1000",
   });
 
-  it("configures the worker server through LAUNCH_* with container paths", () => {
+  it("configures the worker server through LAUNCH_* with container paths, and its own token", () => {
     expect(plan.env).toEqual({
       LAUNCH_WORKER_HOST: "0.0.0.0",
       LAUNCH_WORKER_PORT: "5005",
@@ -30,8 +30,10 @@ describe("artifact worker containers", () => {
       LAUNCH_BLOB_ROOT: "/launch/blobs",
       LAUNCH_RESULTS_BUCKET: "launch-local",
       LAUNCH_WORKER_CONCURRENCY: "3",
+      LAUNCH_WORKER_TOKEN: plan.token,
       HOME: "/tmp/launch-work",
     });
+    expect(plan.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(plan.healthRoute).toBe("/readyz");
     expect(plan.cmd).toBeNull();
   });
@@ -125,6 +127,7 @@ describe("runnable image containers", () => {
       user: null,
       healthRoute: "/readyz",
       initialDelayMs: 5000,
+      token: null,
     });
     expect(runnablePlan({ ...flavor, readiness_initial_delay_seconds: 2 }, "x").initialDelayMs).toBe(2000);
     expect(createOptions(plan, { nanoCpus: null, memoryBytes: null, gpuIds: [] }, labels, null).Cmd).toEqual(plan.cmd);

@@ -33,7 +33,7 @@ describe("the worker environment (runtime/worker-env.ts)", () => {
   });
 
   it("writes every key for a zip bundle on the host, and all but the parent pid in a container", () => {
-    const settings = { flavor: zip, host: "127.0.0.1", port: 5005, bundlePath: "/b/model.zip", workDir: "/w", blobs: { root: "/blobs" }, resultsBucket: "bucket", concurrency: 3 };
+    const settings = { flavor: zip, host: "127.0.0.1", port: 5005, bundlePath: "/b/model.zip", workDir: "/w", blobs: { root: "/blobs" }, resultsBucket: "bucket", concurrency: 3, token: "tok" };
     const host = artifactWorkerEnv({ ...settings, parentPid: 42 });
     expect(host).toEqual({
       LAUNCH_WORKER_HOST: "127.0.0.1",
@@ -48,6 +48,7 @@ describe("the worker environment (runtime/worker-env.ts)", () => {
       LAUNCH_LOAD_PREDICT_FN_MODULE_PATH: "pkg.predict:load",
       LAUNCH_LOAD_MODEL_FN_MODULE_PATH: "pkg.model:load",
       LAUNCH_WORKER_PARENT_PID: "42",
+      LAUNCH_WORKER_TOKEN: "tok",
     });
     const remote = new Set(["LAUNCH_BLOB_URL", "LAUNCH_BLOB_TOKEN"]);
     const readByPython = [...keysReadByTheWorker()].filter((key) => key !== "LAUNCH_WORKER_PARENT_PID" && !remote.has(key));
@@ -55,7 +56,7 @@ describe("the worker environment (runtime/worker-env.ts)", () => {
   });
 
   it("points a worker on another machine (a Ray node) at the worker blob routes instead of a folder", () => {
-    const env = artifactWorkerEnv({ flavor: zip, host: "127.0.0.3", port: 1, bundlePath: "/b", workDir: "/w", blobs: { url: "http://gw/_launch_local/worker-blobs", token: "t" }, resultsBucket: "b", concurrency: 1, parentPid: 7 });
+    const env = artifactWorkerEnv({ flavor: zip, host: "127.0.0.3", port: 1, bundlePath: "/b", workDir: "/w", blobs: { url: "http://gw/_launch_local/worker-blobs", token: "t" }, resultsBucket: "b", concurrency: 1, parentPid: 7, token: "tok" });
     expect(env).toMatchObject({ LAUNCH_BLOB_URL: "http://gw/_launch_local/worker-blobs", LAUNCH_BLOB_TOKEN: "t", LAUNCH_WORKER_PARENT_PID: "7" });
     expect(env).not.toHaveProperty("LAUNCH_BLOB_ROOT");
   });
