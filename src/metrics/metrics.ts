@@ -17,6 +17,8 @@ export interface MetricsDeps {
   scheduler: LoadReader;
   /** The endpoint's name for the `endpoint` label (an id that is gone reads as ""). */
   endpointName(endpointId: string): string;
+  /** Also told of each request's latency (the dashboard's load history). */
+  onTrip?: (endpointId: string, ms: number) => void;
 }
 
 export interface Metrics {
@@ -32,7 +34,7 @@ export interface Metrics {
 export function createMetrics(deps: MetricsDeps): Metrics {
   const registry = new Registry();
   processMetrics(registry);
-  const { trips, tokens } = requestMetrics(registry, () => performance.now());
+  const { trips, tokens } = requestMetrics(registry, () => performance.now(), deps.onTrip ?? (() => {}));
   loadGauges(registry, deps.scheduler, deps.endpointName);
   let unsubscribe: (() => void) | null = lifecycleMetrics(registry, deps.events, deps.endpointName);
   return {

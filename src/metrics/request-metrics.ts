@@ -1,15 +1,21 @@
 /**
  * Per-request metrics, fed by the gateway's trip observer (gateway/observed-trips.ts) and the LLM
- * routes' token counts. One histogram observation per trip: its `_count` is the request counter.
+ * routes' token counts. One histogram observation per trip (fast-histogram.ts): its `_count` is the
+ * request counter.
  */
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, type Registry } from "prom-client";
 import type { ObservedEndpoint, TokenObserver, TripObserver } from "../domain/observe-ports.js";
+import { FastHistogram } from "./fast-histogram.js";
 
 /** Seconds: from a fast local worker (a millisecond) to the gateway's 300 s call limit. */
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
-export function requestMetrics(registry: Registry, now: () => number): { trips: TripObserver; tokens: TokenObserver } {
-  const duration = new Histogram({
+export function requestMetrics(
+  registry: Registry,
+  now: () => number,
+  onTrip: (endpointId: string, ms: number) => void,
+): { trips: TripObserver; tokens: TokenObserver } {
+  const duration = new FastHistogram({
     name: "launch_local_request_duration_seconds",
     help: "Requests to workers, from the gateway taking them to their answer (async: from STARTED to the outcome), by endpoint, kind and status",
     labelNames: ["endpoint", "endpoint_id", "kind", "status"] as const,
@@ -26,7 +32,10 @@ export function requestMetrics(registry: Registry, now: () => number): { trips: 
     trips: {
       now,
       ended(endpoint, kind, status, startedAt) {
-        duration.observe({ endpoint: endpoint.name, endpoint_id: endpoint.id, kind, status }, (now() - startedAt) / 1000);
+        const ms = now() - startedAt;
+        const series = duration.seriesOf(`${endpoint.id}\n${kind}\n${status}`, () => ({ endpoint: endpoint.name, endpoint_id: endpoint.id, kind, status }));
+        duration.record(series, ms / 1000);
+        onTrip(endpoint.id, ms);
       },
     },
     tokens(endpoint: ObservedEndpoint, prompt, completion) {
