@@ -145,6 +145,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const taskLifecycle = new TaskLifecycle({ tasks, commits, events, clock, logger: logger.child("tasks") });
     lifetime.add(() => taskLifecycle.dispose());
     const endpointLifecycle = new EndpointLifecycle({ endpoints, commits, events, clock, logger: logger.child("endpoints") });
+    lifetime.add(() => endpointLifecycle.dispose());
 
     // ---- blobs: s3://bucket/key as files under the data dir
     const signingSecret = config.signingSecret ?? persistentSigningSecret(db);

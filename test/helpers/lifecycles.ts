@@ -3,7 +3,7 @@ import type { Clock } from "../../src/domain/clock.js";
 import { FakeClock } from "../../src/domain/clock.js";
 import { EndpointLifecycle } from "../../src/domain/endpoints/endpoint-lifecycle.js";
 import { LifecycleEvents } from "../../src/domain/events/lifecycle-events.js";
-import { silentLogger } from "../../src/domain/logger.js";
+import { type Logger, silentLogger } from "../../src/domain/logger.js";
 import type { CommitPort, EndpointRepository, TaskRepository } from "../../src/domain/ports.js";
 import { TaskLifecycle } from "../../src/domain/tasks/task-lifecycle.js";
 import type { Db } from "../../src/store/database.js";
@@ -26,6 +26,7 @@ export function testLifecycles(options: {
   clock?: Clock;
   events?: LifecycleEvents;
   commits?: CommitPort;
+  logger?: Logger;
 }): TestLifecycles {
   const events = options.events ?? new LifecycleEvents();
   const commits = options.commits ?? (options.db ? createCommitPort(options.db) : immediateCommits);
@@ -52,7 +53,7 @@ export function testLifecycles(options: {
   return {
     events,
     commits,
-    taskLifecycle: new TaskLifecycle({ tasks: options.tasks ?? noTasks, commits, events, clock, logger: silentLogger }),
-    endpointLifecycle: new EndpointLifecycle({ endpoints: options.endpoints ?? noEndpoints, commits, events, clock, logger: silentLogger }),
+    taskLifecycle: new TaskLifecycle({ tasks: options.tasks ?? noTasks, commits, events, clock, logger: options.logger ?? silentLogger }),
+    endpointLifecycle: new EndpointLifecycle({ endpoints: options.endpoints ?? noEndpoints, commits, events, clock, logger: options.logger ?? silentLogger }),
   };
 }

@@ -20,6 +20,7 @@ import { type Db, openDatabase } from "../../src/store/database.js";
 import { createTaskRepository } from "../../src/store/task-repository.js";
 import { FakeEndpointRepository, FakeScheduler, makeEndpoint } from "../unit/tasks/fakes.js";
 import { testLifecycles } from "../helpers/lifecycles.js";
+import { type FailingCommits, failingCommits } from "../helpers/failing-commits.js";
 
 /**
  * The task routes behind the same pipeline as app.ts (its steps, the door routes, coded-error
@@ -37,6 +38,8 @@ export interface TasksTestApp {
   db: Db;
   tasks: TaskRepository;
   scheduler: FakeScheduler;
+  /** The store seam: makes the next commits fail as on a full disk. */
+  commits: FailingCommits;
   /** Requests the fast lane has answered itself. */
   laneServed(): number;
   close(): void;
@@ -46,6 +49,7 @@ export const auth = (user = "me"): string => `Basic ${Buffer.from(`${user}:`).to
 
 export function createTasksTestApp(options: { pingIntervalMs?: number } = {}): TasksTestApp {
   const db = openDatabase(":memory:");
+  const commits = failingCommits(db);
   const tasks = createTaskRepository(db);
   const scheduler = new FakeScheduler();
   const clock = new FakeClock(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
@@ -102,6 +106,7 @@ export function createTasksTestApp(options: { pingIntervalMs?: number } = {}): T
     db,
     tasks,
     scheduler,
+    commits,
     laneServed: () => laneServed,
     close: () => {
       server.close();

@@ -60,6 +60,22 @@ describe.each<Door>(["lane", "hono"])("task routes over HTTP through the %s door
     });
   });
 
+  describe("POST /v1/async-tasks on a full disk", () => {
+    it("answers 500 naming the cause, queues nothing, and takes the next task once space returns", async () => {
+      app.commits.fail(1);
+      const full = await request(app.server).post(at("/v1/async-tasks?model_endpoint_id=end_async")).set("Authorization", auth()).send({ args: {} });
+      expect(full.status).toBe(500);
+      expect(full.body).toEqual({
+        detail: "launch-local could not write its database: the disk holding the data dir is full (SQLITE_FULL: database or disk is full).",
+      });
+      expect(app.scheduler.enqueued).toEqual([]);
+      expect(app.tasks.countUnfinished("end_async")).toBe(0);
+      const res = await request(app.server).post(at("/v1/async-tasks?model_endpoint_id=end_async")).set("Authorization", auth()).send({ args: {} });
+      expect(res.status).toBe(200);
+      expect(app.scheduler.enqueued.map((task) => task.id)).toEqual([(res.body as { task_id: string }).task_id]);
+    });
+  });
+
   describe("GET /v1/async-tasks/{task_id}", () => {
     it("answers an unknown id with 200 PENDING and every key", async () => {
       const res = await request(app.server).get(at("/v1/async-tasks/not-a-task")).set("Authorization", auth());

@@ -48,14 +48,27 @@ export interface EndpointLifecycleDeps {
   logger: Logger;
 }
 
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 2000;
+
 export class EndpointLifecycle {
+  /** Writes a failed commit rolled back, in order, written again until they hold (a full disk). */
+  #held: Array<() => void> = [];
+  #cancelRetry: (() => void) | null = null;
+  #retryMs = FIRST_RETRY_MS;
+  /** Logged once when writes start failing, once when they hold again. */
+  #isFailing = false;
+
   constructor(private readonly deps: EndpointLifecycleDeps) {}
 
   /** A new endpoint (UPDATE_PENDING). */
   create(record: EndpointRecord): void {
     this.#check(null, record.status);
-    this.deps.endpoints.insert(record);
-    this.#announce(record, null);
+    const { endpoints } = this.deps;
+    endpoints.insert(record);
+    this.#settle(record, null, () => {
+      if (endpoints.get(record.id) === null) endpoints.insert(record);
+    });
   }
 
   /** The services' edit of the whole record (PUT: back to UPDATE_PENDING). */
@@ -63,7 +76,7 @@ export class EndpointLifecycle {
     const current = this.deps.endpoints.get(next.id);
     this.#check(current?.status ?? null, next.status);
     this.deps.endpoints.update(next);
-    this.#announce(next, current?.status ?? null);
+    this.#settle(next, current?.status ?? null, () => this.deps.endpoints.update(next));
   }
 
   /**
@@ -80,8 +93,18 @@ export class EndpointLifecycle {
       return false;
     }
     const next = { ...record, ...patch };
-    this.deps.endpoints.update(next);
-    this.#announce(next, record.status);
+    // Written again after a failed commit: the fields of the row as it is then, with this status.
+    const rewrite = (): void => {
+      const latest = this.deps.endpoints.get(endpointId);
+      if (latest !== null && latest.status !== "DELETE_IN_PROGRESS") this.deps.endpoints.update({ ...latest, ...patch });
+    };
+    try {
+      this.deps.endpoints.update(next);
+    } catch (error) {
+      this.#hold(rewrite, error);
+      return true;
+    }
+    this.#settle(next, record.status, rewrite);
     return true;
   }
 
@@ -90,7 +113,7 @@ export class EndpointLifecycle {
     this.#check(record.status, "DELETE_IN_PROGRESS");
     const next: EndpointRecord = { ...record, status: "DELETE_IN_PROGRESS" };
     this.deps.endpoints.update(next);
-    this.#announce(next, record.status);
+    this.#settle(next, record.status, () => this.deps.endpoints.update(next));
   }
 
   /** A delete whose infrastructure could not be stopped (§2.2 DELETE). */
@@ -99,27 +122,32 @@ export class EndpointLifecycle {
     if (record === null) return;
     const next: EndpointRecord = { ...record, status: "UPDATE_FAILED", statusReason: reason };
     this.deps.endpoints.update(next);
-    this.#announce(next, record.status);
+    this.#settle(next, record.status, () => this.deps.endpoints.update(next));
   }
 
   /** The row goes (a finished delete, or one a restart finishes). */
   remove(endpointId: string): void {
     const record = this.deps.endpoints.get(endpointId);
     this.deps.endpoints.delete(endpointId);
-    if (record !== null) this.#announce(record, record.status, true);
+    if (record !== null) this.#settle(record, record.status, () => this.deps.endpoints.delete(endpointId), true);
+  }
+
+  /** Stops writing held writes again (close). */
+  dispose(): void {
+    this.#cancelRetry?.();
+    this.#cancelRetry = null;
   }
 
   #check(from: EndpointStatus | null, to: EndpointStatus): void {
     if (!isAllowedEndpointTransition(from, to)) throw new SystemError(`an endpoint cannot go from ${from ?? "(no row)"} to ${to}`);
   }
 
-  #announce(record: EndpointRecord, from: EndpointStatus | null, isDeleted = false): void {
-    const { events, commits, clock, logger } = this.deps;
-    if (!events.has("endpoint")) return;
-    const at = clock.now();
+  /** Announces the change once committed; a rolled-back one is written again (then announced). */
+  #settle(record: EndpointRecord, from: EndpointStatus | null, rewrite: () => void, isDeleted = false): void {
+    const { events, commits, clock } = this.deps;
     const event = {
       type: "endpoint" as const,
-      at,
+      at: clock.now(),
       endpointId: record.id,
       owner: record.owner,
       from,
@@ -128,8 +156,42 @@ export class EndpointLifecycle {
       ...(isDeleted ? { isDeleted: true } : {}),
     };
     void commits.committed().then(
-      () => events.emit(event),
-      (error: unknown) => logger.error("an endpoint status change was rolled back", { endpointId: record.id, error: String(error) }),
+      () => {
+        if (this.#isFailing && this.#held.length === 0 && this.#cancelRetry === null) {
+          this.#isFailing = false;
+          this.deps.logger.info("endpoint status changes reach the database again");
+        }
+        if (events.has("endpoint")) events.emit(event);
+      },
+      (error: unknown) => this.#hold(() => {
+        rewrite();
+        this.#settle(record, from, rewrite, isDeleted);
+      }, error),
     );
+  }
+
+  #hold(write: () => void, error: unknown): void {
+    if (!this.#isFailing) {
+      this.#isFailing = true;
+      this.deps.logger.error(`an endpoint status change did not reach the database (${error instanceof Error ? error.message : String(error)}); written again until it does`);
+    }
+    this.#held.push(write);
+    if (this.#cancelRetry !== null) return;
+    const delay = this.#retryMs;
+    this.#retryMs = Math.min(MAX_RETRY_MS, delay * 2);
+    this.#cancelRetry = this.deps.clock.setTimeout(() => {
+      this.#cancelRetry = null;
+      const writes = this.#held;
+      this.#held = [];
+      for (const [index, held] of writes.entries()) {
+        try {
+          held();
+        } catch (failure) {
+          for (const rest of writes.slice(index)) this.#hold(rest, failure);
+          return;
+        }
+      }
+      this.#retryMs = FIRST_RETRY_MS;
+    }, delay);
   }
 }

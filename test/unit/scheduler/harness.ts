@@ -7,7 +7,7 @@ import type { BundleFlavor, BundleRecord, CloudpickleFlavor, RunnableFields, Run
 import { FakeClock } from "../../../src/domain/clock.js";
 import type { EndpointRecord } from "../../../src/domain/endpoint.js";
 import { createIdGenerator } from "../../../src/domain/ids.js";
-import { silentLogger } from "../../../src/domain/logger.js";
+import { type Logger, silentLogger } from "../../../src/domain/logger.js";
 import type { BlobAccess } from "../../../src/domain/blobs/blob-access.js";
 import type { InferenceGateway, WorkerSlots } from "../../../src/domain/gateway-ports.js";
 import type { EndpointRepository, WorkerRuntime } from "../../../src/domain/ports.js";
@@ -161,6 +161,8 @@ export interface HarnessOptions {
   cooldownMs?: number;
   syncTimeoutSeconds?: number;
   maxTaskAttempts?: number;
+  /** The lifecycles' logger (silent unless given). */
+  logger?: Logger;
 }
 
 export function createHarness(options: HarnessOptions = {}): Harness {
@@ -173,7 +175,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     tasks: createTaskRepository(db),
     logs: createEndpointLogRepository(db),
   };
-  const lifecycles = testLifecycles({ db, tasks: repos.tasks, endpoints: repos.endpoints, clock });
+  const lifecycles = testLifecycles({ db, tasks: repos.tasks, endpoints: repos.endpoints, clock, logger: options.logger });
   const runtime = options.runtime ?? createFakeRuntime();
   const schedulers: Scheduler[] = [];
   const callbacks = createCallbackSender({ clock, logger: silentLogger });
@@ -247,6 +249,8 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     },
     async dispose() {
       await Promise.all(schedulers.map((scheduler) => scheduler.dispose()));
+      lifecycles.taskLifecycle.dispose();
+      lifecycles.endpointLifecycle.dispose();
       db.close();
     },
   };
