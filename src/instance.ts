@@ -76,7 +76,7 @@ import { wipeState } from "./store/state-reset.js";
 import { createTaskRepository } from "./store/task-repository.js";
 import { createTriggerRepository } from "./store/trigger-repository.js";
 import { Lifetime } from "./lifetime.js";
-import { createMetrics } from "./metrics/metrics.js";
+import { createDashboard, createObservers } from "./instance-observe.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -193,11 +193,8 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
 
     // ---- scheduler (who runs where and when) and gateway (the trip to a worker)
     const faults = new FaultRegistry();
-    // Metrics (README "Metrics"): the events from now on, the scheduler's load read at scrape time.
-    const metrics = config.metrics
-      ? createMetrics({ events, scheduler: { loads: () => scheduler.loads() }, endpointName: (id) => endpoints.get(id)?.name ?? "" })
-      : null;
-    lifetime.add(() => metrics?.dispose());
+    // Metrics and the dashboard's load history (instance-observe.ts; README "Metrics", "Dashboard").
+    const { metrics, history } = createObservers({ config, clock, events, endpoints, lifetime }, { loads: () => scheduler.loads() });
     const callbacks = createCallbackSender({ clock, logger: logger.child("callbacks") });
     const scheduler = createScheduler({
       endpoints,
@@ -354,6 +351,16 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       batchCompletions: createBatchCompletionService(llmJobWiring),
       jobCredentials,
       metrics,
+      dashboard: createDashboard(db, {
+        endpoints,
+        scheduler,
+        history,
+        faults,
+        batchProgress: (jobId) => batchOrchestrator.progress(jobId),
+        dockerJobs: dockerBatchJobRows,
+        triggers: triggerRows,
+        clock,
+      }),
       control: new ControlService({
         endpoints,
         logs,
@@ -378,6 +385,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     await jobExecutor.start();
     triggerClock.start();
     batchOrchestrator.resume();
+    history.start();
     // Ready now; the adaptor loads in the background, before the first request in the usual case.
     setImmediate(() => void http.warmUp().catch((error: unknown) => logger.warn(`http: loading the request adaptor failed: ${String(error)}`)));
 

@@ -51,3 +51,25 @@ export interface MetricsExposition {
   readonly contentType: string;
   render(): Promise<string>;
 }
+
+/** One endpoint's load at one moment, with the requests that ended since the sample before it. */
+export interface LoadSample {
+  /** Clock ms. */
+  at: number;
+  ready: number;
+  starting: number;
+  stopping: number;
+  queued: number;
+  waiting: number;
+  active: number;
+  /** Requests that ended in the interval, and their mean and slowest latency (null: none ended). */
+  requests: number;
+  meanMs: number | null;
+  maxMs: number | null;
+}
+
+/** The recent load of each endpoint, sampled at a fixed interval (src/metrics/load-history.ts). */
+export interface LoadHistory {
+  /** Oldest first; empty for an endpoint the scheduler does not know. */
+  samples(endpointId: string): LoadSample[];
+}

@@ -4,6 +4,7 @@ import { batchJobRoutes } from "./routes/batch-jobs.js";
 import type { HttpEnv } from "./context.js";
 import { answerForError } from "./error-table.js";
 import { controlRoutes } from "./routes/control.js";
+import { dashboardPageRoutes, dashboardRoutes } from "./routes/dashboard.js";
 import { dockerImageBatchJobBundleRoutes } from "./routes/docker-image-batch-job-bundles.js";
 import { dockerImageBatchJobRoutes } from "./routes/docker-image-batch-jobs.js";
 import { fileRoutes } from "./routes/files.js";
@@ -36,7 +37,8 @@ import type { Services } from "./services.js";
  *   1. path normalisation (routedPath), for every route
  *   2. the every-request steps: the access log, then the commit wait (an answer leaves only once the
  *      store has committed what it wrote)
- *   3. health routes, /openapi.json and /docs, and signed-URL blob routes (no credentials: the URL's
+ *   3. health routes, /openapi.json and /docs, the dashboard page and its assets, and signed-URL blob
+ *      routes (no credentials: the URL's
  *      signature is the check); the control API's raw-body blob routes and the S3-compatible door
  *      (routes/s3/: their own authentication, no JSON parsing)
  *   4. the api-routes steps: JSON body parsing and the size limit (422 before 401, §0.2; 413), a job's
@@ -66,6 +68,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
 
   app.route("/", healthRoutes());
   app.route("/", apiDocsRoutes());
+  app.route("/", dashboardPageRoutes());
   app.route("/", signedBlobRoutes(services));
   app.route("/", controlBlobRoutes(services));
   if (services.s3) {
@@ -90,6 +93,7 @@ export function createApp(services: Services): Hono<HttpEnv> {
   if (services.batchCompletions) app.route("/", batchCompletionRoutes(services.batchCompletions));
   app.route("/", hostedInferenceRoutes(services));
   app.route("/", controlRoutes(services));
+  if (services.dashboard) app.route("/", dashboardRoutes(services.dashboard));
   if (services.metrics) app.route("/", metricsRoutes(services.metrics, services.adminKeys !== null));
   app.route("/", notImplementedRoutes());
   return app;

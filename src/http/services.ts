@@ -12,6 +12,7 @@ import type { DockerBatchJobService } from "../domain/docker-batch/docker-batch-
 import type { FileService } from "../domain/files/file-service.js";
 import type { TriggerService } from "../domain/triggers/trigger-service.js";
 import type { ControlService } from "../domain/control/control-service.js";
+import type { DashboardService } from "../domain/dashboard/dashboard-service.js";
 import type { EndpointService } from "../domain/endpoints/endpoint-service.js";
 import type { TaskService } from "../domain/tasks/task-service.js";
 import type { LlmEndpointReads } from "../domain/llm/llm-endpoint-reads.js";
@@ -73,6 +74,8 @@ export interface Services {
   jobCredentials?: JobCredentials;
   /** GET /metrics (README "Metrics"); absent when metrics are off (--metrics=false). */
   metrics?: MetricsExposition | null;
+  /** The dashboard's JSON (README "Dashboard"); absent in test apps built for other resources. */
+  dashboard?: DashboardService;
   /** The /_launch_local/ control API (README "Control API"). */
   control: ControlService;
   /**

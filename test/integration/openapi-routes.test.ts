@@ -5,7 +5,7 @@ import { ALL_OPERATIONS } from "../../src/http/openapi/document.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 /**
- * Routes that are not API operations: the docs themselves, signed-URL blob transfers and the blob
+ * Routes that are not API operations: the docs and the dashboard pages themselves, signed-URL blob transfers and the blob
  * routes workers use with their own token (Ray runtime), and the S3-compatible door (S3's XML wire,
  * described by S3's own API, README "S3-compatible API").
  */
@@ -13,6 +13,9 @@ const NOT_OPERATIONS = new Set([
   "get /openapi.json",
   "get /docs",
   "get /_launch_local/static/docs/{}",
+  "get /",
+  "get /_launch_local/ui",
+  "get /_launch_local/static/ui/{}",
   "put /_launch_local/signed-blobs/*",
   "get /_launch_local/signed-blobs/*",
   "put /_launch_local/worker-blobs/*",

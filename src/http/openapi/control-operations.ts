@@ -76,6 +76,8 @@ export const CONTROL_OPERATIONS: OperationSpec[] = [
     responseType: "text/plain",
     description: "Prometheus metrics of the whole instance (README \"Metrics\"); with --admin-keys set, an admin key only. Absent with --metrics=false.",
   },
+  { method: "get", path: "/_launch_local/ui/state", name: "dashboard_state", tag: CONTROL, response: "LaunchLocalDashboardState", description: "What the dashboard shows: the caller's endpoints with their load, recent async tasks, batch jobs, docker-image batch jobs and triggers." },
+  { method: "get", path: "/_launch_local/ui/endpoints/{endpoint_id}/series", name: "dashboard_series", tag: CONTROL, response: "LaunchLocalLoadSeries", description: "The endpoint's load once a second over the last ten minutes (workers, queue, latency)." },
   { method: "post", path: "/v1/hosted_inference/model_bundle_upload", name: "model_bundle_upload", tag: LEGACY, response: "LaunchLocalSignedUpload", description: "A signed URL to upload a bundle's artifact to." },
   { method: "post", path: "/v1/hosted_inference/batch_task_input_upload", name: "batch_task_input_upload", tag: LEGACY, response: "LaunchLocalSignedUpload", description: "A signed URL to upload a batch job's input CSV to." },
   { method: "get", path: "/v1/hosted_inference/endpoints/creation_logs/{endpoint_name}", name: "creation_logs", tag: LEGACY, response: "LaunchLocalCreationLogs", description: "An endpoint's build output." },

@@ -11,6 +11,7 @@ import { bundleModels } from "./models/bundles.js";
 import { batchModels } from "./models/batch.js";
 import { commonModels } from "./models/common.js";
 import { controlModels } from "./models/control.js";
+import { dashboardModels } from "./models/dashboard.js";
 import { endpointModels } from "./models/endpoints.js";
 import { fileAndTriggerModels } from "./models/files-triggers.js";
 import { fineTuneModels } from "./models/fine-tunes.js";
@@ -35,7 +36,7 @@ export function buildOpenApiDocument(): JsonSchema {
     const item = (paths[spec.path] ??= {});
     item[spec.method] = renderOperation(spec);
   }
-  const models = { ...commonModels, ...bundleModels, ...endpointModels, ...taskModels, ...batchModels, ...fileAndTriggerModels, ...llmEndpointModels, ...llmCompletionModels, ...fineTuneModels, ...batchCompletionModels, ...controlModels };
+  const models = { ...commonModels, ...bundleModels, ...endpointModels, ...taskModels, ...batchModels, ...fileAndTriggerModels, ...llmEndpointModels, ...llmCompletionModels, ...fineTuneModels, ...batchCompletionModels, ...controlModels, ...dashboardModels };
   const schemas = Object.fromEntries(Object.entries(models).sort(([a], [b]) => a.localeCompare(b)));
   return {
     openapi: "3.0.3",
