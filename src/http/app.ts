@@ -94,7 +94,10 @@ export function createApp(services: Services): Hono<HttpEnv> {
   app.route("/", hostedInferenceRoutes(services));
   app.route("/", controlRoutes(services));
   if (services.dashboard) app.route("/", dashboardRoutes(services.dashboard));
-  if (services.metrics) app.route("/", metricsRoutes(services.metrics, services.adminKeys !== null));
+  if (services.metrics) app.route(
+      "/",
+      metricsRoutes(services.metrics, services.adminKeys !== null, (user) => new Set(services.endpoints.list(user, null, null).model_endpoints.map((endpoint) => endpoint.id))),
+    );
   app.route("/", notImplementedRoutes());
   return app;
 }

@@ -57,6 +57,16 @@ describe("GET /metrics", () => {
     expect(sample(text, "launch_local_build_duration_seconds_count", { status: "ok" })).toBeGreaterThanOrEqual(1);
   });
 
+  it("shows another user, without admin keys, the instance-wide series but none of this user's endpoints", async () => {
+    await me.call("POST", `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: { x: 2 } });
+    const other = await appClient(app, "someone-else").call("GET", "/metrics");
+    expect(other.status).toBe(200);
+    expect(other.text).toContain("# TYPE launch_local_workers gauge");
+    expect(other.text).not.toContain(endpointId);
+    expect(other.text).not.toContain("metrics-echo");
+    expect(await scrape()).toContain(endpointId);
+  });
+
   it("counts a worker that dies under it as a failure while serving", async () => {
     const [worker] = await readyWorkers(me, endpointId);
     await me.ok("POST", `/_launch_local/endpoints/${endpointId}/workers/${worker?.id}/kill`);

@@ -81,7 +81,18 @@ function isValidationItem(item: unknown): boolean {
   return item["ctx"] === undefined || isObject(item["ctx"]);
 }
 
+/** The S3 door answers in S3's envelope: `<Error><Code>…` XML, 501 NotImplemented for what it does not build. */
+function s3EnvelopeProblem(answer: Answer): string | null {
+  if (answer.status < 400) return null;
+  const code = /<Error>\s*<Code>([A-Za-z]+)<\/Code>/.exec(answer.text)?.[1];
+  if (code === undefined) return `${answer.status} without S3's error envelope`;
+  if (answer.status >= 500 && !(answer.status === 501 && code === "NotImplemented")) return `unexpected ${answer.status} (${code})`;
+  return null;
+}
+
 function envelopeProblem(request: ConcreteRequest, answer: Answer): string | null {
+  // The S3 door's own errors are S3's XML; the router's (405, 404) stay FastAPI-style JSON.
+  if (request.route.path.startsWith("/_launch_local/s3") && answer.text.includes("<Error>")) return s3EnvelopeProblem(answer);
   const key = `${request.method} ${request.route.path}`;
   const parsed = parse(answer.text);
   const body = parsed?.value;

@@ -101,7 +101,12 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
             given = self.headers.get(TOKEN_HEADER)
             if given is None or not hmac.compare_digest(given.strip().encode("latin-1", "replace"), token):
                 status = 401 if given is None else 403
-                self.close_connection = True  # the body, if any, is not read
+                self.close_connection = True
+                # A small declared body is read first: closing on unread bytes makes the kernel reset
+                # the connection, and the client may lose the answer.
+                length = self.headers.get("content-length") or ""
+                if length.isdigit() and 0 < int(length) <= 65536:
+                    self.rfile.read(int(length))
                 self._send_json(status, error_body("No worker token" if given is None else "Invalid worker token", "AuthenticationError", status))
                 return
         path = self.path.split("?", 1)[0]
@@ -157,6 +162,9 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
         if content_type is not None:
             self.send_header("content-type", content_type)
         self.send_header("content-length", str(len(data)))
+        if self.close_connection:
+            # Said, so a client does not send its next request on a connection about to close.
+            self.send_header("connection", "close")
         if data and self.command != "HEAD":
             # Head and body in one write (end_headers() would send the head on its own).
             self._headers_buffer.append(b"\r\n" + data)
