@@ -36,13 +36,6 @@ import { createAccessLog } from "./http/access-log.js";
 import type { WorkerLaunchSpec, WorkerRuntime } from "./domain/ports.js";
 import { TaskLifecycle } from "./domain/tasks/task-lifecycle.js";
 import { TaskService } from "./domain/tasks/task-service.js";
-import { LlmEndpointReads } from "./domain/llm/llm-endpoint-reads.js";
-import { LlmEndpointService } from "./domain/llm/llm-endpoint-service.js";
-import { LlmCompletionsV1 } from "./domain/llm/llm-completions-v1.js";
-import { LlmCompletionsV2 } from "./domain/llm/llm-completions-v2.js";
-import { LlmTrip } from "./domain/llm/llm-trip.js";
-import { pacificTimestamp } from "./http/error-table.js";
-import { createFineTunedWeights } from "./blobs/fine-tuned-weights.js";
 import { createWeightsLocator, llmWeightsDir } from "./runtime/llm/weights-locator.js";
 import { TriggerService, triggerJobRequest } from "./domain/triggers/trigger-service.js";
 import { createCallbackSender } from "./gateway/callbacks.js";
@@ -51,7 +44,8 @@ import { createAsyncRunner, createGateway } from "./gateway/gateway.js";
 import { startHttpServer } from "./http/server.js";
 import type { Services } from "./http/services.js";
 import { chooseRuntime, processJobRunner } from "./runtime/choose-runtime.js";
-import { createBatchCompletionService, createFineTuneService, engineAwareJobRunner, sharedEngineEnv } from "./instance-llm-jobs.js";
+import { createLlmServices } from "./instance-llm.js";
+import { engineAwareJobRunner, sharedEngineEnv } from "./instance-llm-jobs.js";
 import { createJobCredentials } from "./domain/docker-batch/job-credentials.js";
 import { detectGpus } from "./runtime/gpu-inventory.js";
 import { createJobExecutor } from "./scheduler/jobs/job-executor.js";
@@ -282,24 +276,33 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       faults.clearAll();
     };
 
-    // LLM requests take the same trip to a worker as sync and streaming tasks (domain/llm/llm-trip.ts).
-    const llmTrip = new LlmTrip({ endpoints, bundles, gateway, tokens: metrics?.tokens ?? null });
     const fileRows = createFileRepository(db);
-    const llmJobWiring = {
-      config,
-      jobs: dockerBatchJobs,
-      jobRows: dockerBatchJobRows,
-      bundles: dockerBatchBundles,
-      files: fileRows,
-      blobs: blobAccess,
-      blobOwners,
-      endpoints,
-      weights: weightsLocator,
-      publicUrl: () => publicUrl,
-      ids,
-      clock,
-    };
-    const fineTunes = createFineTuneService(llmJobWiring);
+    // The LLM half: endpoints, completions over the same trip to a worker, fine-tunes, batch completions.
+    const llmServices = createLlmServices({
+      jobs: {
+        config,
+        jobs: dockerBatchJobs,
+        jobRows: dockerBatchJobRows,
+        bundles: dockerBatchBundles,
+        files: fileRows,
+        blobs: blobAccess,
+        blobOwners,
+        endpoints,
+        weights: weightsLocator,
+        publicUrl: () => publicUrl,
+        ids,
+        clock,
+      },
+      bundles,
+      gateway,
+      tokens: metrics?.tokens ?? null,
+      lifecycle: endpointLifecycle,
+      scheduler,
+      bundleService,
+      endpointService,
+      blobStore: blobs,
+      blobRoot,
+    });
     let hostGpuCount: Promise<number> | null = null;
     const instanceInfo = () => ({ version: VERSION, runtime: runtime.name, data_dir: config.dataDir, url: publicUrl });
     const services: Services = {
@@ -338,17 +341,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       dockerBatchJobs,
       triggers: new TriggerService({ triggers: triggerRows, bundles: dockerBatchBundles, scheduler: triggerClock, imageExists, ids, clock }),
       files: new FileService({ files: fileRows, clock }),
-      llmEndpoints: new LlmEndpointService({ endpoints, lifecycle: endpointLifecycle, bundles: bundleService, scheduler, weights: weightsLocator, ids, clock, allowSyncScaleFromZero: true }),
-      llmReads: new LlmEndpointReads({
-        endpoints,
-        endpointService,
-        fineTuned: createFineTunedWeights(blobRoot, config.bucket),
-        signedDownload: (location) => blobs.createSignedDownload(location, publicUrl),
-      }),
-      llmCompletionsV1: new LlmCompletionsV1({ trip: llmTrip, ids, timestamp: () => pacificTimestamp(clock.now()) }),
-      llmCompletionsV2: new LlmCompletionsV2({ trip: llmTrip, ids, timestamp: () => pacificTimestamp(clock.now()) }),
-      fineTunes,
-      batchCompletions: createBatchCompletionService(llmJobWiring),
+      ...llmServices,
       jobCredentials,
       metrics,
       dashboard: createDashboard(db, {
