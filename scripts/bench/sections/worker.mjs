@@ -4,8 +4,11 @@
  * (scripts/bench/fastapi_worker.py, in a bench-only virtualenv). One process each, 16 slots each, the
  * same request body the gateway forwards; sequential keep-alive latency in interleaved blocks, then
  * closed-loop throughput at 1, 8 and 32 clients in interleaved rounds with each process's CPU per
- * request. `n/a` with the reason when FastAPI and uvicorn cannot be installed.
+ * request. A third process, the same launch-local worker with a LAUNCH_WORKER_TOKEN (the gateway's
+ * per-worker token, sent in X-Launch-Worker-Token as the gateway sends it), shows what the token check
+ * costs. `n/a` with the reason when FastAPI and uvicorn cannot be installed.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -26,22 +29,34 @@ const check = (reply) => (reply.status === 200 && reply.text.startsWith('{"resul
 export const fastapiVenv = (python) =>
   benchVenv("fastapi", { basePython: python, packages: ["fastapi", "uvicorn", "cloudpickle"], check: "import fastapi, uvicorn, cloudpickle" });
 
-/** Both workers on one bundle file; `stop()` ends them and removes the file. */
-async function startPair(python, venvPython, pickle) {
+/** The three workers on one bundle file; `stop()` ends them and removes the file. */
+async function startWorkers(python, venvPython, pickle, token) {
   const dir = mkdtempSync(join(tmpdir(), "launch-bench-worker-"));
   const bundle = join(dir, "bundle.pkl");
   writeFileSync(bundle, pickle);
   const started = [];
-  try {
-    const launch = await startChild(python, ["-m", "launch_worker"], {
+  const launchWorker = async (name, extraEnv) => {
+    const child = await startChild(python, ["-m", "launch_worker"], {
       // The worker of the tree being benched (--cli PATH: that tree's), for before/after comparisons.
-      env: { PYTHONPATH: join(dirname(cliInUse()), "..", "src", "worker"), LAUNCH_BUNDLE_PATH: bundle, LAUNCH_WORKER_PORT: "0", LAUNCH_WORKER_CONCURRENCY: String(SLOTS), LAUNCH_WORK_DIR: join(dir, "work") },
+      env: {
+        PYTHONPATH: join(dirname(cliInUse()), "..", "src", "worker"),
+        LAUNCH_BUNDLE_PATH: bundle,
+        LAUNCH_WORKER_PORT: "0",
+        LAUNCH_WORKER_CONCURRENCY: String(SLOTS),
+        LAUNCH_WORK_DIR: join(dir, name),
+        ...extraEnv,
+      },
       ready: READY,
     });
-    started.push(launch);
+    started.push(child);
+    return child;
+  };
+  try {
+    const launch = await launchWorker("work", {});
+    const tokened = await launchWorker("work-token", { LAUNCH_WORKER_TOKEN: token });
     const fastapi = await startChild(venvPython, [FASTAPI_WORKER, bundle, String(SLOTS)], { ready: READY });
     started.push(fastapi);
-    return { launch, fastapi, dir };
+    return { launch, tokened, fastapi, dir, stop: () => Promise.all(started.map((child) => child.stop())) };
   } catch (error) {
     for (const child of started) await child.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -56,12 +71,14 @@ export async function measureWorker(report, { python, pickle, sizes }) {
     report.target("10", "worker ≥ 1.5× FastAPI at 8 clients, lower p50", "n/a", "n/a");
     return;
   }
-  const pair = await startPair(python, venv, pickle);
+  const token = randomBytes(24).toString("base64url");
+  const workers = await startWorkers(python, venv, pickle, token);
   try {
     const paths = [
-      { name: "launch", child: pair.launch },
-      { name: "fastapi", child: pair.fastapi },
-    ].map((path) => ({ ...path, target: postTarget(`http://127.0.0.1:${path.child.match[1]}`, "/predict", BODY) }));
+      { name: "launch", child: workers.launch, headers: {} },
+      { name: "fastapi", child: workers.fastapi, headers: {} },
+      { name: "token", child: workers.tokened, headers: { "x-launch-worker-token": token } },
+    ].map((path) => ({ ...path, target: postTarget(`http://127.0.0.1:${path.child.match[1]}`, "/predict", BODY, path.headers) }));
 
     // Sequential, keep-alive, interleaved blocks.
     const agents = paths.map(() => keepAliveAgent(1));
@@ -78,10 +95,10 @@ export async function measureWorker(report, { python, pickle, sizes }) {
     }
     for (const agent of agents) agent.destroy();
     if (errors > 0) report.error("10", `${errors} bad answers in the worker latency run`);
-    const [launchLatency, fastapiLatency] = samples.map(summarize);
+    const [launchLatency, fastapiLatency, tokenLatency] = samples.map(summarize);
     report.row("10", "worker straight, sequential keep-alive p50 / p99", {
-      text: `launch-local worker ${ms(launchLatency.p50)} / ${ms(launchLatency.p99)} | FastAPI on uvicorn ${ms(fastapiLatency.p50)} / ${ms(fastapiLatency.p99)} (${(fastapiLatency.p50 / launchLatency.p50).toFixed(2)}× launch-local's p50)`,
-      data: { launch: launchLatency, fastapi: fastapiLatency },
+      text: `launch-local worker ${ms(launchLatency.p50)} / ${ms(launchLatency.p99)} | FastAPI on uvicorn ${ms(fastapiLatency.p50)} / ${ms(fastapiLatency.p99)} (${(fastapiLatency.p50 / launchLatency.p50).toFixed(2)}× launch-local's p50) | with its worker token ${ms(tokenLatency.p50)} / ${ms(tokenLatency.p99)}`,
+      data: { launch: launchLatency, fastapi: fastapiLatency, token: tokenLatency },
     });
 
     const roundMs = Math.max(200, Math.round(sizes.durationMs / ROUNDS));
@@ -103,22 +120,22 @@ export async function measureWorker(report, { python, pickle, sizes }) {
           agent.destroy();
         }
       }
-      const [launch, fastapi] = totals.map((total) => ({ rps: total.completed / total.seconds, cpuUs: (total.cpuMs * 1000) / total.answered, errors: total.errors }));
-      if (launch.errors + fastapi.errors > 0) report.error("10", `${launch.errors} / ${fastapi.errors} bad answers (launch-local / FastAPI) at ${concurrency} clients`);
+      const [launch, fastapi, tokened] = totals.map((total) => ({ rps: total.completed / total.seconds, cpuUs: (total.cpuMs * 1000) / total.answered, errors: total.errors }));
+      if (launch.errors + fastapi.errors + tokened.errors > 0)
+        report.error("10", `${launch.errors} / ${fastapi.errors} / ${tokened.errors} bad answers (launch-local / FastAPI / with token) at ${concurrency} clients`);
       const ratio = launch.rps / fastapi.rps;
       if (concurrency === 8) share8 = ratio;
       report.row("10", `worker straight, ${concurrency} client${concurrency === 1 ? "" : "s"}`, {
-        text: `launch-local worker ${Math.round(launch.rps)} req/s, ${Math.round(launch.cpuUs)} µs CPU/req | FastAPI on uvicorn ${Math.round(fastapi.rps)} req/s, ${Math.round(fastapi.cpuUs)} µs CPU/req | ${ratio.toFixed(2)}×`,
-        data: { concurrency, launch, fastapi, ratio },
+        text: `launch-local worker ${Math.round(launch.rps)} req/s, ${Math.round(launch.cpuUs)} µs CPU/req | FastAPI on uvicorn ${Math.round(fastapi.rps)} req/s, ${Math.round(fastapi.cpuUs)} µs CPU/req | ${ratio.toFixed(2)}× | with its worker token ${Math.round(tokened.rps)} req/s, ${Math.round(tokened.cpuUs)} µs CPU/req`,
+        data: { concurrency, launch, fastapi, ratio, token: tokened },
       });
     }
     const isLowerP50 = launchLatency.p50 < fastapiLatency.p50;
     const isMet = verdict(share8, "at-least", 1.5) === "met" && isLowerP50;
     report.target("10", "worker ≥ 1.5× FastAPI at 8 clients, lower p50", `${share8?.toFixed(2)}×, p50 ${ms(launchLatency.p50)} vs ${ms(fastapiLatency.p50)}`, isMet ? "met" : "missed");
   } finally {
-    await pair.launch.stop();
-    await pair.fastapi.stop();
-    rmSync(pair.dir, { recursive: true, force: true });
+    await workers.stop();
+    rmSync(workers.dir, { recursive: true, force: true });
   }
 }
 
