@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { UNMODELLED_OPERATIONS } from "../../../src/http/openapi/api-operations.js";
+import { UNMODELLED_OPERATIONS } from "../../../src/http/openapi/llm-operations.js";
 import { buildOpenApiDocument } from "../../../src/http/openapi/document.js";
 import { PENDING_OPERATIONS } from "../../../src/http/routes/not-implemented.js";
 import { canonical, forComparison, pendingKeys, type Doc, operations, refsIn } from "./openapi-compare.js";

@@ -25,7 +25,7 @@ const completionRequest: Fields = {
 };
 
 export const llmCompletionModels: Record<string, JsonSchema> = {
-  // The v2 routes' body until their OpenAI models are declared (api-operations.ts UNMODELLED_OPERATIONS).
+  // The v2 routes' body until their OpenAI models are declared (llm-operations.ts UNMODELLED_OPERATIONS).
   LaunchLocalAnyBody: { type: "object", additionalProperties: true, title: "LaunchLocalAnyBody", description: "A JSON object, forwarded as the real server forwards it." },
   CompletionSyncV1Request: model("CompletionSyncV1Request", completionRequest, "Request object for a synchronous prompt completion task."),
   CompletionStreamV1Request: model("CompletionStreamV1Request", completionRequest, "Request object for a stream prompt completion task."),
