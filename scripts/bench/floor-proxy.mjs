@@ -1,13 +1,18 @@
 /**
  * A reference for rows 1 and 2, not part of launch-local: a naive Node.js gateway, a plain `http`
- * server that forwards each body to the workers (round-robin, keep-alive through an http.Agent) and
- * wraps the answer as /v1/sync-tasks does, with no auth, validation or queue. It shows what Node's
- * http server and client alone cost per request; the gateway's own connection code is measured
- * against it. Run as `node floor-proxy.mjs PORT…`; prints its own port.
+ * server that forwards each body to the workers (round-robin, keep-alive through an http.Agent) with
+ * the worker's token, as the gateway sends it, and wraps the answer as /v1/sync-tasks does, with no
+ * auth, validation or queue. It shows what Node's http server and client alone cost per request; the
+ * gateway's own connection code is measured against it. A worker's answer other than 200 comes back
+ * as a 502 with the worker's status and body, so the bench counts it as a bad answer. Run as
+ * `node floor-proxy.mjs PORT[:TOKEN]…`; prints its own port.
  */
 import http from "node:http";
 
-const ports = process.argv.slice(2).map(Number);
+const workers = process.argv.slice(2).map((spec) => {
+  const [port, token = ""] = spec.split(":");
+  return { port: Number(port), headers: token === "" ? {} : { "x-launch-worker-token": token } };
+});
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 let next = 0;
 
@@ -16,15 +21,26 @@ const server = http.createServer((request, response) => {
   request.on("data", (chunk) => chunks.push(chunk));
   request.on("end", () => {
     const body = Buffer.concat(chunks);
-    const port = ports[next++ % ports.length];
+    const worker = workers[next++ % workers.length];
     const upstream = http.request(
-      { host: "127.0.0.1", port, path: "/predict", method: "POST", agent, headers: { "content-type": "application/json", "content-length": body.byteLength } },
+      {
+        host: "127.0.0.1",
+        port: worker.port,
+        path: "/predict",
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": body.byteLength, ...worker.headers },
+      },
       (answer) => {
         const parts = [];
         answer.on("data", (chunk) => parts.push(chunk));
         answer.on("end", () => {
-          const result = JSON.parse(Buffer.concat(parts).toString("utf8"));
-          const payload = JSON.stringify({ status: "SUCCESS", result, traceback: null, status_code: 200 });
+          const text = Buffer.concat(parts).toString("utf8");
+          if (answer.statusCode !== 200) {
+            response.writeHead(502, { "content-type": "text/plain" }).end(`worker answered ${answer.statusCode}: ${text}`);
+            return;
+          }
+          const payload = JSON.stringify({ status: "SUCCESS", result: JSON.parse(text), traceback: null, status_code: 200 });
           response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
           response.end(payload);
         });

@@ -5,15 +5,20 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 
-/** Starts one reference proxy in front of the ports; resolves once it printed its port. */
-export async function startReference(script, ports) {
-  const child = spawn(process.execPath, [script, ...ports.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
+/**
+ * Starts one reference proxy with its arguments (the worker ports, for the floor proxy `port:token`);
+ * resolves once it printed its port or ports (the tcp pump listens on one per worker): `port` is the
+ * first, `ports` all of them.
+ */
+export async function startReference(script, args) {
+  const child = spawn(process.execPath, [script, ...args.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
   const exited = once(child, "exit").then(([code, signal]) => {
     throw new Error(`${script} exited (${signal ?? code}) before printing its port`);
   });
   const [portLine] = await Promise.race([once(child.stdout, "data"), exited]);
   exited.catch(() => {}); // it may still exit later, when stopped
-  return { child, port: Number(String(portLine).trim()) };
+  const ports = String(portLine).trim().split(" ").map(Number);
+  return { child, port: ports[0], ports };
 }
 
 export async function stopReference({ child }) {

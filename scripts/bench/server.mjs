@@ -161,7 +161,7 @@ export function sampleRss(pid, intervalMs = 50) {
 /**
  * The worker processes of one endpoint, found through the process table: descendants of the server
  * whose environment names the endpoint's work dir (process runtime: LAUNCH_WORK_DIR ends in
- * `<endpoint id>-w<n>`) and their port (LAUNCH_WORKER_PORT). Sorted by worker id.
+ * `<endpoint id>-w<n>`), their port (LAUNCH_WORKER_PORT) and token (LAUNCH_WORKER_TOKEN). Sorted by worker id.
  */
 export function findWorkers(serverPid, endpointId) {
   const parents = new Map();
@@ -193,7 +193,9 @@ export function findWorkers(serverPid, endpointId) {
     const value = (key) => environ.find((entry) => entry.startsWith(`${key}=`))?.slice(key.length + 1);
     const workerId = (value("LAUNCH_WORK_DIR") ?? "").split("/").pop() ?? "";
     const port = Number(value("LAUNCH_WORKER_PORT"));
-    if (workerId.startsWith(`${endpointId}-w`) && port > 0) workers.push({ pid, port, workerId });
+    // The worker's token (README "Trust model"): a direct call must carry it; null for a build without one.
+    const token = value("LAUNCH_WORKER_TOKEN") ?? null;
+    if (workerId.startsWith(`${endpointId}-w`) && port > 0) workers.push({ pid, port, workerId, token });
   }
   return workers.sort((a, b) => a.workerId.localeCompare(b.workerId));
 }

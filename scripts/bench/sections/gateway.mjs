@@ -38,9 +38,14 @@ export async function prepareSyncEndpoint(api, server, bundleId) {
   await api.waitForWorkers(endpointId, 2, 120_000);
   const workers = findWorkers(server.pid, endpointId);
   if (workers.length !== 2) throw new Error(`expected 2 worker processes for ${endpointId}, found ${workers.length}`);
-  const ports = workers.map((worker) => worker.port);
-  const floor = await startReference(FLOOR_PROXY, ports);
-  const pump = await startReference(TCP_PUMP, ports).catch(async (error) => {
+  // Direct calls carry each worker's token, as the gateway's do (README "Trust model"); none for a
+  // build whose workers have none (--cli).
+  const tokenOf = (worker) => (worker.token === null ? {} : { "x-launch-worker-token": worker.token });
+  const floor = await startReference(
+    FLOOR_PROXY,
+    workers.map((worker) => (worker.token === null ? `${worker.port}` : `${worker.port}:${worker.token}`)),
+  );
+  const pump = await startReference(TCP_PUMP, workers.map((worker) => worker.port)).catch(async (error) => {
     await stopReference(floor);
     throw error;
   });
@@ -48,8 +53,9 @@ export async function prepareSyncEndpoint(api, server, bundleId) {
     endpointId,
     workers,
     pids: { server: server.pid, floor: floor.child.pid, pump: pump.child.pid, workers: workers.map((worker) => worker.pid) },
-    direct: workers.map((worker) => postTarget(`http://127.0.0.1:${worker.port}`, "/predict", WORKER_BODY)),
-    pump: postTarget(`http://127.0.0.1:${pump.port}`, "/predict", WORKER_BODY),
+    direct: workers.map((worker) => postTarget(`http://127.0.0.1:${worker.port}`, "/predict", WORKER_BODY, tokenOf(worker))),
+    // One pump port per worker, in the workers' order: the client spreads over them as over the bare workers.
+    pump: workers.map((worker, index) => postTarget(`http://127.0.0.1:${pump.ports[index]}`, "/predict", WORKER_BODY, tokenOf(worker))),
     floor: postTarget(`http://127.0.0.1:${floor.port}`, "/predict", WORKER_BODY),
     gateway: postTarget(server.url, `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: ARGS }, { authorization: AUTH }),
     async stop() {
@@ -71,7 +77,7 @@ export async function measureGateway(report, setup, sizes) {
   for (const mode of ["fresh", "keep-alive"]) {
     const paths = [
       { name: "direct", target: firstDirect, check: directCheck },
-      ...(mode === "keep-alive" ? [{ name: "pump", target: setup.pump, check: directCheck }] : []),
+      ...(mode === "keep-alive" ? [{ name: "pump", target: setup.pump[0], check: directCheck }] : []),
       { name: "floor", target: setup.floor, check: gatewayCheck },
       { name: "gateway", target: setup.gateway, check: gatewayCheck },
     ];
@@ -152,7 +158,7 @@ export async function measureThroughput(report, setup, sizes) {
     const rounds = { bare: [], pump: [], floor: [], gateway: [] };
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
       rounds.bare.push(await run(setup.direct, directCheck, null));
-      rounds.pump.push(await run([setup.pump], directCheck, setup.pids.pump));
+      rounds.pump.push(await run(setup.pump, directCheck, setup.pids.pump));
       rounds.floor.push(await run([setup.floor], gatewayCheck, setup.pids.floor));
       rounds.gateway.push(await run([setup.gateway], gatewayCheck, setup.pids.server));
     }
