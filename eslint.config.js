@@ -28,6 +28,19 @@ export default defineConfig(
     },
   },
   {
+    // The server's environment is read in config/ (config/host-env.ts) and handed down, never read
+    // where it is used (issue 12): a worker's environment is built from the injected value.
+    files: ["src/**/*.ts"],
+    ignores: ["src/config/**", "src/cli*.ts"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read the environment in src/config/ (host-env.ts) and pass it down." }],
+      "no-restricted-imports": [
+        "error",
+        { paths: ["node:process", "process"].map((name) => ({ name, importNames: ["env"], message: "Read the environment in src/config/ (host-env.ts) and pass it down." })) },
+      ],
+    },
+  },
+  {
     // The CLI is the one place that prints and exits.
     files: ["src/cli.ts"],
     rules: { "no-console": "off" },

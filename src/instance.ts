@@ -16,6 +16,7 @@ import { MultipartService } from "./domain/blobs/multipart-service.js";
 import { S3_PATH } from "./domain/signed-urls.js";
 import { ObjectService } from "./domain/blobs/object-service.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
+import { type HostEnv, readHostEnv } from "./config/host-env.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
 import { BatchOrchestrator } from "./domain/batch/batch-orchestrator.js";
 import { BundleService } from "./domain/bundles/bundle-service.js";
@@ -83,7 +84,7 @@ const WORKER_DIR = fileURLToPath(new URL("../src/worker", import.meta.url));
 export interface InstanceOverrides {
   runtime?: (context: { config: ResolvedConfig; logger: Logger; blobRoot: string }) => WorkerRuntime;
   clock?: Clock;
-  env?: Record<string, string | undefined>;
+  env?: HostEnv;
   cwd?: string;
   logWriter?: (line: string) => void;
 }
@@ -100,7 +101,7 @@ export interface Instance {
 }
 
 export async function createInstance(options: LaunchLocalOptions = {}, overrides: InstanceOverrides = {}): Promise<Instance> {
-  const env = overrides.env ?? process.env;
+  const env = overrides.env ?? readHostEnv();
   const config = resolveConfig(options, env, overrides.cwd ?? process.cwd());
   const clock = overrides.clock ?? systemClock;
   const logger = createLogger(config.logLevel, overrides.logWriter ?? ((line) => process.stderr.write(`${line}\n`)), config.logFormat);

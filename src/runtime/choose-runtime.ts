@@ -163,6 +163,7 @@ async function loadDocker(
     docker,
     instanceId,
     dataDir: options.dataDir,
+    env: options.env,
     imageMap,
     logger: logger.child("jobs"),
     gpuAllocator,

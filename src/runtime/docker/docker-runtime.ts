@@ -51,8 +51,8 @@ export interface DockerRuntimeOptions {
   python?: string;
   /** `--pip-fallback` (pip-fallback.ts). */
   pipFallback?: boolean;
-  /** Environment of host commands (pip, nvidia-smi). Default: this process's environment. */
-  env?: Env;
+  /** The server's environment (config/host-env.ts): host commands (pip, nvidia-smi) get its allow-list. */
+  env: Env;
   clock?: Clock;
   /**
    * `uid:gid` artifact workers run as, so files they write into the blob store belong to the user.
@@ -78,7 +78,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
   const { docker, logger } = options;
   const clock = options.clock ?? systemClock;
   // Image builds run pip (a requirement's build code) with the allow-list only, as workers do.
-  const env: Env = inheritedEnv(options.env ?? process.env);
+  const env: Env = inheritedEnv(options.env);
   const policy: GpuPolicy = options.gpuPolicy ?? "strict";
   const images = createBundleImages({
     docker,

@@ -37,8 +37,8 @@ export interface DockerJobRunnerOptions {
   /** The host's GPU inventory, when shared with the Docker runtime; default: one of its own from `gpus`. */
   gpuAllocator?: () => Promise<GpuAllocator>;
   gpuPolicy?: GpuPolicy;
-  /** Environment of `nvidia-smi`. Default: this process's environment. */
-  env?: Env;
+  /** The server's environment (config/host-env.ts), for `nvidia-smi` when no allocator is shared. */
+  env: Env;
   /** Container mechanics (output drain) run on real time even when tests fake the API clock. */
   clock?: Clock;
 }
@@ -59,7 +59,7 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
   let disposing: Promise<void> | null = null;
   const jobDirOf = (jobId: string): string => join(hostDataDir, "jobs", jobId);
 
-  const gpuAllocator = options.gpuAllocator ?? lazyGpuAllocator(options.gpus, options.env ?? process.env);
+  const gpuAllocator = options.gpuAllocator ?? lazyGpuAllocator(options.gpus, options.env);
   const engineInfo = (): Promise<EngineInfo> => {
     engine ??= readEngineInfo(docker);
     engine.catch(() => (engine = null));

@@ -20,8 +20,8 @@ import type { Env } from "./run-command.js";
 export interface ProcessJobRunnerOptions {
   dataDir: string;
   logger: Logger;
-  /** The environment jobs inherit from, reduced to the allow-list (worker-env.ts). Default: this process's. */
-  env?: Env;
+  /** The server's environment (config/host-env.ts); jobs inherit its allow-list (worker-env.ts). */
+  env: Env;
   /** Working directory of job commands (relative paths resolve here, as for runnable images). */
   cwd?: string;
   /** SIGTERM → SIGKILL grace on stop. */
@@ -34,7 +34,7 @@ const DEFAULT_GRACE_MS = 5000;
 
 export function createProcessJobRunner(options: ProcessJobRunnerOptions): JobRunner {
   const clock = options.clock ?? systemClock;
-  const baseEnv: Env = inheritedEnv(options.env ?? process.env);
+  const baseEnv: Env = inheritedEnv(options.env);
   const cwd = options.cwd ?? process.cwd();
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const live = new Set<JobHandle>();

@@ -35,8 +35,8 @@ export interface ProcessRuntimeOptions {
   gpus?: string[];
   /** `strict`: asking for more GPUs than the host has fails the build; `ignore`: run without GPUs. */
   gpuPolicy?: GpuPolicy;
-  /** The environment children inherit from, reduced to the allow-list (worker-env.ts). Default: this process's. */
-  env?: Env;
+  /** The server's environment (config/host-env.ts); children inherit its allow-list (worker-env.ts). */
+  env: Env;
   /** `--pip-fallback`: a pinned version the index lacks is replaced by the nearest one (pip-fallback.ts). */
   pipFallback?: boolean;
   /** `--llm-python`: the LLM engine's interpreter; default a venv built from its requirements. */
@@ -52,7 +52,7 @@ export interface ProcessRuntimeOptions {
 export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRuntime {
   const clock = options.clock ?? systemClock;
   // The allow-list, never the server's whole environment (worker-env.ts inheritedEnv).
-  const baseEnv: Env = inheritedEnv(options.env ?? process.env);
+  const baseEnv: Env = inheritedEnv(options.env);
   const policy: GpuPolicy = options.gpuPolicy ?? "strict";
   const logger = options.logger;
   const venvs = createVenvBuilder({ dataDir: options.dataDir, python: options.python, env: baseEnv, logger, clock, pipFallback: options.pipFallback ?? false });

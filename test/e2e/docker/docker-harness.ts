@@ -98,6 +98,7 @@ export function createTestRuntime(docker: Dockerode, sandbox: Sandbox, overrides
     imageMap: { pytorch: TEST_BASE_IMAGE },
     gpus: [],
     python: findPython(),
+    env: process.env,
     ...overrides,
   });
 }

@@ -162,7 +162,7 @@ describe.skipIf(!shouldRunDockerTests)("the Docker job runner on its own", () =>
     },
   });
   const runnerOf = (instanceId: string) =>
-    createDockerJobRunner({ docker, instanceId, dataDir: sandbox.dataDir, imageMap: {}, logger: silentLogger, gpus: [] });
+    createDockerJobRunner({ docker, instanceId, dataDir: sandbox.dataDir, imageMap: {}, logger: silentLogger, gpus: [], env: {} });
 
   beforeAll(async () => {
     releaseLock = await lockDockerSuite();

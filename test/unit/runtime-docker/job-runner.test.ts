@@ -24,6 +24,7 @@ const runnerWith = (gpuPolicy: "strict" | "ignore") =>
   createDockerJobRunner({
     docker: new Dockerode({ socketPath: "/nonexistent/docker.sock" }),
     instanceId: "i",
+    env: {},
     dataDir,
     imageMap: { "repo/job:v1": "launch-local/test-python:bookworm" },
     logger: silentLogger,
@@ -84,6 +85,7 @@ describe("the Docker job runner without an engine", () => {
     const runner = createDockerJobRunner({
       docker: new Dockerode({ socketPath: "/nonexistent/docker.sock" }),
       instanceId: "i",
+      env: {},
       dataDir,
       imageMap: {},
       logger: silentLogger,

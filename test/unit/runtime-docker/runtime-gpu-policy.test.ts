@@ -10,6 +10,7 @@ const runtimeWith = (gpuPolicy: "strict" | "ignore") =>
   createDockerRuntime({
     docker: new Dockerode({ socketPath: "/nonexistent/docker.sock" }),
     instanceId: "i",
+    env: {},
     dataDir: "/tmp/none",
     blobRoot: "/tmp/none/blobs",
     resultsBucket: "b",
