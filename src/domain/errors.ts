@@ -1,18 +1,22 @@
 /**
  * Coded errors. The domain throws these; `src/http/error-table.ts` maps each code to the HTTP status
  * the real server sends (server-contract.md §0.2). The message is the exact `detail` text.
+ * One code per failure README "Error codes" lists, each listed once (test/unit/http/error-codes-readme.test.ts).
  */
 export type ErrorCode =
   | "BAD_REQUEST" // 400 with a domain message (validation rules of §2.2, §2.6 …)
-  | "NOT_FOUND" // 404: missing objects and other users' objects alike (§0.4)
-  | "FORBIDDEN" // 403
+  | "BODY_UNPARSEABLE" // 400 `There was an error parsing the body` (not UTF-8, nested too deep)
   | "UNAUTHENTICATED" // 401 (message + WWW-Authenticate scheme)
-  | "VALIDATION" // 422 pydantic-style list (see http/validation)
+  | "FORBIDDEN" // 403
+  | "NOT_FOUND" // 404: missing objects and other users' objects alike (§0.4)
+  | "ROUTE_NOT_FOUND" // 404 `Not Found`: no route has the path
+  | "METHOD_NOT_ALLOWED" // 405: a route has the path, not the method
+  | "REQUEST_TIMEOUT" // 408: one call to a worker beyond the gateway's limit
+  | "GONE" // 410: an LLM endpoint with max_workers 0
   | "PAYLOAD_TOO_LARGE" // 413
-  | "REQUEST_TIMEOUT" // 408
-  | "GONE" // 410
-  | "UNAVAILABLE" // 503 with a detail message
+  | "VALIDATION" // 422 pydantic-style list (see http/validation)
   | "INTERNAL_DETAIL" // 500 that the real server answers with a `detail` body (e.g. infra state not found)
+  | "STORE_WRITE_FAILED" // 500: the store could not make a write durable (domain/store-failure.ts)
   | "NOT_IMPLEMENTED"; // 501: a route of a later issue
 
 export class LaunchError extends Error {
@@ -45,6 +49,9 @@ export class UpstreamBadRequest extends LaunchError {
 
 export const badRequest = (message: string): LaunchError => new LaunchError("BAD_REQUEST", message);
 export const notFound = (message: string): LaunchError => new LaunchError("NOT_FOUND", message);
+/** No route has the path (FastAPI's 404 `Not Found`), or the route has it and not the method (405). */
+export const routeNotFound = (): LaunchError => new LaunchError("ROUTE_NOT_FOUND", "Not Found");
+export const methodNotAllowed = (): LaunchError => new LaunchError("METHOD_NOT_ALLOWED", "Method Not Allowed");
 export const notImplemented = (what: string): LaunchError =>
   new LaunchError("NOT_IMPLEMENTED", `${what} is not implemented by launch-local yet.`);
 

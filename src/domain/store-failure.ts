@@ -21,7 +21,7 @@ export class StoreWriteError extends LaunchError {
   readonly storeCause: string;
 
   constructor(kind: StoreFailureKind, storeCause: string) {
-    super("INTERNAL_DETAIL", `launch-local could not write its database: ${WHAT[kind]} (${storeCause}).`);
+    super("STORE_WRITE_FAILED", `launch-local could not write its database: ${WHAT[kind]} (${storeCause}).`);
     this.name = "StoreWriteError";
     this.kind = kind;
     this.storeCause = storeCause;

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { apiDocsRoutes } from "./routes/api-docs.js";
 import { batchJobRoutes } from "./routes/batch-jobs.js";
 import type { HttpEnv } from "./context.js";
-import { answerForError } from "./error-table.js";
+import { answerForError, responseForLaunchError } from "./error-table.js";
+import { methodNotAllowed, routeNotFound } from "../domain/errors.js";
 import { controlRoutes } from "./routes/control.js";
 import { dashboardPageRoutes, dashboardRoutes } from "./routes/dashboard.js";
 import { dockerImageBatchJobBundleRoutes } from "./routes/docker-image-batch-job-bundles.js";
@@ -59,7 +60,8 @@ export function createApp(services: Services): Hono<HttpEnv> {
   app.notFound((c) => {
     const path = routedPath(c.req.url);
     const otherMethod = app.routes.some((route) => route.method !== "ALL" && route.method !== c.req.method && pathMatches(route.path, path));
-    return otherMethod ? c.json({ detail: "Method Not Allowed" }, 405) : c.json({ detail: "Not Found" }, 404);
+    const { status, body } = responseForLaunchError(otherMethod ? methodNotAllowed() : routeNotFound());
+    return c.json(body, status as 404);
   });
 
   const steps = pipelineSteps(services);

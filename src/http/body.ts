@@ -48,13 +48,13 @@ export const BODY_PARSE_ERROR = "There was an error parsing the body";
  * goes (checked first, so nothing recursive ever sees it).
  */
 export function parseJson(bytes: Uint8Array): unknown {
-  if (nestsDeeperThan(bytes)) throw new LaunchError("BAD_REQUEST", BODY_PARSE_ERROR);
+  if (nestsDeeperThan(bytes)) throw new LaunchError("BODY_UNPARSEABLE", BODY_PARSE_ERROR);
   let text: string;
   try {
     text = decoder.decode(bytes);
   } catch {
     // Python's json.loads fails to decode the bytes (UnicodeDecodeError, not a JSONDecodeError).
-    throw new LaunchError("BAD_REQUEST", BODY_PARSE_ERROR);
+    throw new LaunchError("BODY_UNPARSEABLE", BODY_PARSE_ERROR);
   }
   try {
     return JSON.parse(text) as unknown;

@@ -5,16 +5,19 @@ import { boundedIssues } from "./validation/bounded-issues.js";
 /** The one mapping from domain error codes to what the real server sends (server-contract.md §0.2). */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
+  BODY_UNPARSEABLE: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   REQUEST_TIMEOUT: 408,
   GONE: 410,
   PAYLOAD_TOO_LARGE: 413,
   VALIDATION: 422,
   INTERNAL_DETAIL: 500,
+  STORE_WRITE_FAILED: 500,
   NOT_IMPLEMENTED: 501,
-  UNAVAILABLE: 503,
 };
 
 export interface ErrorResponse {

@@ -112,7 +112,7 @@ export class LlmCompletionsV2 {
         }
       } catch (error) {
         const [status, message] =
-          error instanceof UpstreamBadRequest ? [400, error.upstreamRepr] : error instanceof LaunchError && error.code === "INTERNAL_DETAIL" ? [500, error.message] : [500, INTERNAL];
+          error instanceof UpstreamBadRequest ? [400, error.upstreamRepr] : error instanceof LaunchError && (error.code === "INTERNAL_DETAIL" || error.code === "STORE_WRITE_FAILED") ? [500, error.message] : [500, INTERNAL];
         // CompletionV2StreamErrorChunk has no request_id field, so it is dropped (exclude_none).
         yield { error: { status_code: status, content: { error: message, timestamp: timestamp() } } };
       }

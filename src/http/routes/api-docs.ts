@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { routeNotFound } from "../../domain/errors.js";
 import type { HttpEnv } from "../context.js";
 import { DOCS_ASSETS, docsPage } from "../docs-page.js";
 import type { JsonSchema } from "../openapi/dsl.js";
@@ -25,7 +26,7 @@ export function apiDocsRoutes(): Hono<HttpEnv> {
 
   app.get(`${DOCS_ASSETS}/:name`, async (c) => {
     const found = await asset(c.req.param("name"));
-    if (!found) return c.json({ detail: "Not Found" }, 404);
+    if (!found) throw routeNotFound();
     return c.body(new Uint8Array(found.body), 200, { "Content-Type": found.contentType, "Cache-Control": "public, max-age=3600" });
   });
 

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import type { DashboardService } from "../../domain/dashboard/dashboard-service.js";
+import { routeNotFound } from "../../domain/errors.js";
 import type { HttpEnv } from "../context.js";
 import { type StaticAsset, dependencyAssets, staticAssets } from "../static-assets.js";
 
@@ -14,8 +15,10 @@ export function dashboardPageRoutes(): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const own = staticAssets("ui", ["index.html", "dashboard.js", "dashboard.css", "plots.js", "render.js"]);
   const vendor = dependencyAssets({ "uPlot.iife.min.js": "uplot/dist/uPlot.iife.min.js", "uPlot.min.css": "uplot/dist/uPlot.min.css" });
-  const send = (c: Context<HttpEnv>, found: StaticAsset | null, cache: string) =>
-    found ? c.body(new Uint8Array(found.body), 200, { "Content-Type": found.contentType, "Cache-Control": cache }) : c.json({ detail: "Not Found" }, 404);
+  const send = (c: Context<HttpEnv>, found: StaticAsset | null, cache: string) => {
+    if (!found) throw routeNotFound();
+    return c.body(new Uint8Array(found.body), 200, { "Content-Type": found.contentType, "Cache-Control": cache });
+  };
 
   for (const path of ["/", "/_launch_local/ui"]) app.get(path, async (c) => send(c, await own("index.html"), "no-cache"));
   app.get(`${DASHBOARD_ASSETS}/:name`, async (c) => {

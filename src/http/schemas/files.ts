@@ -4,6 +4,7 @@
  * bodies alone, so the size limit is applied here.
  */
 import { LaunchError } from "../../domain/errors.js";
+import { BODY_PARSE_ERROR } from "../body.js";
 import { readLimited } from "../body-read.js";
 import { issue } from "../validation/issues.js";
 import { validationError } from "../validation/parse.js";
@@ -14,7 +15,7 @@ export interface Upload {
 }
 
 /** Starlette's answer to a multipart body it cannot parse. */
-const unparseable = (): LaunchError => new LaunchError("BAD_REQUEST", "There was an error parsing the body");
+const unparseable = (): LaunchError => new LaunchError("BODY_UNPARSEABLE", BODY_PARSE_ERROR);
 
 export async function readUpload(request: Request, limit: number): Promise<Upload> {
   const contentType = request.headers.get("content-type") ?? "";
