@@ -1,32 +1,49 @@
-// launch-local's dashboard (README "Dashboard"): a plain module, no build step. It reads the
-// caller's own objects (GET /_launch_local/ui/state) and the control API, once a second.
+// launch-local's dashboard (README "Dashboard"): plain modules, no build step. It reads the caller's
+// own objects (GET /_launch_local/ui/state) and the control API, once a second.
+import { faultRows, wireFaultForm } from "./faults.js";
 import { Plots } from "./plots.js";
-import { clock, fillRows, h, showLog, status, took } from "./render.js";
+import { fillRows, h, showLog, status } from "./render.js";
+import { batchRow, dockerJobRow, endpointRow, taskRow, triggerRow } from "./rows.js";
+import { SignedOut, Stale, api, isSignedIn, signIn, signOut } from "./session.js";
 
 const POLL_MS = 1000;
-const KEY = "launch-local-dashboard-auth";
 const $ = (id) => document.getElementById(id);
+const selectedOfHash = () => decodeURIComponent(location.hash.replace(/^#endpoint=/, "")) || null;
 
-class SignedOut extends Error {}
-
-let authorization = sessionStorage.getItem(KEY);
-let selected = decodeURIComponent(location.hash.replace(/^#endpoint=/, "")) || null;
+let selected = selectedOfHash();
 let plots = null;
 let plotsFor = null;
 let openDockerLog = null;
 
-async function api(method, path, body) {
-  const headers = {};
-  if (authorization) headers.authorization = authorization;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (response.status === 401) throw new SignedOut();
-  const json = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(typeof json?.detail === "string" ? json.detail : JSON.stringify(json?.detail ?? `HTTP ${response.status}`));
-  return json;
+/** Runs a request the user asked for, then refreshes; its error goes to `box` until the next action. */
+function actor(box) {
+  return (request) => {
+    box.textContent = "";
+    request.then(refresh).catch((error) => {
+      if (error instanceof Stale) return;
+      if (error instanceof SignedOut) showLogin("Those credentials were not accepted.");
+      else box.textContent = error.message;
+    });
+  };
+}
+
+/** Empties everything the last user saw, so nothing of theirs stays in the page. */
+function clearBoard() {
+  for (const table of document.querySelectorAll("#board table")) fillRows(table, []);
+  for (const log of document.querySelectorAll("#board pre.log")) log.textContent = "";
+  for (const line of document.querySelectorAll("#board .error")) line.textContent = "";
+  plots?.destroy();
+  plots = null;
+  plotsFor = null;
+  openDockerLog = null;
+  for (const id of ["detail-name", "detail-id", "detail-status", "docker-log-id", "who"]) $(id).textContent = "";
+  $("detail").hidden = true;
+  $("docker-log-box").hidden = true;
 }
 
 function showLogin(message = "") {
+  if (message) signOut();
+  clearBoard();
   $("board").hidden = true;
   $("sign-out").hidden = true;
   $("who").textContent = "";
@@ -36,83 +53,21 @@ function showLogin(message = "") {
 
 $("login").addEventListener("submit", (event) => {
   event.preventDefault();
-  authorization = `Basic ${btoa(`${$("key").value}:`)}`;
-  sessionStorage.setItem(KEY, authorization);
+  signIn($("key").value);
   void refresh();
 });
 
 $("sign-out").addEventListener("click", () => {
-  authorization = null;
-  sessionStorage.removeItem(KEY);
+  signOut();
   showLogin();
 });
 
 window.addEventListener("hashchange", () => {
-  selected = decodeURIComponent(location.hash.replace(/^#endpoint=/, "")) || null;
+  selected = selectedOfHash();
   void refresh();
 });
 
-function endpointRow(endpoint) {
-  const w = endpoint.workers;
-  return h(
-    "tr",
-    { dataset: { id: endpoint.id }, class: endpoint.id === selected ? "selected" : null, onclick: () => (location.hash = `endpoint=${encodeURIComponent(endpoint.id)}`) },
-    h("td", {}, h("strong", {}, endpoint.name), h("br"), h("code", { class: "muted" }, endpoint.id)),
-    h("td", {}, endpoint.endpoint_type),
-    h("td", { class: "endpoint-status" }, status(endpoint.status), endpoint.status_reason ? h("span", { class: "reason" }, endpoint.status_reason) : null),
-    h("td", { class: "worker-counts" }, `${w.ready} / ${w.starting} / ${w.stopping}`),
-    h("td", { class: "queued" }, endpoint.queued),
-    h("td", { class: "waiting" }, endpoint.waiting),
-    h("td", { class: "in-flight" }, endpoint.in_flight),
-    h("td", {}, `${endpoint.min_workers}–${endpoint.max_workers}`),
-    h("td", {}, endpoint.fault_rules),
-  );
-}
-
-function taskRow(task) {
-  const text = task.traceback ?? task.result;
-  const outcome = text === null ? "—" : h("details", { class: "result" }, h("summary", {}, task.traceback ? "traceback" : "result"), h("pre", {}, text));
-  return h(
-    "tr",
-    { dataset: { id: task.id } },
-    h("td", {}, h("code", {}, task.id)),
-    h("td", {}, task.endpoint_name ?? task.endpoint_id),
-    h("td", {}, status(task.status)),
-    h("td", {}, clock(task.created_at)),
-    h("td", {}, took(task.created_at, task.completed_at)),
-    h("td", {}, outcome),
-  );
-}
-
-function batchRow(job) {
-  const total = job.rows_total;
-  const done = job.rows_completed ?? 0;
-  const bar = total === null ? h("span", { class: "muted" }, "reading input…") : h("span", { class: "progress" }, h("progress", { max: Math.max(1, total), value: done }), `${done} / ${total}`);
-  return h(
-    "tr",
-    { dataset: { id: job.id } },
-    h("td", {}, h("code", {}, job.id)),
-    h("td", {}, status(job.status)),
-    h("td", {}, bar),
-    h("td", {}, clock(job.created_at)),
-    h("td", {}, job.result_location ? h("code", {}, job.result_location) : "—"),
-  );
-}
-
-function dockerJobRow(job) {
-  return h(
-    "tr",
-    { dataset: { id: job.id } },
-    h("td", {}, h("code", {}, job.id)),
-    h("td", {}, status(job.status), job.status_reason ? h("span", { class: "reason" }, job.status_reason) : null),
-    h("td", {}, clock(job.created_at)),
-    h("td", {}, job.trigger_id ?? "—"),
-    h("td", {}, h("button", { type: "button", class: "link", onclick: () => (openDockerLog = openDockerLog === job.id ? null : job.id) }, "logs")),
-  );
-}
-
-const triggerRow = (trigger) =>
-  h("tr", {}, h("td", {}, trigger.name), h("td", {}, h("code", {}, trigger.cron_schedule)), h("td", {}, h("code", {}, trigger.bundle_id)), h("td", {}, trigger.suspended ? "yes" : "no"));
+const select = (endpointId) => (location.hash = `endpoint=${encodeURIComponent(endpointId)}`);
 
 async function refreshDetail(endpoint) {
   const base = `/_launch_local/endpoints/${encodeURIComponent(endpoint.id)}`;
@@ -132,6 +87,7 @@ async function refreshDetail(endpoint) {
     plotsFor = endpoint.id;
   }
   plots.update(series.samples);
+  const kill = actor($("worker-error"));
   fillRows(
     $("workers"),
     workers.workers.map((worker) =>
@@ -139,81 +95,82 @@ async function refreshDetail(endpoint) {
         "tr",
         { dataset: { id: worker.id } },
         h("td", {}, h("code", {}, worker.id)),
-        h("td", {}, status(worker.state)),
+        h("td", { class: "worker-state" }, status(worker.state)),
         h("td", {}, worker.inflight),
         h("td", {}, worker.pid ?? "—"),
-        h("td", {}, h("button", { type: "button", class: "link", onclick: () => void api("POST", `${base}/workers/${encodeURIComponent(worker.id)}/kill`).then(refresh) }, "kill")),
+        h("td", {}, h("button", { type: "button", class: "link", onclick: () => kill(api("POST", `${base}/workers/${encodeURIComponent(worker.id)}/kill`)) }, "kill")),
       ),
     ),
+    $("no-workers"),
   );
-  fillRows(
-    $("faults"),
-    faults.faults.map((rule) =>
-      h(
-        "tr",
-        { dataset: { id: rule.id } },
-        h("td", {}, rule.kind),
-        h("td", {}, rule.remaining ?? "∞"),
-        h("td", {}, rule.applied),
-        h("td", {}, rule.probability),
-        h("td", {}, rule.kind === "fail" ? `HTTP ${rule.status_code}` : rule.kind === "latency" ? `${rule.latency_ms} ms` : ""),
-        h("td", {}, h("button", { type: "button", class: "link", onclick: () => void api("DELETE", `${base}/faults/${encodeURIComponent(rule.id)}`).then(refresh) }, "remove")),
-      ),
-    ),
-  );
+  $("no-workers").textContent = endpoint.min_workers > 0 ? "No workers yet." : "No workers: it scales from zero on the next request.";
+  fillRows($("faults"), faultRows(endpoint.id, faults.faults, actor($("fault-error"))), $("no-faults"));
   const follow = $("follow").checked;
   showLog($("log-build"), logs.build, follow);
   showLog($("log-worker"), logs.worker, follow);
 }
 
-$("fault-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  if (!selected) return;
-  const kind = $("fault-kind").value;
-  const rule = { kind, probability: Number($("fault-probability").value || 1) };
-  if ($("fault-count").value) rule.count = Number($("fault-count").value);
-  if (kind === "fail") rule.status_code = Number($("fault-status").value || 500);
-  if (kind === "latency") rule.latency_ms = Number($("fault-latency").value || 250);
-  $("fault-error").textContent = "";
-  api("POST", `/_launch_local/endpoints/${encodeURIComponent(selected)}/faults`, rule)
-    .then(refresh)
-    .catch((error) => ($("fault-error").textContent = error.message));
-});
+wireFaultForm(() => selected, actor($("fault-error")));
 
-$("fault-clear").addEventListener("click", () => {
-  if (selected) void api("DELETE", `/_launch_local/endpoints/${encodeURIComponent(selected)}/faults`).then(refresh);
-});
+function toggleDockerLog(jobId) {
+  openDockerLog = openDockerLog === jobId ? null : jobId;
+  // At once, so another job's lines never show under this one's id.
+  $("docker-log-box").hidden = openDockerLog === null;
+  $("docker-log-id").textContent = openDockerLog ?? "";
+  $("docker-log").textContent = "";
+  void refresh();
+}
+
+async function refreshDockerLog() {
+  const box = $("docker-log-box");
+  box.hidden = openDockerLog === null;
+  if (openDockerLog === null) return;
+  const logs = await api("GET", `/_launch_local/docker-image-batch-jobs/${encodeURIComponent(openDockerLog)}/logs`);
+  $("docker-log-id").textContent = logs.id;
+  showLog($("docker-log"), logs.status_reason ? [...logs.lines, `— ${logs.status_reason}`] : logs.lines, $("follow").checked);
+}
 
 let isRefreshing = false;
+let isWanted = false;
 
+/** One refresh at a time; one asked for meanwhile runs right after (so an action shows at once). */
 async function refresh() {
-  if (isRefreshing) return;
+  if (isRefreshing) {
+    isWanted = true;
+    return;
+  }
   isRefreshing = true;
   try {
     const state = await api("GET", "/_launch_local/ui/state");
     $("login").hidden = true;
     $("board").hidden = false;
-    $("sign-out").hidden = authorization === null;
+    $("sign-out").hidden = !isSignedIn();
     $("who").textContent = `signed in as ${state.owner}`;
-    fillRows($("endpoints"), state.endpoints.map(endpointRow), $("no-endpoints"));
+    fillRows($("endpoints"), state.endpoints.map((endpoint) => endpointRow(endpoint, endpoint.id === selected, select)), $("no-endpoints"));
     fillRows($("tasks"), state.tasks.map(taskRow), $("no-tasks"));
     fillRows($("batch-jobs"), state.batch_jobs.map(batchRow), $("no-batch-jobs"));
-    fillRows($("docker-jobs"), state.docker_image_batch_jobs.map(dockerJobRow));
-    fillRows($("triggers"), state.triggers.map(triggerRow));
+    const triggerNames = new Map(state.triggers.map((trigger) => [trigger.id, trigger.name]));
+    if (!state.docker_image_batch_jobs.some((job) => job.id === openDockerLog)) openDockerLog = null;
+    fillRows($("docker-jobs"), state.docker_image_batch_jobs.map((job) => dockerJobRow(job, triggerNames, job.id === openDockerLog, toggleDockerLog)), $("no-docker-jobs"));
+    fillRows($("triggers"), state.triggers.map(triggerRow), $("no-triggers"));
     const endpoint = state.endpoints.find((candidate) => candidate.id === selected);
     if (endpoint) await refreshDetail(endpoint);
     else $("detail").hidden = true;
-    const dockerLog = $("docker-log");
-    dockerLog.hidden = openDockerLog === null;
-    if (openDockerLog !== null) {
-      const logs = await api("GET", `/_launch_local/docker-image-batch-jobs/${encodeURIComponent(openDockerLog)}/logs`);
-      showLog(dockerLog, logs.lines ?? [], $("follow").checked);
-    }
+    await refreshDockerLog();
   } catch (error) {
-    if (error instanceof SignedOut) showLogin(authorization ? "Those credentials were not accepted." : "");
-    else console.warn("dashboard refresh failed:", error.message);
+    // Rejected credentials are dropped with a message; a poll while signed out leaves the form as it is.
+    if (error instanceof Stale) {
+      // Drawn by the refresh after the sign-in or sign-out.
+    } else if (error instanceof SignedOut) {
+      if (isSignedIn()) showLogin("Those credentials were not accepted.");
+      else if ($("login").hidden) showLogin();
+    } else console.warn("dashboard refresh failed:", error.message);
   } finally {
     isRefreshing = false;
+    if (isWanted) {
+      isWanted = false;
+      void refresh();
+    }
   }
 }
 

@@ -26,7 +26,7 @@ describe("dashboard: the page, its assets and its per-owner JSON", () => {
       expect(page.headers.get("content-type")).toContain("text/html");
       expect(await page.text()).toContain("/_launch_local/static/ui/dashboard.js");
     }
-    for (const name of ["dashboard.js", "render.js", "plots.js", "dashboard.css", "uPlot.iife.min.js", "uPlot.min.css"]) {
+    for (const name of ["dashboard.js", "faults.js", "render.js", "rows.js", "session.js", "plots.js", "dashboard.css", "uPlot.iife.min.js", "uPlot.min.css"]) {
       expect((await fetch(`${app.url}/_launch_local/static/ui/${name}`)).status, name).toBe(200);
     }
     expect((await fetch(`${app.url}/_launch_local/static/ui/..%2Fpackage.json`)).status).toBe(404);

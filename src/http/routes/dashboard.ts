@@ -13,7 +13,7 @@ export const DASHBOARD_ASSETS = "/_launch_local/static/ui";
  */
 export function dashboardPageRoutes(): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
-  const own = staticAssets("ui", ["index.html", "dashboard.js", "dashboard.css", "plots.js", "render.js"]);
+  const own = staticAssets("ui", ["index.html", "dashboard.js", "dashboard.css", "faults.js", "plots.js", "render.js", "rows.js", "session.js"]);
   const vendor = dependencyAssets({ "uPlot.iife.min.js": "uplot/dist/uPlot.iife.min.js", "uPlot.min.css": "uplot/dist/uPlot.min.css" });
   const send = (c: Context<HttpEnv>, found: StaticAsset | null, cache: string) => {
     if (!found) throw routeNotFound();
