@@ -5,6 +5,9 @@
  * implementation (undici): about a tenth of the server's start-up CPU (issue 5, row 6). Nothing
  * before the first request needs it, so `warmUp()` loads it once the server is listening, and a
  * request that arrives before then waits for the load.
+ *
+ * A request without Host (HTTP/1.0 allows it; Node's server answers 400 for an HTTP/1.1 one) is
+ * given the server's own address as its URL's host, so the app answers it as any other.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 
@@ -19,11 +22,12 @@ export interface HonoListener {
 /** @hono/node-server's listener: it answers a handler's throw itself, so its promise settles when the answer is written. */
 type AdaptorListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
-export function createHonoListener(fetch: FetchCallback): HonoListener {
+/** `ownHost`: the listening server's host and port; read when the adaptor loads (after listening). */
+export function createHonoListener(fetch: FetchCallback, ownHost: () => string = () => "localhost"): HonoListener {
   let loaded: AdaptorListener | null = null;
   let loading: Promise<AdaptorListener> | null = null;
   const load = (): Promise<AdaptorListener> =>
-    (loading ??= import("@hono/node-server").then(({ getRequestListener }) => (loaded = getRequestListener(fetch))));
+    (loading ??= import("@hono/node-server").then(({ getRequestListener }) => (loaded = getRequestListener(fetch, { hostname: ownHost() }))));
 
   // The adaptor failing outside a handler (or failing to load) must still answer, never leave the request hanging.
   const internalError = (response: ServerResponse) => (error: unknown) => {

@@ -9,7 +9,7 @@ import { ConfigError } from "../domain/errors.js";
 import { createApp } from "./app.js";
 import { attachFastLane, type FastLane } from "./fast-lane/fast-lane.js";
 import { createTaskLane } from "./fast-lane/task-lane.js";
-import { createHonoListener } from "./hono-listener.js";
+import { createHonoListener, type HonoListener } from "./hono-listener.js";
 import type { Services } from "./services.js";
 
 export interface HttpServer {
@@ -22,13 +22,24 @@ export interface HttpServer {
 }
 
 export async function startHttpServer(services: Services, host: string, port: number): Promise<HttpServer> {
-  const hono = createHonoListener(createApp(services).fetch);
-  const server = createServer(hono.listener);
-  server.keepAliveTimeout = 65_000;
+  let ownHost = "localhost";
+  const { server, hono } = createAppServer(services, () => ownHost);
   // The door routes in their plain form skip Node's and hono's request machinery (issue 5).
   const fastLane = attachFastLane(server, createTaskLane(services));
   const listening = await listen(server, port, host);
+  ownHost = `${host.includes(":") ? `[${host}]` : host}:${listening}`;
   return { port: listening, warmUp: () => hono.warmUp(), close: () => closeServer(server, fastLane) };
+}
+
+/**
+ * Node's server with the hono app as its listener, as configured for launch-local, before the lane
+ * is attached: what the lane hands connections to (and, in tests, the reference the lane must match).
+ */
+export function createAppServer(services: Services, ownHost: () => string): { server: Server; hono: HonoListener } {
+  const hono = createHonoListener(createApp(services).fetch, ownHost);
+  const server = createServer(hono.listener);
+  server.keepAliveTimeout = 65_000;
+  return { server, hono };
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -2,8 +2,9 @@ import { STATUS_CODES } from "node:http";
 import type { Answer } from "../pipeline/request-scope.js";
 
 /**
- * One lane answer as the bytes Node's server would send for it (status line, Content-Type,
- * Content-Length, Date, Connection, Keep-Alive), in one buffer so it leaves in one write.
+ * One lane answer as the bytes Node's server sends for hono's answer to the same request (status
+ * line, Content-Type, the answer's fields, Date, Connection, Keep-Alive, Content-Length, in that
+ * order), in one buffer so it leaves in one write.
  */
 export class AnswerFormatter {
   private dateSecond = -1;
@@ -17,10 +18,12 @@ export class AnswerFormatter {
     const bodySize = Buffer.byteLength(answer.body, "utf8");
     let head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? "Unknown"}\r\nContent-Type: application/json\r\n`;
     for (const [name, value] of Object.entries(answer.headers)) head += `${name}: ${value}\r\n`;
-    head += `Content-Length: ${bodySize}\r\nDate: ${this.date()}\r\n`;
-    if (keepAliveSeconds === null) head += "Connection: close\r\n\r\n";
-    else if (keepAliveSeconds === 0) head += "Connection: keep-alive\r\n\r\n";
-    else head += `Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n\r\n`;
+    head += `Date: ${this.date()}\r\n`;
+    if (keepAliveSeconds === null) head += "Connection: close\r\n";
+    else if (keepAliveSeconds === 0) head += "Connection: keep-alive\r\n";
+    else head += `Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n`;
+    // Last, as Node's server writes the length it computed for `end(body)` (hono's answers).
+    head += `Content-Length: ${bodySize}\r\n\r\n`;
     const bytes = Buffer.allocUnsafe(head.length + bodySize);
     const headSize = bytes.write(head, 0, "latin1");
     bytes.write(answer.body, headSize, "utf8");

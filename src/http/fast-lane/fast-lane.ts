@@ -31,7 +31,7 @@ export function attachFastLane(server: Server, lane: Lane): FastLane {
     lane,
     formatter,
     keepAliveTimeoutMs: () => server.keepAliveTimeout,
-    requestTimeouts: () => ({ headersMs: server.headersTimeout, requestMs: server.requestTimeout }),
+    requestTimeoutMs: () => server.requestTimeout,
     handOff(socket: Socket, unread: Buffer): void {
       sockets.delete(socket);
       if (unread.byteLength > 0) socket.unshift(unread);

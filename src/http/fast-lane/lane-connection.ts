@@ -1,11 +1,14 @@
 /**
  * One client connection while the fast lane serves it. Requests are read one at a time, in order:
  * the next head is read only once the previous answer is written, so answers can never cross (RFC
- * 9112 §9.3.2). The first request the lane will not serve hands the whole connection, from that
- * request's first byte, to Node's HTTP server for good; nothing of it has been consumed, so the app
- * sees exactly the bytes the client sent. A request that is not received in full within the server's
- * headersTimeout (its head) or requestTimeout (all of it) gets Node's 408 and the connection ends, as
- * Node's server does; its timer runs only while a request is partly received.
+ * 9112 §9.3.2). The lane frames a request only from a head that has arrived whole and that it reads
+ * itself; the first request it does not frame (a head not yet whole, an odd head, a request the lane
+ * does not serve) hands the whole connection, from that request's first byte, to Node's HTTP server
+ * for good. Nothing of it has been consumed, so Node's parser sees exactly the bytes the client sent
+ * and answers them as it would have without the lane: a bare LF, a NUL or a folded line at once, a
+ * head that stops half-way when the client goes quiet or half-closes. A body not received in full
+ * within the server's requestTimeout (from the request's first byte) gets Node's 408, and one cut
+ * short by the client's half-close Node's 400; either ends the connection, as Node's server does.
  */
 import type { Socket } from "node:net";
 import type { AnswerFormatter } from "./answer-bytes.js";
@@ -17,8 +20,8 @@ export interface LaneConnectionContext {
   formatter: AnswerFormatter;
   /** The server's keepAliveTimeout (ms): how long a connection may sit idle between requests. */
   keepAliveTimeoutMs(): number;
-  /** The server's headersTimeout and requestTimeout (ms from a request's first byte; 0: none). */
-  requestTimeouts(): { headersMs: number; requestMs: number };
+  /** The server's requestTimeout (ms from a request's first byte; 0: none). */
+  requestTimeoutMs(): number;
   /** Gives the socket, with `unread` pushed back in front of whatever comes next, to the app's server. */
   handOff(socket: Socket, unread: Buffer): void;
 }
@@ -26,19 +29,20 @@ export interface LaneConnectionContext {
 const EMPTY = Buffer.alloc(0);
 /** What Node's server writes when a request was not received in time. */
 const REQUEST_TIMEOUT_ANSWER = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n";
+/** What Node's server writes when the client ends its side inside a request (its parser's error at EOF). */
+const BAD_REQUEST_ANSWER = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
 
 export function serveLaneConnection(socket: Socket, context: LaneConnectionContext): void {
   // Received bytes not yet consumed by a request, kept as chunks so a large body is copied once.
   let chunks: Buffer[] = [];
   let received = 0;
-  /** Bytes the current head and body need before anything can be done. */
+  /** Bytes the current request needs before anything can be done: 1, or its head and body. */
   let needed = 1;
   let isServing = false;
   let isEnded = false;
   let isDone = false;
-  /** When the lane began reading the request in progress (ms), and whether its head is read. */
+  /** When the request in progress began to arrive (ms). */
   let requestStartedAt: number | null = null;
-  let isHeadRead = false;
   let deadline: NodeJS.Timeout | null = null;
 
   const unread = (): Buffer => {
@@ -54,16 +58,13 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
   /** The request in progress is complete, handed off or abandoned: its timer stops. */
   const settleRequest = (): void => {
     requestStartedAt = null;
-    isHeadRead = false;
     if (deadline !== null) clearTimeout(deadline);
     deadline = null;
   };
   /** Ms left before the partial request in progress is late; null when no timeout applies. */
   const timeLeft = (): number | null => {
-    if (requestStartedAt === null) return null;
-    const { headersMs, requestMs } = context.requestTimeouts();
-    const limits = [requestMs, isHeadRead ? 0 : headersMs].filter((limit) => limit > 0);
-    return limits.length === 0 ? null : requestStartedAt + Math.min(...limits) - Date.now();
+    const requestMs = context.requestTimeoutMs();
+    return requestStartedAt === null || requestMs <= 0 ? null : requestStartedAt + requestMs - Date.now();
   };
   const onDeadline = (): void => {
     deadline = null;
@@ -90,8 +91,8 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
   const handOff = (): void => {
     detach();
     if (isEnded) {
-      // A stream cannot take bytes back after its end; a client that half-closed behind a lane
-      // request and a pipelined other one loses the second (Node answers it; no known client does it).
+      // A stream cannot take bytes back after its end. Not reached today: once the client has
+      // ended, the lane closes after the answer it is writing, and a partial body gets Node's 400.
       socket.end();
       return;
     }
@@ -101,33 +102,35 @@ export function serveLaneConnection(socket: Socket, context: LaneConnectionConte
     socket.off("error", onError);
     socket.resume();
   };
-  /** Called when the bytes so far do not make a request: more may come, unless the client ended. */
+  /** Called when nothing of a request has arrived, or the body of one the lane frames is still coming. */
   const waitForMore = (): void => {
     if (!isEnded) {
       const left = deadline === null ? timeLeft() : null;
       if (left !== null) deadline = setTimeout(onDeadline, Math.max(0, left));
       return;
     }
-    // The client sent all it will; a partial request can never be completed.
+    // The client sent all it will: between requests the connection just ends; inside a body,
+    // Node's parser fails at the end of input and its server answers 400.
     detach();
-    socket.end();
+    if (received === 0) {
+      socket.end();
+      return;
+    }
+    socket.write(BAD_REQUEST_ANSWER);
+    socket.destroy();
   };
 
   const next = (): void => {
     while (!isServing && !isDone) {
       if (received > 0) requestStartedAt ??= Date.now();
       if (received < needed) return waitForMore();
+      // A head not yet whole is Node's too: only its parser knows when it answers one in pieces.
       const head = readRequestHead(unread());
-      if (head === "incomplete") {
-        needed = received + 1;
-        return waitForMore();
-      }
-      if (head === "unusual") return handOff();
+      if (typeof head === "string") return handOff();
       const bodySize = context.lane.bodySize(head);
       if (bodySize === null) return handOff();
       if (received < head.size + bodySize) {
         needed = head.size + bodySize;
-        isHeadRead = true;
         return waitForMore();
       }
       const request = unread();

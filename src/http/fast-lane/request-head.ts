@@ -30,7 +30,7 @@ const IS_TOKEN = new Uint8Array(128);
 for (const char of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") IS_TOKEN[char.charCodeAt(0)] = 1;
 
 /**
- * Reads the head at the start of `buffer`: the head, "incomplete" (wait for more bytes) or "unusual".
+ * Reads the head at the start of `buffer`: the head, "incomplete" (no blank line yet) or "unusual".
  * Written as a scan rather than with a regular expression per field: it runs once per sync task.
  */
 export function readRequestHead(buffer: Buffer): HeadReading {
