@@ -16,6 +16,7 @@
 import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { LaunchApi, echoPickle } from "./launch-api.mjs";
+import { addLimitTargets } from "./limit-targets.mjs";
 import { formatReport, createReport, machineInfo, writeJson } from "./report.mjs";
 import { REPO_ROOT, cliInUse, startServer, useCli } from "./server.mjs";
 import { measureAsync } from "./sections/async-tasks.mjs";
@@ -134,6 +135,7 @@ async function main() {
     );
   }
 
+  addLimitTargets(report);
   if (options.quick) report.note("all", "--quick: smaller counts and shorter warm-ups, a smoke run; its figures are not comparable with the targets");
   const elapsed = (performance.now() - began) / 1000;
   process.stdout.write(`${formatReport(report, machine, elapsed)}\n`);
