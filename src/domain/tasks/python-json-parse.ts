@@ -185,24 +185,44 @@ export function tryParseLossless(text: string): LosslessJson | undefined {
 /**
  * `toPlain(tryParseLossless(text))`, at the cost of JSON.parse for text JSON.parse reads (per streamed
  * event, the lossless reader was a tenth of the gateway's CPU). The two agree on every such text: the
- * same doubles, duplicate keys at their first position with the last value, `__proto__` kept as data.
- * The lossless reader decides the rest: what JSON.parse rejects (Python's NaN and Infinity) and
- * literals that may overflow a double (toPlain makes those null, JSON.parse Infinity).
+ * same doubles, duplicate keys at their first position with the last value, `__proto__` kept as data,
+ * except literals that overflow a double, which JSON.parse makes ±Infinity and toPlain null: text
+ * that may hold one has its infinities made null afterwards (a scan, not the lossless reader: an id
+ * such as `cmpl-4e123…` matches the test, so a third of the engine's streams would pay for it on
+ * every event). The lossless reader decides the rest: what JSON.parse rejects (Python's NaN and
+ * Infinity, and what Python rejects too).
  */
 export function tryParsePlain(text: string): unknown {
-  if (!MAY_OVERFLOW.test(text)) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      // not plain JSON: the lossless reader below accepts Python's extras or rejects it as Python does
-    }
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    // not plain JSON: the lossless reader accepts Python's extras or rejects it as Python does
+    const parsed = tryParseLossless(text);
+    return parsed === undefined ? undefined : toPlain(parsed);
   }
-  const parsed = tryParseLossless(text);
-  return parsed === undefined ? undefined : toPlain(parsed);
+  return MAY_OVERFLOW.test(text) ? finite(value) : value;
 }
 
 /** A three-digit exponent or a 309-digit run: the only literals whose double may be infinite. */
 const MAY_OVERFLOW = /[eE][-+]?\d{3}|\d{309}/;
+
+/** JSON.parse's value with ±Infinity made null, in place (defineProperty: a `__proto__` key stays data). */
+function finite(value: unknown): unknown {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = finite(value[i]);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const inner = record[key];
+    const made = finite(inner);
+    if (made !== inner) Object.defineProperty(record, key, { value: made, writable: true, enumerable: true, configurable: true });
+  }
+  return record;
+}
 
 /** The plain JavaScript value (what JSON.parse would give; NaN and ±Infinity become null, as JSON.stringify writes them). */
 export function toPlain(value: LosslessJson): unknown {

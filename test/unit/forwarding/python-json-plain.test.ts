@@ -13,6 +13,8 @@ const CASES = [
   '{"a":1,"b":2,"a":3}',
   '{"__proto__":{"x":1},"2":"two","1":"one"}',
   '{"big":1e400,"small":-1E+308,"tiny":1e-400}',
+  '{"id":"cmpl-4e123","choices":[{"text":"1e999","n":[1e999,-1e999,2]}],"__proto__":1e400}',
+  '{"id":"cmpl-9e100f","usage":{"completion_tokens":3}}',
   `{"long":${"9".repeat(310)}}`,
   '{"nan":NaN,"inf":Infinity,"neg":-Infinity}',
   '"\\ud800 lone surrogate \\u00e9"',
@@ -41,5 +43,8 @@ describe("tryParsePlain", () => {
   it("makes literals that overflow a double null, as the lossless reader does", () => {
     expect(tryParsePlain('{"big":1e400}')).toEqual({ big: null });
     expect(tryParsePlain(`[${"1".repeat(400)}]`)).toEqual([null]);
+    const proto = tryParsePlain('{"__proto__":1e400,"id":"cmpl-4e123"}') as Record<string, unknown>;
+    expect(Object.getOwnPropertyDescriptor(proto, "__proto__")?.value).toBeNull();
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
   });
 });
