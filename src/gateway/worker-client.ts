@@ -1,11 +1,10 @@
 /**
- * HTTP to one worker: the hot path of every predict. `post` keeps up to one warm connection per slot
- * (worker-connection.ts: one write per request, a small response parser); the scheduler already
- * bounds concurrency, so a request never waits for a connection. `openStream` reads the answer as it
- * arrives, through Node's http client and a keep-alive agent of its own. Both send the worker's
- * token (gateway-ports.ts WORKER_TOKEN_HEADER) when it has one.
+ * HTTP to one worker: the hot path of every predict. `post` and `openStream` share up to one warm
+ * connection per slot (worker-connection.ts: one write per request, a small response parser); the
+ * scheduler already bounds concurrency, so a request never waits for a connection. `openStream`
+ * hands the answer's body on as it arrives. Both send the worker's token (gateway-ports.ts
+ * WORKER_TOKEN_HEADER) when it has one.
  */
-import http from "node:http";
 import type { Clock } from "../domain/clock.js";
 import { LaunchError } from "../domain/errors.js";
 import { WORKER_TOKEN_HEADER, type WorkerClient, type WorkerReply, type WorkerStream } from "../domain/gateway-ports.js";
@@ -28,9 +27,7 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock,
   const port = Number(url.port || 80);
   // The fixed part of every head, formatted once.
   const headLines = `Host: ${url.host}\r\n${token === null ? "" : `${WORKER_TOKEN_HEADER}: ${token}\r\n`}Content-Type: application/json\r\n`;
-  const tokenHeader: Record<string, string> = token === null ? {} : { [WORKER_TOKEN_HEADER]: token };
   const maxIdle = Math.max(1, slots);
-  let agent: http.Agent | null = null;
   let isDestroyed = false;
   const idle: WorkerConnection[] = [];
   const open = new Set<WorkerConnection>();
@@ -78,43 +75,43 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock,
     }
   }
 
-  /** Resolves once the answer's headers arrived; `timeoutMs` bounds the wait for them. */
+  /** Resolves once the answer's head arrived; `timeoutMs` bounds the wait for it. */
   function openStream(path: string, body: string | Uint8Array, timeoutMs: number | null): Promise<WorkerStream> {
+    const target = path.startsWith("/") ? path : `/${path}`;
+    if (/[^\x21-\x7e]/.test(target)) return Promise.reject(new TypeError(`Request path contains unescaped characters: ${JSON.stringify(target)}`));
+    if (isDestroyed) return Promise.reject(new WorkerConnectionError(`worker ${baseUrl} did not answer: the client was closed`));
+    const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    const head = `POST ${target} HTTP/1.1\r\n${headLines}Content-Length: ${length}\r\n\r\n`;
+    const conn = connection();
     return new Promise<WorkerStream>((resolve, reject) => {
-      let isSettled = false;
       let isTimedOut = false;
-      let cancelTimer: (() => void) | null = null;
-      const fail = (error: unknown): void => {
-        if (isSettled) return;
-        isSettled = true;
-        cancelTimer?.();
-        reject(isTimedOut ? requestTimedOut() : new WorkerConnectionError(`worker ${baseUrl} did not answer: ${String(error)}`, { cause: error }));
-      };
-      const request = http.request(
-        {
-          host,
-          port,
-          path: path.startsWith("/") ? path : `/${path}`,
-          method: "POST",
-          agent: (agent ??= new http.Agent({ keepAlive: true, maxSockets: maxIdle, noDelay: true })),
-          headers: { ...tokenHeader, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        },
-        (response) => {
-          if (isSettled) return;
-          isSettled = true;
+      const cancelTimer =
+        timeoutMs === null
+          ? null
+          : clock.setTimeout(() => {
+              isTimedOut = true;
+              conn.destroy(new Error("timed out"));
+            }, timeoutMs);
+      const text = new StreamText(conn);
+      conn.stream(head, body, {
+        head(status) {
           cancelTimer?.();
-          resolve(streamOf(response));
+          resolve({
+            status,
+            text,
+            get isComplete() {
+              return text.isComplete;
+            },
+            close: () => text.close(),
+          });
         },
-      );
-      request.on("error", fail);
-      if (timeoutMs !== null) {
-        cancelTimer = clock.setTimeout(() => {
-          isTimedOut = true;
-          request.destroy();
-          fail(new Error("timed out"));
-        }, timeoutMs);
-      }
-      request.end(body);
+        data: (chunk) => text.push(chunk),
+        end(error) {
+          cancelTimer?.();
+          text.end(error === null);
+          if (error !== null) reject(isTimedOut ? requestTimedOut() : new WorkerConnectionError(`worker ${baseUrl} did not answer: ${String(error)}`, { cause: error }));
+        },
+      });
     });
   }
 
@@ -124,26 +121,79 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock,
     destroy() {
       isDestroyed = true;
       for (const conn of [...open]) conn.destroy(new Error("the client was closed"));
-      agent?.destroy();
     },
   };
 }
 
-/** Node's answer stream as the port's WorkerStream: UTF-8 text chunks, completeness, close. */
-function streamOf(response: http.IncomingMessage): WorkerStream {
-  response.setEncoding("utf8");
-  async function* text(): AsyncGenerator<string> {
-    const chunks: AsyncIterable<unknown> = response;
-    for await (const chunk of chunks) if (typeof chunk === "string") yield chunk;
+/** Text pieces queued beyond this pause the worker's socket until the reader catches up. */
+const MAX_QUEUED_CHARS = 1 << 20;
+
+/**
+ * A streamed answer's body as the port's AsyncIterable: the pieces that arrived since the last read
+ * come out as one string, so a reader that falls behind catches up in one step; one promise per
+ * wait, none per piece. Closing it early drops the connection (its answer is unread).
+ */
+class StreamText implements AsyncIterable<string> {
+  private queued: string[] = [];
+  private queuedChars = 0;
+  private waiting: ((result: IteratorResult<string>) => void) | null = null;
+  private isEnded = false;
+  private isPaused = false;
+  isComplete = false;
+
+  constructor(private readonly connection: WorkerConnection) {}
+
+  push(text: string): void {
+    if (this.isEnded) return;
+    const waiting = this.waiting;
+    if (waiting !== null) {
+      this.waiting = null;
+      waiting({ value: text, done: false });
+      return;
+    }
+    this.queued.push(text);
+    this.queuedChars += text.length;
+    if (this.queuedChars > MAX_QUEUED_CHARS && !this.isPaused) {
+      this.isPaused = true;
+      this.connection.pause();
+    }
   }
-  return {
-    status: response.statusCode ?? 0,
-    text: text(),
-    get isComplete() {
-      return response.complete;
-    },
-    close() {
-      if (!response.complete) response.destroy();
-    },
-  };
+
+  /** The body ended: as framed (`isComplete`), or cut off. */
+  end(isComplete: boolean): void {
+    if (this.isEnded) return;
+    this.isEnded = true;
+    this.isComplete = isComplete;
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.({ value: undefined, done: true });
+  }
+
+  close(): void {
+    if (!this.isEnded) this.connection.destroy(new Error("the stream's reader stopped"));
+    this.queued = [];
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<string> {
+    return {
+      next: () => {
+        if (this.queued.length > 0) {
+          const value = this.queued.length === 1 ? (this.queued[0] ?? "") : this.queued.join("");
+          this.queued = [];
+          this.queuedChars = 0;
+          if (this.isPaused) {
+            this.isPaused = false;
+            this.connection.resume();
+          }
+          return Promise.resolve({ value, done: false });
+        }
+        if (this.isEnded) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (this.waiting = resolve));
+      },
+      return: () => {
+        this.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
 }

@@ -11,9 +11,12 @@
  *
  * Reads land in one buffer shared by every connection (net's `onread`): no stream machinery and no
  * allocation per read. A read is parsed before its callback returns; what must outlive it (a partial
- * answer) is copied out, and a complete answer leaves as a decoded string.
+ * answer) is copied out, and a complete answer leaves as a decoded string. A streamed answer
+ * (`stream`) hands its body on as decoded text as each read arrives instead, the same parser
+ * underneath (Node's http client was most of the gateway's CPU per streamed LLM token, issue 20).
  */
 import net from "node:net";
+import { StringDecoder } from "node:string_decoder";
 
 const CRLF_CRLF = Buffer.from("\r\n\r\n");
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -28,9 +31,19 @@ export interface RawReply {
   text: string;
 }
 
+/** Where a streamed answer goes: its status once the head is in, its body as text, then its end. */
+export interface StreamReceiver {
+  head(status: number): void;
+  data(text: string): void;
+  /** null: the body ended as framed; an error: the connection broke first (or before the head). */
+  end(error: Error | null): void;
+}
+
 interface Pending {
   resolve(reply: RawReply): void;
   reject(error: Error): void;
+  /** A streamed answer's receiver and decoder (multi-byte characters may straddle reads). */
+  stream: { receiver: StreamReceiver; decoder: StringDecoder } | null;
 }
 
 type BodyMode = { kind: "length"; remaining: number } | { kind: "chunked" } | { kind: "until-close" };
@@ -67,17 +80,37 @@ export class WorkerConnection {
 
   /** Sends one request (`head` ends with the blank line); resolves with the whole answer. */
   request(head: string, body: string | Uint8Array): Promise<RawReply> {
-    return new Promise<RawReply>((resolve, reject) => {
-      if (this.pending !== null || !this.isUsable) {
-        reject(new Error("connection is busy or closed"));
-        return;
-      }
-      this.pending = { resolve, reject };
-      this.status = 0;
-      this.mode = null;
-      this.parts = [];
-      this.socket.write(typeof body === "string" ? head + body : Buffer.concat([Buffer.from(head, "latin1"), body]));
-    });
+    return new Promise<RawReply>((resolve, reject) => this.send(head, body, { resolve, reject, stream: null }));
+  }
+
+  /**
+   * Sends one request whose answer is read as it arrives: `receiver` gets the status, the body's
+   * text read by read, then the end. The connection is reused only once the body ended as framed.
+   */
+  stream(head: string, body: string | Uint8Array, receiver: StreamReceiver): void {
+    const stream = { receiver, decoder: new StringDecoder("utf8") };
+    this.send(head, body, { resolve: () => receiver.end(null), reject: (error) => receiver.end(error), stream });
+  }
+
+  /** Stops reading (a streamed answer's reader is behind); `resume` starts again. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  private send(head: string, body: string | Uint8Array, pending: Pending): void {
+    if (this.pending !== null || !this.isUsable) {
+      pending.reject(new Error("connection is busy or closed"));
+      return;
+    }
+    this.pending = pending;
+    this.status = 0;
+    this.mode = null;
+    this.parts = [];
+    this.socket.write(typeof body === "string" ? head + body : Buffer.concat([Buffer.from(head, "latin1"), body]));
   }
 
   destroy(error?: Error): void {
@@ -152,19 +185,30 @@ export class WorkerConnection {
       this.mode = { kind: "until-close" };
       this.isClosing = true;
     }
+    this.pending?.stream?.receiver.head(status);
     return true;
+  }
+
+  /** Body bytes: handed on as text for a stream (before the read buffer is reused), else kept. */
+  private take(bytes: Buffer): void {
+    const stream = this.pending?.stream;
+    if (stream === null || stream === undefined) this.parts.push(bytes);
+    else {
+      const text = stream.decoder.write(bytes);
+      if (text !== "") stream.receiver.data(text);
+    }
   }
 
   /** Consumes body bytes; true once the body is complete. */
   private parseBody(mode: BodyMode): boolean {
     if (mode.kind === "until-close") {
-      this.parts.push(this.buffered);
+      this.take(this.buffered);
       this.buffered = EMPTY;
       return false;
     }
     if (mode.kind === "length") {
       const take = Math.min(mode.remaining, this.buffered.length);
-      if (take > 0) this.parts.push(this.buffered.subarray(0, take));
+      if (take > 0) this.take(this.buffered.subarray(0, take));
       this.buffered = this.buffered.subarray(take);
       mode.remaining -= take;
       return mode.remaining === 0;
@@ -183,13 +227,15 @@ export class WorkerConnection {
       }
       const dataStart = lineEnd + 2;
       if (this.buffered.length < dataStart + size + 2) return false;
-      this.parts.push(this.buffered.subarray(dataStart, dataStart + size));
+      this.take(this.buffered.subarray(dataStart, dataStart + size));
       this.buffered = this.buffered.subarray(dataStart + size + 2);
     }
   }
 
   private complete(): void {
     const pending = this.pending;
+    const tail = pending?.stream?.decoder.end() ?? "";
+    if (tail !== "") pending?.stream?.receiver.data(tail);
     const [only] = this.parts;
     const reply = { status: this.status, text: this.parts.length === 1 && only !== undefined ? only.toString("utf8") : Buffer.concat(this.parts).toString("utf8") };
     this.pending = null;

@@ -4,7 +4,7 @@ import type { LlmCompletionsV2 } from "../../domain/llm/llm-completions-v2.js";
 import type { HttpEnv } from "../context.js";
 import { chatCompletionV2Schema, completionV1Schema, completionV2Schema } from "../schemas/llm-completions.js";
 import type { Services } from "../services.js";
-import { eventStreamResponse, nodeConnectionAbort } from "../sse-response.js";
+import { eventStreamResponse, nodeConnectionAbort, nodeOutgoing } from "../sse-response.js";
 import { parseBody, parseQuery } from "../validation/parse.js";
 import { str } from "../validation/schema.js";
 
@@ -32,6 +32,7 @@ export function llmCompletionRoutes(
       pingIntervalMs,
       now: () => services.now(),
       abortConnection: nodeConnectionAbort(c.env),
+      outgoing: nodeOutgoing(c.env),
       onError: (error) => services.logger.warn(`${route} aborted mid-stream`, { error: error instanceof Error ? error.message : String(error) }),
     });
 

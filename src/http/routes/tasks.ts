@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { HttpEnv } from "../context.js";
 import { parsePredictInput, predictResponseBody } from "../schemas/tasks.js";
 import type { Services } from "../services.js";
-import { eventStreamResponse, nodeConnectionAbort } from "../sse-response.js";
+import { eventStreamResponse, nodeConnectionAbort, nodeOutgoing } from "../sse-response.js";
 
 /** What these routes use of Services; narrower so tests can mount them without the whole app. */
 export type TaskRouteServices = Pick<Services, "tasks" | "now" | "logger">;
@@ -30,6 +30,7 @@ export function taskRoutes(services: TaskRouteServices, options: TaskRouteOption
       pingIntervalMs,
       now: () => services.now(),
       abortConnection: nodeConnectionAbort(c.env),
+      outgoing: nodeOutgoing(c.env),
       onError: (error) =>
         services.logger.warn("streaming task aborted mid-stream", {
           endpointId: input.endpointId,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eventStreamResponse, nodeConnectionAbort, pingTimestamp } from "../../../src/http/sse-response.js";
 
-const options = { pingIntervalMs: 60_000, now: () => 0, onError: () => undefined, abortConnection: null };
+const options = { pingIntervalMs: 60_000, now: () => 0, onError: () => undefined, abortConnection: null, outgoing: null };
 
 async function* words(...items: string[]): AsyncGenerator<string> {
   for (const item of items) yield item;
