@@ -72,7 +72,8 @@ export class LlmCompletionsV2 {
 
   /**
    * Reads the first upstream message before answering, as the real route does, so failures up to
-   * then are HTTP errors; later ones are one error chunk.
+   * then are HTTP errors; later ones are one error chunk. A reader that stops early closes the
+   * upstream stream (and so gives its worker slot back).
    */
   async stream(user: User, kind: V2Kind, body: Record<string, unknown>): Promise<AsyncIterable<Record<string, unknown>>> {
     const spec = KINDS[kind];
@@ -83,38 +84,39 @@ export class LlmCompletionsV2 {
     this.checkSupport(target, kind, (message) => message, (message) => message);
     const requestId = this.deps.ids.uuid();
     const source = this.deps.trip.stream(target.endpoint, spec.path, this.argsOf(target, kind, { ...body, stream: true }));
-    const chunks = (async function* () {
-      for await (const item of source) {
+    // The next chunk to send, or null at the end: one async step per upstream item, no generator between.
+    const nextChunk = async (): Promise<Record<string, unknown> | null> => {
+      for (;;) {
+        const next = await source.next();
+        if (next.done === true) return null;
+        const item = next.value;
         if (!item.ok) throw new LaunchError("INTERNAL_DETAIL", `Upstream service error for request_id ${requestId}`);
         // `if "DONE" in result: continue`.
         if (typeof item.data === "string" && item.data.includes("DONE")) continue;
         if (!isRecord(item.data)) continue;
-        yield validated({ ...item.data, model: target.endpoint.name }, spec.chunk, "exclude_none");
+        return validated({ ...item.data, model: target.endpoint.name }, spec.chunk, "exclude_none");
       }
-    })();
-    let first: IteratorResult<Record<string, unknown>>;
+    };
+    let first: Record<string, unknown> | null;
     try {
-      first = await chunks.next();
+      first = await nextChunk();
     } catch (error) {
+      await source.return(undefined);
       // The real route answers this case with its generic 500 (README "Parity": the intended 400 here).
       if (error instanceof UpstreamBadRequest) throw new LaunchError("BAD_REQUEST", error.upstreamRepr, error.upstream);
       throw new LaunchError("INTERNAL_DETAIL", INTERNAL);
     }
     const timestamp = this.deps.timestamp;
     return (async function* () {
-      if (first.done === true) return;
-      yield first.value;
       try {
-        for (;;) {
-          const next = await chunks.next();
-          if (next.done === true) return;
-          yield next.value;
-        }
+        for (let chunk = first; chunk !== null; chunk = await nextChunk()) yield chunk;
       } catch (error) {
         const [status, message] =
           error instanceof UpstreamBadRequest ? [400, error.upstreamRepr] : error instanceof LaunchError && (error.code === "INTERNAL_DETAIL" || error.code === "STORE_WRITE_FAILED") ? [500, error.message] : [500, INTERNAL];
         // CompletionV2StreamErrorChunk has no request_id field, so it is dropped (exclude_none).
         yield { error: { status_code: status, content: { error: message, timestamp: timestamp() } } };
+      } finally {
+        await source.return(undefined);
       }
     })();
   }
