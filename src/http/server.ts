@@ -1,7 +1,7 @@
 /**
  * The listening HTTP server (ARCHITECTURE.md "Front doors"): Node's http server with the hono app as
- * its request listener, the fast lane reading its connections first (fast-lane/: plain
- * `POST /v1/sync-tasks` is answered there, everything else goes to Node and hono), on the configured
+ * its request listener, the fast lane reading its connections first (fast-lane/: the task door
+ * routes' plain requests are answered there, everything else goes to Node and hono), on the configured
  * host and port (port 0 picks a free one; a busy explicit port is a ConfigError).
  */
 import { createServer, type Server } from "node:http";

@@ -9,7 +9,7 @@ import { appClient, createArtifactBundle, createEndpoint, readyWorkers } from ".
 /**
  * The fast lane against the app it stands in for: every request is sent both to /v1/sync-tasks (the
  * lane's, when it takes it) and to /v1/launch/v1/sync-tasks (the same route, always through hono), and
- * the two answers must match. The lane's own decision (serve or decline) is checked beside it: it
+ * the two answers must match; the async targets (submit and read) likewise at the end. The lane's own decision (serve or decline) is checked beside it: it
  * declines only framing it does not read, and answers everything else through the same function.
  */
 let app: TestApp;
@@ -147,5 +147,52 @@ describe("the sync-task lane answers as the app does", () => {
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
     expect(JSON.parse(answers[0]?.body ?? "")).toEqual({ status: "SUCCESS", result: { result: '{"x": 1.0, "y": [1, 2]}' }, traceback: null, status_code: 200 });
     expect(answers[3]?.body).toBe(answers[0]?.body);
+  });
+});
+
+describe("the async-task targets are the lane's too", () => {
+  const get = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: a\r\nAuthorization: ${ME}\r\n\r\n`;
+  const submit = (path: string, body = '{"args": {"x": 2}}'): string =>
+    `POST ${path} HTTP/1.1\r\nHost: a\r\nAuthorization: ${ME}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+
+  /** The lane path's answer and hono's for the same request; bodies equal once a fresh task id is blanked. */
+  async function expectBothDoors(raw: (prefix: string) => string): Promise<RawAnswer> {
+    const [viaLanePath, viaApp] = [await send(raw("")), await send(raw("/v1/launch"))];
+    const blank = (body: string): string => body.replace(/"task_id":"[0-9a-f-]{36}"/, '"task_id":"-"');
+    expect([viaLanePath.status, blank(viaLanePath.body)]).toEqual([viaApp.status, blank(viaApp.body)]);
+    return viaLanePath;
+  }
+
+  it.each([
+    ["a submit", () => submit(`/v1/async-tasks?model_endpoint_id=${asyncId}`), 200],
+    ["a submit without model_endpoint_id", () => submit("/v1/async-tasks"), 422],
+    ["a submit to a sync endpoint", () => submit(`/v1/async-tasks?model_endpoint_id=${syncId}`), 400],
+    ["a submit with a body that is not an object", () => submit(`/v1/async-tasks?model_endpoint_id=${asyncId}`, "[1]"), 422],
+    ["a read of an unknown task", () => get("/v1/async-tasks/not-a-task"), 200],
+  ])("frames and serves %s", async (_what, raw, status) => {
+    const decision = await laneDecision(raw());
+    expect(decision === "declined" ? decision : decision.status).toBe(status);
+    const [line = "", ...rest] = raw().split("\r\n");
+    const [method, target] = line.split(" ");
+    const answer = await expectBothDoors((prefix) => [`${method} ${prefix}${target} HTTP/1.1`, ...rest].join("\r\n"));
+    expect(answer.status).toBe(status);
+  });
+
+  it("reads back a submitted task through the lane as hono does", async () => {
+    const created = await laneDecision(submit(`/v1/async-tasks?model_endpoint_id=${asyncId}`));
+    if (created === "declined") throw new Error("the lane declined a plain submit");
+    const taskId = (JSON.parse(created.body) as { task_id: string }).task_id;
+    expect(await laneDecision(get(`/v1/async-tasks/${taskId}`))).toMatchObject({ status: 200 });
+    const answer = await expectBothDoors((prefix) => get(`${prefix}/v1/async-tasks/${taskId}`));
+    expect(JSON.parse(answer.body)).toMatchObject({ task_id: taskId });
+  });
+
+  it.each([
+    ["an encoded task id", get("/v1/async-tasks/not%2Da-task")],
+    ["a read with a query", get("/v1/async-tasks/not-a-task?x=1")],
+    ["a read with a trailing slash", get("/v1/async-tasks/not-a-task/")],
+    ["a submit with an extra query parameter", submit("/v1/async-tasks?model_endpoint_id=end_x&x=1")],
+  ])("leaves %s to the app", async (_what, raw) => {
+    expect(await laneDecision(raw)).toBe("declined");
   });
 });

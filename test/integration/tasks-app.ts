@@ -42,6 +42,8 @@ export interface TasksTestApp {
   commits: FailingCommits;
   /** Requests the fast lane has answered itself. */
   laneServed(): number;
+  /** Requests Node's server handed to hono (none, for a door route's plain requests). */
+  honoServed(): number;
   close(): void;
 }
 
@@ -90,7 +92,11 @@ export function createTasksTestApp(options: { pingIntervalMs?: number } = {}): T
 
   const honoListener = getRequestListener(app.fetch);
   // The adaptor answers a handler's throw itself: its promise only says when the answer is written.
-  const server = createServer((request, response) => void honoListener(request, response));
+  let honoServed = 0;
+  const server = createServer((request, response) => {
+    honoServed++;
+    void honoListener(request, response);
+  });
   const lane = createTaskLane(services);
   let laneServed = 0;
   const fastLane = attachFastLane(server, {
@@ -108,6 +114,7 @@ export function createTasksTestApp(options: { pingIntervalMs?: number } = {}): T
     scheduler,
     commits,
     laneServed: () => laneServed,
+    honoServed: () => honoServed,
     close: () => {
       server.close();
       server.closeAllConnections();

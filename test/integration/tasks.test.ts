@@ -7,9 +7,11 @@ import { auth, createTasksTestApp, type Door, doorPath, type TasksTestApp } from
 describe.each<Door>(["lane", "hono"])("task routes over HTTP through the %s door", (door) => {
   let app: TasksTestApp;
   const at = (path: string): string => doorPath(door, path);
-  /** The door routes' tests check that the door under test answered them. */
+  /** The door routes' tests check that the door under test answered every request they sent. */
   const expectDoorTaken = (): void => {
-    if (door === "lane") expect(app.laneServed(), "requests the lane answered").toBeGreaterThan(0);
+    if (door !== "lane") return;
+    expect(app.laneServed(), "requests the lane answered").toBeGreaterThan(0);
+    expect(app.honoServed(), "requests the lane handed to hono").toBe(0);
   };
 
   beforeEach(() => {
@@ -21,6 +23,8 @@ describe.each<Door>(["lane", "hono"])("task routes over HTTP through the %s door
   });
 
   describe("POST /v1/async-tasks", () => {
+    afterEach(expectDoorTaken);
+
     it("answers {task_id} once the PENDING row is committed", async () => {
       const res = await request(app.server)
         .post(at("/v1/async-tasks?model_endpoint_id=end_async"))
@@ -61,6 +65,8 @@ describe.each<Door>(["lane", "hono"])("task routes over HTTP through the %s door
   });
 
   describe("POST /v1/async-tasks on a full disk", () => {
+    afterEach(expectDoorTaken);
+
     it("answers 500 naming the cause, queues nothing, and takes the next task once space returns", async () => {
       app.commits.fail(1);
       const full = await request(app.server).post(at("/v1/async-tasks?model_endpoint_id=end_async")).set("Authorization", auth()).send({ args: {} });
@@ -77,6 +83,8 @@ describe.each<Door>(["lane", "hono"])("task routes over HTTP through the %s door
   });
 
   describe("GET /v1/async-tasks/{task_id}", () => {
+    afterEach(expectDoorTaken);
+
     it("answers an unknown id with 200 PENDING and every key", async () => {
       const res = await request(app.server).get(at("/v1/async-tasks/not-a-task")).set("Authorization", auth());
       expect(res.status).toBe(200);

@@ -1,8 +1,9 @@
 /**
- * The fast lane: the listening server's connections are read here first, and the sync-task requests
- * the lane can serve are answered without Node's HTTP machinery (IncomingMessage, ServerResponse,
- * their streams) or hono's. Every other connection is handed to the server's own connection
- * listener, which then runs exactly as it would have. Why: on two cores, Node's HTTP server cost
+ * The fast lane: the listening server's connections are read here first, and the task requests the
+ * lane can serve (lane-targets.ts: sync predicts, async submits and reads) are answered without
+ * Node's HTTP machinery (IncomingMessage, ServerResponse, their streams) or hono's. Every other
+ * connection is handed to the server's own connection listener, which then runs exactly as it
+ * would have. Why: on two cores, Node's HTTP server cost
  * more CPU per sync task than the worker that answers it (issue 5, README "Performance").
  *
  * The server keeps listening, tracking and closing as before; the lane only owns the connections it

@@ -31,7 +31,7 @@ for (const char of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi
 
 /**
  * Reads the head at the start of `buffer`: the head, "incomplete" (no blank line yet) or "unusual".
- * Written as a scan rather than with a regular expression per field: it runs once per sync task.
+ * Written as a scan rather than with a regular expression per field: it runs once per task request.
  */
 export function readRequestHead(buffer: Buffer): HeadReading {
   const end = buffer.indexOf(HEAD_END);

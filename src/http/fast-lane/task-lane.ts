@@ -13,7 +13,7 @@ import { type PipelineServices, pipelineSteps } from "../pipeline/steps.js";
 import { type TaskDoorServices, taskDoorRoutes } from "../routes/task-doors.js";
 import type { Services } from "../services.js";
 import type { Lane } from "./lane.js";
-import { type LaneTarget, laneTargetOf } from "./lane-targets.js";
+import { type LaneRequestTarget, laneTargetOf } from "./lane-targets.js";
 import { type RequestHead, singleField } from "./request-head.js";
 
 export type TaskLaneServices = PipelineServices & TaskDoorServices & Pick<Services, "logger" | "uuid">;
@@ -43,17 +43,17 @@ export function createTaskLane(services: TaskLaneServices): Lane {
       const found = laneTargetOf(head.method, head.target);
       const route = found === null ? undefined : routes.get(found.target.route);
       if (found === null || route === undefined) return null;
-      return answerThroughPipeline(steps, route, laneScope(head, found.target, found.id, body), services);
+      return answerThroughPipeline(steps, route, laneScope(head, found, body), services);
     },
   };
 }
 
-function laneScope(head: RequestHead, target: LaneTarget, id: string | undefined, body: Buffer): RequestScope {
+function laneScope(head: RequestHead, { target, id, path }: LaneRequestTarget, body: Buffer): RequestScope {
   const queryName = "query" in target.id ? target.id.query : null;
   const paramName = "param" in target.id ? target.id.param : null;
   return {
     method: head.method,
-    path: target.path,
+    path,
     header(name) {
       const values = head.fields.get(name);
       return values === undefined ? undefined : values.join(", ");
