@@ -7,7 +7,7 @@ import type { BundleFlavor } from "../domain/bundle.js";
 import { isArtifactFlavor } from "../domain/bundle.js";
 import type { PredictRequest } from "../domain/task.js";
 import { argsJsonOf } from "../domain/tasks/args-json.js";
-import { JsonSyntaxError, type LosslessJson, dumpsLossless, parseLossless, toPlain } from "../domain/tasks/python-json.js";
+import { JsonSyntaxError, type LosslessJson, dumpsLossless, parseLossless, toPlain, tryParsePlain } from "../domain/tasks/python-json.js";
 
 /** Artifact bundles run the generic server behind a pass-through forwarder; runnable images get wrapping. */
 export type ForwardMode = "artifact" | "runnable";
@@ -106,6 +106,11 @@ export interface AsyncOutcome {
  * Celery task: FAILURE with `str(exception)` as the result.
  */
 export function asyncOutcome(mode: ForwardMode, status: number, text: string, asString: boolean): AsyncOutcome {
+  if (mode === "artifact") {
+    // The plain value is all that is kept: JSON.parse's, where it reads the text (tryParsePlain).
+    const plain = tryParsePlain(text);
+    if (plain !== undefined) return { status: "SUCCESS", result: plain, traceback: null, statusCode: null };
+  }
   let parsed: LosslessJson;
   try {
     parsed = parseLossless(text);
