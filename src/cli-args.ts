@@ -48,6 +48,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--allow-input-dir": { key: "allowInputDirs", kind: "repeat", help: "Let batch inputs, bundle locations and task urls name files under DIR (repeatable)." },
   "--allow-input-urls": { key: "allowInputUrls", kind: "boolean", help: "Let batch inputs, bundle locations and task urls be http(s) URLs." },
   "--llm-python": { key: "llmPython", kind: "string", help: "LLM endpoints: run the engine with this interpreter (default: a venv built from its requirements)." },
+  "--task-retention-hours": { key: "taskRetentionHours", kind: "number", help: "Keep finished async tasks and their results this long (hours, fractions allowed). Default 24." },
   "--fine-tune-repository": { key: "fineTuneRepository", kind: "string", help: "Fine-tune templates: an s3:// JSON document. Default s3://<bucket>/fine_tune_repository." },
 };
 

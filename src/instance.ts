@@ -36,6 +36,7 @@ import { LifecycleEvents } from "./domain/events/lifecycle-events.js";
 import { createAccessLog } from "./http/access-log.js";
 import type { WorkerLaunchSpec, WorkerRuntime } from "./domain/ports.js";
 import { TaskLifecycle } from "./domain/tasks/task-lifecycle.js";
+import { TaskRetention } from "./domain/tasks/task-retention.js";
 import { TaskService } from "./domain/tasks/task-service.js";
 import { createWeightsLocator, llmWeightsDir } from "./runtime/llm/weights-locator.js";
 import { TriggerService, triggerJobRequest } from "./domain/triggers/trigger-service.js";
@@ -68,6 +69,7 @@ import { createFileRepository } from "./store/file-repository.js";
 import { createCommitPort, pendingCommit } from "./store/group-commit.js";
 import { persistentSigningSecret } from "./store/settings-repository.js";
 import { wipeState } from "./store/state-reset.js";
+import { createTaskExpiryStore } from "./store/task-expiry.js";
 import { createTaskRepository } from "./store/task-repository.js";
 import { createTriggerRepository } from "./store/trigger-repository.js";
 import { Lifetime } from "./lifetime.js";
@@ -134,8 +136,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const dockerBatchJobLogs = createDockerBatchJobLogRepository(db);
     const triggerRows = createTriggerRepository(db);
 
-    // ---- lifecycles: the only writers of task and endpoint statuses; each change is announced on
-    // `events` once its commit holds (accepted means committed: the domain awaits `commits`)
+    // ---- lifecycles: the only writers of task and endpoint statuses; each change is announced once committed
     const commits = createCommitPort(db);
     const taskLifecycle = new TaskLifecycle({ tasks, commits, events, clock, logger: logger.child("tasks") });
     lifetime.add(() => taskLifecycle.dispose());
@@ -149,6 +150,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const blobs = createLocalBlobStore({ root: blobRoot, bucket: config.bucket, signingSecret, ttlSeconds: config.signedUrlTtlSeconds, clock, inputs });
     const blobOwners = createBlobOwnerRepository(db);
     const blobAccess = new BlobAccess({ store: blobs, owners: blobOwners, inputs, clock });
+    const retention = new TaskRetention({ store: createTaskExpiryStore(db), results: blobAccess, clock, logger, retentionHours: config.taskRetentionHours });
     const objects = new ObjectService({ access: blobAccess, files: createObjectFiles(blobRoot) });
     const multipart = new MultipartService({ access: blobAccess, objects, files: createMultipartFiles(blobRoot), clock, newUploadId: () => ids.uuid().replace(/-/g, "") });
 
@@ -211,8 +213,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     lifetime.add(() => scheduler.dispose());
     lifetime.add(() => jobRunner.dispose());
     const gateway = createGateway({ slots: scheduler, callbacks, clock, syncTimeoutSeconds: config.syncTimeoutSeconds, observer: metrics?.trips ?? null });
-    // Docker-image batch jobs (§2.5) run through the job runner; triggers (§2.6) fire them on schedule.
-    // Jobs launch-local starts for a user (fine-tunes) call back as that user, within their grant.
+    // Docker-image batch jobs (§2.5) run through the job runner, triggers (§2.6) fire them; a user's (fine-tunes) call back as them.
     const jobCredentials = createJobCredentials(signingSecret, dockerBatchJobRows);
     const jobExecutor = createJobExecutor({
       jobs: dockerBatchJobRows,
@@ -379,6 +380,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     await jobExecutor.start();
     triggerClock.start();
     batchOrchestrator.resume();
+    lifetime.add(retention.start());
     history.start();
     // Ready now; the adaptor loads in the background, before the first request in the usual case.
     setImmediate(() => void http.warmUp().catch((error: unknown) => logger.warn(`http: loading the request adaptor failed: ${String(error)}`)));

@@ -5,7 +5,7 @@
  * demand, never at start-up; downloads cached under `<root>/.cache`). It writes only `s3://`.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { readFile, realpath, stat } from "node:fs/promises";
+import { readFile, realpath, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Clock } from "../domain/clock.js";
 import { type InputPolicy, checkInputLocation, isInside } from "../domain/blobs/input-policy.js";
@@ -129,6 +129,11 @@ export function createLocalBlobStore(options: LocalBlobStoreOptions): LocalBlobS
     async put(location, data) {
       const { bucket: target, key } = parseS3Location(location);
       await writeFileAtomic(blobFilePath(root, target, key), data);
+    },
+
+    async remove(location) {
+      const { bucket: target, key } = parseS3Location(location);
+      await rm(blobFilePath(root, target, key), { force: true });
     },
 
     assertValidLocation(location) {

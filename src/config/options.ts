@@ -81,6 +81,11 @@ export interface LaunchLocalOptions {
   llmPython?: string;
   /** The fine-tune template repository: an `s3://` JSON document in the blob store. Default s3://<bucket>/fine_tune_repository. */
   fineTuneRepository?: string;
+  /**
+   * How long a finished async task (and its pickled result) is kept after it completed, in hours
+   * (fractions allowed); then it reads as an unknown id. Default 24, the Celery result backend's one day.
+   */
+  taskRetentionHours?: number;
 }
 
 export interface ResolvedConfig {
@@ -121,6 +126,8 @@ export interface ResolvedConfig {
   /** Absolute folders (resolved against the working directory); empty: none. */
   allowInputDirs: string[];
   allowInputUrls: boolean;
+  /** Finished async tasks are deleted this many hours after they completed. */
+  taskRetentionHours: number;
 }
 
 export { ConfigError };
@@ -277,5 +284,6 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     hfHubCache: hfHubCacheOf(env),
     allowInputDirs: inputDirsOf(options.allowInputDirs ?? env.LAUNCH_LOCAL_ALLOW_INPUT_DIR?.split(delimiter).filter((dir) => dir !== ""), cwd),
     allowInputUrls: options.allowInputUrls ?? envBool(env, "LAUNCH_LOCAL_ALLOW_INPUT_URLS") ?? false,
+    taskRetentionHours: positive("taskRetentionHours", options.taskRetentionHours ?? envNumber(env, "LAUNCH_LOCAL_TASK_RETENTION_HOURS") ?? 24),
   };
 }

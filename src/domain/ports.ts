@@ -71,6 +71,31 @@ export interface TaskRepository {
   countUnfinished(endpointId: string): number;
 }
 
+/** Where a retention sweep has read up to, in completion order (`seq`: the row's insertion order). */
+export interface ExpiryCursor {
+  completedAt: number;
+  seq: number;
+}
+
+/** A finished task the retention sweep may delete: its id, owner and stored result (which may name a blob). */
+export interface ExpiredTask {
+  id: string;
+  owner: string;
+  result: unknown;
+}
+
+/** The retention sweep's reads and deletes of finished task rows (store/task-expiry.ts). */
+export interface TaskExpiryStore {
+  /**
+   * Reads up to `limit` finished tasks completed at or before `cutoff`, after `after`, in completion
+   * order; returns those that may go and the cursor to read on from (null: none left). Rows of a v1
+   * batch job still PENDING or RUNNING are read past, never returned: its result file reads them.
+   */
+  scan(cutoff: number, after: ExpiryCursor | null, limit: number): { tasks: ExpiredTask[]; next: ExpiryCursor | null };
+  /** Deletes these finished rows and their batch row links in one transaction; returns how many went. */
+  remove(ids: readonly string[]): number;
+}
+
 /** Append-only logs per endpoint: build output ("creation logs") and worker output. */
 export interface EndpointLogRepository {
   append(endpointId: string, stream: "build" | "worker", line: string): void;
@@ -95,6 +120,11 @@ export interface BlobStore {
   readonly root: string;
   /** Writes an `s3://` object (nothing else is ever written). */
   put(location: string, data: Uint8Array): Promise<void>;
+  /**
+   * Deletes an `s3://` object's file; a missing one is no error. Its folders stay: a worker makes its
+   * results folder once and writes into it for as long as it runs.
+   */
+  remove(location: string): Promise<void>;
   /**
    * Reads `s3://`, and the `file://` or `http(s)://` locations the input policy allows (400 otherwise,
    * domain/blobs/input-policy.ts); throws NOT_FOUND for a missing object. No owner check: callers

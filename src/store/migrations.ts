@@ -151,4 +151,14 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Task retention (issue 13 item 11): the sweep finds finished tasks by completion time, and asks of
+    // each whether it is a row of a batch job still running, without scanning either table. The
+    // partial index holds finished rows only, in completion order: a completion appends to its end.
+    version: 5,
+    sql: `
+      CREATE INDEX async_tasks_finished ON async_tasks (completed_at) WHERE status IN ('SUCCESS', 'FAILURE');
+      CREATE INDEX batch_job_rows_by_task ON batch_job_rows (task_id);
+    `,
+  },
 ];

@@ -12,6 +12,7 @@
 import type { Clock } from "../clock.js";
 import { LaunchError } from "../errors.js";
 import type { BlobOwnerRepository, BlobStore, SignedUpload } from "../ports.js";
+import { RESULTS_PREFIX } from "../signed-urls.js";
 import { type InputPolicy, checkInputLocation } from "./input-policy.js";
 
 /** Who is asking. */
@@ -128,6 +129,24 @@ export class BlobAccess {
    */
   claim(owner: string, location: string): void {
     if (location.startsWith(`s3://${this.deps.store.bucket}/`)) this.deps.owners.claim(location, owner, this.deps.clock.now());
+  }
+
+  /**
+   * Deletes the pickled result of an expired task (tasks/task-retention.ts) and forgets its owner.
+   * Only an object a worker wrote for `owner` goes: in this store's bucket, under model-engine's results
+   * prefix, and nobody else's (a task's result is the user's JSON and may name any location).
+   */
+  async removeResult(owner: string, location: string): Promise<void> {
+    if (!location.startsWith(`s3://${this.deps.store.bucket}/${RESULTS_PREFIX}`)) return;
+    const record = this.deps.owners.get(location);
+    if (record !== null && record.owner !== owner) return;
+    try {
+      this.deps.store.assertValidLocation(location);
+    } catch {
+      return;
+    }
+    await this.deps.store.remove(location);
+    if (record !== null) this.deps.owners.delete([location]);
   }
 
   /** An upload slot (the client's signed PUT, client-contract.md §4), reserved in the owner's name. */

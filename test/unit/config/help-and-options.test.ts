@@ -61,6 +61,7 @@ const SAMPLES: Record<string, string> = {
   LAUNCH_LOCAL_FINE_TUNE_REPOSITORY: "s3://other/templates.json",
   LAUNCH_LOCAL_RAY_ADDRESS: "127.0.0.1:6379",
   LAUNCH_LOCAL_RAY_PYTHON: "python3.11",
+  LAUNCH_LOCAL_TASK_RETENTION_HOURS: "0.5",
 };
 
 /** Resolved settings that come from other tools' variables, not from a launch-local option. */
