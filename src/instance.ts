@@ -154,8 +154,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const objects = new ObjectService({ access: blobAccess, files: createObjectFiles(blobRoot) });
     const multipart = new MultipartService({ access: blobAccess, objects, files: createMultipartFiles(blobRoot), clock, newUploadId: () => ids.uuid().replace(/-/g, "") });
 
-    // ---- runtime: how a worker (and a docker-image batch job) exists: processes or containers
-    // LLM endpoints' weights, offline (README "LLM endpoints"); workers see them as `model_files`.
+    // ---- runtime: how a worker (and a docker-image batch job) exists; LLM weights, offline, reach workers as `model_files`
     const weightsLocator = createWeightsLocator({ blobRoot, modelsDir: config.llmModelsDir, hfHubCache: config.hfHubCache });
     const engineEnv = sharedEngineEnv(config, env, logger, clock, WORKER_DIR);
     const runtimeOptions = {
