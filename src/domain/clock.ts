@@ -49,6 +49,11 @@ export class FakeClock implements Clock {
     return new Promise((resolve) => this.setTimeout(resolve, ms));
   }
 
+  /** How many timers are set to fire at `at` (ms): a test waits for one (a backoff) to be set before advancing past it. */
+  timersDueAt(at: number): number {
+    return this.timers.filter((timer) => Math.abs(timer.at - at) < 1).length;
+  }
+
   /** Moves time forward, firing due timers in order (including timers they schedule). */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;

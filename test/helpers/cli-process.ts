@@ -26,16 +26,7 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Polls until `check` returns a value or the deadline passes. */
-export async function waitFor<T>(check: () => T | null | undefined | Promise<T | null | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { waitFor } from "./wait-for.js";
 
 export function readPortFile(path: string): number | null {
   if (!existsSync(path)) return null;

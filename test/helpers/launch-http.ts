@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { waitFor } from "./wait-for.js";
 
 /** Small typed HTTP helpers for end-to-end tests that talk to a running launch-local. */
 export class LaunchHttp {
@@ -75,18 +76,19 @@ export class LaunchHttp {
     return first.id;
   }
 
+  /** Waits until the endpoint is READY with a worker available; throws at once if it is UPDATE_FAILED. */
   async waitForWorkers(endpointId: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const endpoint = await this.ok<{ status: string; status_reason: string | null; deployment_state: { available_workers: number | null } | null }>(
-        "GET",
-        `/v1/model-endpoints/${endpointId}`,
-      );
-      if (endpoint.status === "UPDATE_FAILED") throw new Error(`endpoint failed: ${endpoint.status_reason ?? ""}`);
-      if (endpoint.status === "READY" && (endpoint.deployment_state?.available_workers ?? 0) > 0) return;
-      if (Date.now() > deadline) throw new Error(`endpoint ${endpointId} has no worker after ${timeoutMs} ms: ${JSON.stringify(endpoint)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    type Endpoint = { status: string; status_reason: string | null; deployment_state: { available_workers: number | null } | null };
+    let last: Endpoint | null = null;
+    await waitFor(
+      async () => {
+        const endpoint = (last = await this.ok<Endpoint>("GET", `/v1/model-endpoints/${endpointId}`));
+        if (endpoint.status === "UPDATE_FAILED") throw new Error(`endpoint failed: ${endpoint.status_reason ?? ""}`);
+        return endpoint.status === "READY" && (endpoint.deployment_state?.available_workers ?? 0) > 0;
+      },
+      timeoutMs,
+      () => `endpoint ${endpointId} to have a worker: ${JSON.stringify(last)}`,
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import request from "supertest";
 import type { LaunchLocalOptions } from "../../src/config/options.js";
 import { createFakeRuntime } from "../helpers/fake-runtime.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { waitFor } from "../helpers/wait-for.js";
 import { cloudpickleBundleBody } from "./control-fixture.js";
 
 /**
@@ -80,13 +81,9 @@ export async function createBatchTestApp(options: LaunchLocalOptions = {}): Prom
     },
     getJob,
     async waitForStatus(jobId, statuses, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const job = await getJob(jobId);
-        if (statuses.includes(job.status)) return job;
-        if (Date.now() > deadline) throw new Error(`job ${jobId} still ${JSON.stringify(job)} after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      let last: JobView | null = null;
+      const reached = async () => ((last = await getJob(jobId)), statuses.includes(last.status) ? last : null);
+      return waitFor(reached, timeoutMs, () => `job ${jobId} to reach ${statuses.join("/")}: still ${JSON.stringify(last)}`);
     },
     async endpointNames(user) {
       const response = await request(app.url).get("/v1/model-endpoints").set("authorization", auth(user));

@@ -78,10 +78,14 @@ describe("post-inference callbacks (§4.5)", () => {
     const http = new LaunchHttp(app.url);
     const bundleId = await http.createCloudpickleBundle("plain", Buffer.from("x"));
     const endpointId = await http.createEndpoint("no-hook", bundleId, { endpoint_type: "sync" });
+    // A witness that does list the hook: once its later callback has arrived, the first one would have too.
+    const witnessId = await http.createEndpoint("witness-hook", bundleId, { endpoint_type: "sync", post_inference_hooks: ["callback"] });
     await http.waitForWorkers(endpointId, 10_000);
+    await http.waitForWorkers(witnessId, 10_000);
     const before = received.length;
     await http.ok("POST", `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: { y: 3 }, callback_url: `${receiverUrl}/ignored` });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(received.length).toBe(before);
+    await http.ok("POST", `/v1/sync-tasks?model_endpoint_id=${witnessId}`, { args: { y: 4 }, callback_url: `${receiverUrl}/witness` });
+    await waitFor(() => received.find((r) => r.path === "/witness"), 10_000, "the witness's callback");
+    expect(received.slice(before).map((r) => r.path)).toEqual(["/witness"]);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { expect } from "vitest";
 import type { TestApp } from "../helpers/test-app.js";
+import { waitFor } from "../helpers/wait-for.js";
 
 export interface Reply {
   status: number;
@@ -127,15 +128,7 @@ export async function createEndpoint(client: Client, name: string, bundleId: str
 }
 
 /** Polls until `check` returns a value; fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | null | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export const eventually = <T>(check: () => Promise<T | null | undefined>, what: string, timeoutMs = 10_000): Promise<T> => waitFor(check, timeoutMs, what);
 
 /** Waits until the endpoint is READY with `count` ready workers. */
 export async function readyWorkers(client: Client, endpointId: string, count = 1): Promise<{ id: string; pid: unknown }[]> {

@@ -1,6 +1,7 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { waitFor } from "../helpers/wait-for.js";
 import { LABELS, createDockerBundle, createJob, jobLogs, jobStatus, waitForStatus } from "./docker-image-batch-jobs-app.js";
 
 let app: TestApp;
@@ -112,7 +113,7 @@ describe("GET, list and cancel (§2.5, §3.3)", () => {
   it("lists the team's jobs in the DockerImageBatchJob shape", async () => {
     const bundle = await createDockerBundle(app, { name: "listed" }, "lister");
     const id = await createJob(app, { docker_image_batch_job_bundle_id: bundle }, "lister");
-    await waitFor(app, "lister", id);
+    await waitForSuccess(app, "lister", id);
     const list = await request(app.url).get("/v1/docker-image-batch-jobs").set("authorization", app.auth("lister")).expect(200);
     const jobs = (list.body as { jobs: Record<string, unknown>[] }).jobs;
     expect(jobs).toHaveLength(1);
@@ -143,11 +144,10 @@ describe("GET, list and cancel (§2.5, §3.3)", () => {
   });
 });
 
-async function waitFor(testApp: TestApp, user: string, id: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const response = await request(testApp.url).get(`/v1/docker-image-batch-jobs/${id}`).set("authorization", testApp.auth(user));
-    if ((response.body as { status?: string }).status === "SUCCESS") return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`job ${id} did not succeed`);
-}
+/** Waits until the user's job is SUCCESS. */
+const waitForSuccess = (testApp: TestApp, user: string, id: string): Promise<true> =>
+  waitFor(
+    async () => ((await request(testApp.url).get(`/v1/docker-image-batch-jobs/${id}`).set("authorization", testApp.auth(user))).body as { status?: string }).status === "SUCCESS",
+    10_000,
+    `job ${id} to succeed`,
+  );

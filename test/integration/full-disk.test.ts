@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createInstance, type Instance } from "../../src/instance.js";
 import { createFakeRuntime } from "../helpers/fake-runtime.js";
 import { LaunchHttp } from "../helpers/launch-http.js";
+import { waitFor } from "../helpers/wait-for.js";
 
 const mountPoint = mkdtempSync(join(tmpdir(), "launch-local-full-disk-"));
 
@@ -56,15 +57,7 @@ function fillDisk(path: string): void {
   }
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = <T>(what: string, timeoutMs: number, probe: () => Promise<T | null>): Promise<T> => waitFor(probe, timeoutMs, what);
 
 const BIG = "x".repeat(16 * 1024);
 

@@ -53,12 +53,14 @@ describe("streaming-task lifecycle", () => {
   afterEach(() => app.close());
 
   it("sends comment pings while the source is quiet", async () => {
+    let sawPing = (): void => undefined;
+    const pinged = new Promise<void>((resolve) => (sawPing = resolve));
     app.scheduler.streamEvents = async function* () {
       yield event("first");
-      await new Promise((resolve) => setTimeout(resolve, 90));
+      await pinged; // quiet until the client has read a ping
       yield event("second");
     };
-    const outcome = await post(app);
+    const outcome = await post(app, (res) => res.on("data", (chunk: string) => chunk.includes(": ping") && sawPing()));
     expect(outcome.ending).toBe("end");
     const frames = outcome.text.split("\r\n\r\n");
     expect(frames.pop()).toBe("");
@@ -98,7 +100,7 @@ describe("streaming-task lifecycle", () => {
     app.scheduler.streamEvents = () => ({
       [Symbol.asyncIterator]: () => ({
         next: async () => {
-          await new Promise((resolve) => setTimeout(resolve, 10));
+          await new Promise((resolve) => setImmediate(resolve)); // one event per turn of the event loop
           produced += 1;
           return { done: false, value: event(produced) };
         },
@@ -111,7 +113,9 @@ describe("streaming-task lifecycle", () => {
     await post(app, (res, destroy) => res.once("data", destroy));
     await vi.waitFor(() => expect(isReturned).toBe(true));
     const producedAtReturn = produced;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Asserting that nothing more happens: a source still pulled would produce an event each turn,
+    // so twenty turns of the event loop would show it (no timed wait).
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
     expect(produced).toBeLessThanOrEqual(producedAtReturn + 1);
   });
 });

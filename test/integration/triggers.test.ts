@@ -25,13 +25,30 @@ async function start(options: Parameters<typeof createTestApp>[0] = {}): Promise
 const createTrigger = (app: TestApp, body: Record<string, unknown>, user = "me") =>
   request(app.url).post("/v1/triggers").set("authorization", app.auth(user)).send(body);
 
-async function triggerJobs(app: TestApp, triggerId: string): Promise<Record<string, unknown>[]> {
-  const response = await request(app.url).get(`/v1/docker-image-batch-jobs?trigger_id=${triggerId}`).set("authorization", app.auth()).expect(200);
+async function triggerJobs(app: TestApp, triggerId: string, user = "me"): Promise<Record<string, unknown>[]> {
+  const response = await request(app.url).get(`/v1/docker-image-batch-jobs?trigger_id=${triggerId}`).set("authorization", app.auth(user)).expect(200);
   return (response.body as { jobs: Record<string, unknown>[] }).jobs;
 }
 
-const waitForJobCount = (app: TestApp, triggerId: string, count: number) =>
-  waitFor(async () => ((await triggerJobs(app, triggerId)).length === count ? true : null), 10_000, `${count} job(s) of ${triggerId}`);
+const waitForJobCount = (app: TestApp, triggerId: string, count: number, user = "me") =>
+  waitFor(async () => ((await triggerJobs(app, triggerId, user)).length === count ? true : null), 10_000, `${count} job(s) of ${triggerId}`);
+
+/**
+ * Moves the clock `ms` on with a witness: another team's trigger that fires once, at the end of
+ * the window. Firings run in time order, so once the witness's job is there, any firing of the
+ * trigger under test within the window has made its job too — the deterministic way to see that
+ * nothing fired (no timed wait).
+ */
+async function advanceWithWitness(app: TestApp, clock: FakeClock, ms: number): Promise<void> {
+  const end = new Date(clock.now() + ms);
+  const bundle = await createDockerBundle(app, { name: `witness-${end.getTime()}` }, "witness");
+  const cron = `${end.getUTCMinutes()} ${end.getUTCHours()} ${end.getUTCDate()} ${end.getUTCMonth() + 1} *`;
+  const created = await createTrigger(app, { name: `witness-${end.getTime()}`, cron_schedule: cron, bundle_id: bundle, default_job_metadata: LABELS }, "witness").expect(200);
+  const witness = (created.body as { trigger_id: string }).trigger_id;
+  await clock.advance(ms);
+  await waitForJobCount(app, witness, 1, "witness");
+  await request(app.url).delete(`/v1/triggers/${witness}`).set("authorization", app.auth("witness")).expect(200);
+}
 
 describe("POST /v1/triggers (§2.6)", () => {
   it("checks in the real order with the real messages", async () => {
@@ -149,21 +166,18 @@ describe("triggers firing on the injected clock (§2.6)", () => {
     await waitForJobCount(app, id, 3);
 
     await request(app.url).put(`/v1/triggers/${id}`).set("authorization", app.auth()).send({ suspend: true }).expect(200);
-    await clock.advance(3 * MINUTE);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await advanceWithWitness(app, clock, 3 * MINUTE);
     expect(await triggerJobs(app, id)).toHaveLength(3);
 
     // Resumed on a new schedule: the next firing is the top of the hour (01:00).
     await request(app.url).put(`/v1/triggers/${id}`).set("authorization", app.auth()).send({ suspend: false, cron_schedule: "@hourly" }).expect(200);
-    await clock.advance(30 * MINUTE);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await advanceWithWitness(app, clock, 30 * MINUTE);
     expect(await triggerJobs(app, id)).toHaveLength(3);
     await clock.advance(30 * MINUTE);
     await waitForJobCount(app, id, 4);
 
     await request(app.url).delete(`/v1/triggers/${id}`).set("authorization", app.auth()).expect(200);
-    await clock.advance(120 * MINUTE);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await advanceWithWitness(app, clock, 120 * MINUTE);
     // The trigger is gone, so its job list is a 404 now; the jobs themselves remain.
     await request(app.url).get(`/v1/docker-image-batch-jobs?trigger_id=${id}`).set("authorization", app.auth()).expect(404);
     const all = await request(app.url).get("/v1/docker-image-batch-jobs").set("authorization", app.auth()).expect(200);
@@ -182,7 +196,8 @@ describe("triggers firing on the injected clock (§2.6)", () => {
 
       // Restarted two hours later: the missed 00:30 and 01:30 firings are not made up.
       const second = await start({ ephemeral: false, dataDir, clock: new FakeClock(Date.UTC(2026, 0, 1, 2, 0, 0)) });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // A catch-up would fire at once; a minute on (the witness) it has not.
+      await advanceWithWitness(second.app, second.clock, MINUTE);
       expect(await triggerJobs(second.app, id)).toHaveLength(0);
       await second.clock.advance(30 * MINUTE);
       await waitForJobCount(second.app, id, 1);

@@ -10,6 +10,7 @@ import { basename, dirname } from "node:path";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LaunchHttp } from "../../helpers/launch-http.js";
+import { waitFor } from "../../helpers/wait-for.js";
 import { REPO_ROOT } from "../../helpers/cli-process.js";
 import { type TestApp, createTestApp } from "../../helpers/test-app.js";
 import { tinyModel } from "../../helpers/tiny-model.js";
@@ -45,13 +46,12 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: an LLM endpoint on a vLL
   it("runs vLLM's module with the bundle's flags on the mounted weights, and the gateway reaches it", async () => {
     const me = new LaunchHttp(app.url);
     const name = basename(tinyModel().dir);
-    const deadline = Date.now() + 120_000;
     let answer: { status: number; json: unknown } = { status: 0, json: null };
-    while (Date.now() < deadline) {
-      answer = await me.call("POST", "/v1/llm/completions-sync?model_endpoint_name=docker-llm", { prompt: "Hi", max_new_tokens: 1, temperature: 0 });
-      if (answer.status === 200) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await waitFor(
+      async () => (answer = await me.call("POST", "/v1/llm/completions-sync?model_endpoint_name=docker-llm", { prompt: "Hi", max_new_tokens: 1, temperature: 0 })).status === 200,
+      120_000,
+      () => `a 200 from the engine image: last ${JSON.stringify(answer)}`,
+    );
     expect(answer.status).toBe(200);
     expect((answer.json as { output: { text: string } }).output.text).toBe(` model_type=llama served=${name},model_files cwd=/launch-local/llm`);
 

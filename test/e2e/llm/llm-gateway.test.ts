@@ -31,14 +31,7 @@ beforeAll(async () => {
   const body = { name: "tiny-llm", model_name: basename(model.dir), endpoint_type: "streaming", metadata: {}, min_workers: 1, max_workers: 1, per_worker: 1, labels: { team: "t", product: "p" } };
   await me.ok("POST", "/v1/llm/model-endpoints", body);
   const id = (await me.ok<{ id: string }>("GET", "/v1/llm/model-endpoints/tiny-llm")).id;
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    const endpoint = await me.ok<{ status: string; status_reason: string | null; deployment_state: { available_workers: number } | null }>("GET", `/v1/model-endpoints/${id}`);
-    if (endpoint.status === "UPDATE_FAILED") throw new Error(`endpoint failed: ${String(endpoint.status_reason)}`);
-    if (endpoint.status === "READY" && (endpoint.deployment_state?.available_workers ?? 0) > 0) break;
-    if (Date.now() > deadline) throw new Error("the engine did not become ready");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await me.waitForWorkers(id, 240_000);
 }, 300_000);
 
 afterAll(async () => app?.close());

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LaunchHttp } from "../../helpers/launch-http.js";
+import { waitFor } from "../../helpers/wait-for.js";
 import { type TestApp, createTestApp } from "../../helpers/test-app.js";
 import { tinyModel } from "../../helpers/tiny-model.js";
 
@@ -32,12 +33,14 @@ it("ends UPDATE_FAILED with a status_reason naming the missing packages", async 
   const name = join(tinyModel().dir).split("/").pop() ?? "";
   await me.ok("POST", "/v1/llm/model-endpoints", { name: "no-torch", model_name: name, endpoint_type: "streaming", metadata: {}, min_workers: 1, max_workers: 1, per_worker: 1, labels: { team: "t", product: "p" } });
   const id = (await me.ok<{ id: string }>("GET", "/v1/llm/model-endpoints/no-torch")).id;
-  const deadline = Date.now() + 60_000;
-  let endpoint = await me.ok<{ status: string; status_reason: string | null }>("GET", `/v1/model-endpoints/${id}`);
-  while (endpoint.status !== "UPDATE_FAILED" && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    endpoint = await me.ok("GET", `/v1/model-endpoints/${id}`);
-  }
+  const endpoint = await waitFor(
+    async () => {
+      const seen = await me.ok<{ status: string; status_reason: string | null }>("GET", `/v1/model-endpoints/${id}`);
+      return seen.status === "UPDATE_FAILED" ? seen : null;
+    },
+    60_000,
+    "the endpoint to be UPDATE_FAILED",
+  );
   expect(endpoint.status).toBe("UPDATE_FAILED");
   expect(endpoint.status_reason).toMatch(/torch/);
   expect(endpoint.status_reason).toMatch(/transformers/);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { LaunchHttp } from "../../helpers/launch-http.js";
 import { REPO_ROOT } from "../../helpers/cli-process.js";
+import { waitFor } from "../../helpers/wait-for.js";
 
 const run = promisify(execFile);
 const SCRIPT = join(REPO_ROOT, "scripts", "ci", "ray-cluster.sh");
@@ -83,13 +84,5 @@ export async function workersOf(http: LaunchHttp, endpointId: string): Promise<(
   return workers.map((worker) => ({ ...worker, node: nodeOf(worker.base_url) }));
 }
 
-/** Polls `check` every 100 ms until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Polls `check` until it returns a value, or fails after `timeoutMs` (helpers/wait-for.ts). */
+export const eventually = <T>(check: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> => waitFor(check, timeoutMs, what);

@@ -135,6 +135,9 @@ describe("workers that crash on their own at start-up", () => {
     const { endpointId, reason } = await failedEndpoint("broken-load", BROKEN_LOAD);
     expect(reason).toMatch(/^Worker failed to start: Worker exited with code 1 before becoming ready; last stderr lines: .*the model file is corrupt/);
     expect(await startAttempts(endpointId, "failed to start:")).toBe(3);
+    // A bounded wait is the honest way here: the claim is that no fourth start comes, in a separate
+    // server process on real time with no event to wait for, so it watches the window the
+    // scheduler's back-off would have used (1 s, 2 s) once more.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(await startAttempts(endpointId, "failed to start:")).toBe(3);
   }, 120_000);
@@ -146,6 +149,7 @@ describe("workers that crash on their own at start-up", () => {
     expect(await startAttempts(endpointId, "exited unexpectedly")).toBe(3);
     // 1 s and 2 s of back-off between the three workers.
     expect(Date.now() - started).toBeGreaterThan(3000);
+    // Bounded, as above: no fourth worker within the back-off window once more.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(await startAttempts(endpointId, "exited unexpectedly")).toBe(3);
     expect(await workers(endpointId)).toEqual([]);

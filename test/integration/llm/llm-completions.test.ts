@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createFakeRuntime } from "../../helpers/fake-runtime.js";
 import { LaunchHttp } from "../../helpers/launch-http.js";
+import { waitFor } from "../../helpers/wait-for.js";
 import { type TestApp, createTestApp } from "../../helpers/test-app.js";
 import { type FakeEngine, createFakeEngine } from "./fake-engine.js";
 
@@ -139,7 +140,7 @@ describe("/v2/chat/completions and /v2/completions", () => {
     expect(tooShort.status).toBe(422);
 
     const id = String((await me.ok<{ id: string }>("GET", "/v1/llm/model-endpoints/llm")).id);
-    for (let i = 0; i < 500 && (await me.ok<{ status: string }>("GET", `/v1/model-endpoints/${id}`)).status !== "READY"; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => (await me.ok<{ status: string }>("GET", `/v1/model-endpoints/${id}`)).status === "READY", 10_000, "the endpoint to be READY");
     await me.ok("PUT", "/v1/llm/model-endpoints/llm", { max_workers: 0 });
     expect(JSON.parse((await post("/v2/chat/completions", chat)).text)).toEqual({ detail: "The endpoint llm is deprecated. max_workers is 0." });
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LaunchHttp } from "../../helpers/launch-http.js";
+import { waitFor } from "../../helpers/wait-for.js";
 import { type TestApp, createTestApp } from "../../helpers/test-app.js";
 
 let modelsDir: string;
@@ -69,7 +70,7 @@ describe("POST /v1/llm/model-endpoints", () => {
     const ordinary = await me.ok<{ model_endpoints: Record<string, unknown>[] }>("GET", "/v1/model-endpoints?name=tiny-llm");
     const endpoint = ordinary.model_endpoints[0];
     expect(endpoint?.id).toBe(llm.id);
-    await waitFor(async () => (await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${String(llm.id)}`)).status === "READY");
+    await waitFor(async () => (await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${String(llm.id)}`)).status === "READY", 10_000, "the LLM endpoint to be READY");
     const ready = await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${String(llm.id)}`);
     expect(ready.deployment_state).toMatchObject({ min_workers: 0, max_workers: 1, per_worker: 2, concurrent_requests_per_worker: 250 });
     expect(ready.resource_state).toMatchObject({ cpus: 1, gpus: 1, memory: "8Gi", storage: "16Gi", gpu_type: "nvidia-ampere-a10", nodes_per_worker: 1 });
@@ -176,7 +177,7 @@ describe("GET, PUT, DELETE /v1/llm/model-endpoints/{name} and download", () => {
   it("updates scaling in place and rebuilds the bundle when the model changes", async () => {
     await me.ok("POST", "/v1/llm/model-endpoints", createBody());
     const id = String((await me.ok<Record<string, unknown>>("GET", "/v1/llm/model-endpoints/tiny-llm")).id);
-    await waitFor(async () => (await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${id}`)).status === "READY");
+    await waitFor(async () => (await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${id}`)).status === "READY", 10_000, "the endpoint to be READY");
     expect(await detail(other, "PUT", "/v1/llm/model-endpoints/tiny-llm", { max_workers: 2 })).toEqual([404, "The specified LLM endpoint could not be found."]);
     expect(await detail(me, "PUT", "/v1/llm/model-endpoints/tiny-llm", { metadata: { _llm: {} } })).toEqual([400, "_llm is a reserved metadata key and cannot be used by user."]);
     await me.ok("PUT", "/v1/llm/model-endpoints/tiny-llm", { max_workers: 2, metadata: { extra: 1 } });
@@ -200,10 +201,3 @@ describe("GET, PUT, DELETE /v1/llm/model-endpoints/{name} and download", () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

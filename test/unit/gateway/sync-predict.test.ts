@@ -86,9 +86,11 @@ describe("predictSync (§2.3)", () => {
   it("retries an upstream 503 after the backoff", async () => {
     let calls = 0;
     const endpoint = await syncEndpoint(FLAVORS.runnable, { handler: () => (++calls === 1 ? { status: 503, text: "{}" } : { status: 200, text: "1" }) });
+    // The backoff is a timer on the fake clock; counted before the call (the autoscaler may tick then too).
+    const backoffAt = harness.clock.now() + 1000;
+    const armed = harness.clock.timersDueAt(backoffAt);
     const pending = predict(endpoint, 1);
-    await waitFor(() => calls === 1, 3000, "first call");
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => calls === 1 && harness.clock.timersDueAt(backoffAt) > armed, 3000, "first call and its 1 s backoff");
     await harness.clock.advance(1000);
     await expect(pending).resolves.toMatchObject({ status: "SUCCESS", result: { result: "1" } });
   });
@@ -96,10 +98,16 @@ describe("predictSync (§2.3)", () => {
   it("gives up on repeated 429s once the next wait would pass the timeout", async () => {
     let calls = 0;
     const endpoint = await syncEndpoint(FLAVORS.runnable, { handler: () => (calls++, { status: 429, text: "{}" }) });
+    // Each backoff is a timer on the fake clock, due `wait` after the call before it; counted before the calls.
+    const start = harness.clock.now();
+    const steps = [
+      { call: 1, wait: 1000, at: start + 1000 },
+      { call: 2, wait: 1200, at: start + 2200 },
+    ];
+    const armed = steps.map((step) => harness.clock.timersDueAt(step.at));
     const pending = predict(endpoint, 1, { timeoutSeconds: 3 });
-    for (const [call, wait] of [[1, 1000], [2, 1200]] as const) {
-      await waitFor(() => calls === call, 3000, `call ${call}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const [index, { call, wait, at }] of steps.entries()) {
+      await waitFor(() => calls === call && harness.clock.timersDueAt(at) > (armed[index] ?? 0), 3000, `call ${call} and its backoff`);
       await harness.clock.advance(wait);
     }
     await expect(pending).resolves.toEqual({ status: "FAILURE", result: null, traceback: "Too many concurrent requests", status_code: 429 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../../src/domain/clock.js";
 import { createWorkerClient, WorkerConnectionError } from "../../../src/gateway/worker-client.js";
 import { WorkerConnection } from "../../../src/gateway/worker-connection.js";
+import { waitFor } from "../../helpers/wait-for.js";
 
 /**
  * A raw TCP server that answers each request with `answer(requestText)` written in `pieces`
@@ -165,7 +166,7 @@ describe("worker client over raw connections", () => {
     const server = await serve(() => "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n");
     const client = createWorkerClient(`http://127.0.0.1:${server.port}`, 1, systemClock);
     const inFlight = client.post("/p", "{}", null);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => server.received.length === 1, 3000, "the request to reach the worker");
     client.destroy();
     await expect(inFlight).rejects.toBeInstanceOf(WorkerConnectionError);
     await expect(client.post("/p", "{}", null)).rejects.toBeInstanceOf(WorkerConnectionError);

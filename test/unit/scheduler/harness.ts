@@ -23,6 +23,7 @@ import { createEndpointRepository } from "../../../src/store/endpoint-repository
 import { createTaskRepository } from "../../../src/store/task-repository.js";
 import { createFakeRuntime, type FakeRuntime } from "../../helpers/fake-runtime.js";
 import { type TestLifecycles, testLifecycles } from "../../helpers/lifecycles.js";
+import { waitFor as pollFor } from "../../helpers/wait-for.js";
 
 const runnableFields = (): RunnableFields => ({
   repository: "echo",
@@ -256,11 +257,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   };
 }
 
-/** Polls `predicate` (real I/O in flight) every few ms; fails after `timeoutMs`. */
+/** Waits until `predicate` holds (real I/O in flight); fails after `timeoutMs`. */
 export async function waitFor(predicate: () => boolean, timeoutMs = 3000, what = "condition"): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await pollFor(predicate, timeoutMs, what);
 }

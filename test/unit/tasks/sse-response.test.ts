@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { eventStreamResponse, nodeConnectionAbort, pingTimestamp } from "../../../src/http/sse-response.js";
 
 const options = { pingIntervalMs: 60_000, now: () => 0, onError: () => undefined, abortConnection: null, outgoing: null };
@@ -22,7 +22,8 @@ describe("eventStreamResponse", () => {
       yield "x";
     })();
     const response = eventStreamResponse(source, (w) => w, options);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A full turn of the event loop: whatever building the response queued has run.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(isStarted).toBe(false);
     expect(await response.text()).toBe("data: x\r\n\r\n");
   });
@@ -50,8 +51,7 @@ describe("eventStreamResponse", () => {
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toBe("data: x\r\n\r\n");
     const pending = reader.read();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(aborts).toBe(1);
+    await vi.waitFor(() => expect(aborts).toBe(1));
     await reader.cancel();
     await expect(pending).resolves.toMatchObject({ done: true });
   });
