@@ -90,6 +90,11 @@ export interface WorkerQueue {
   acquire(until: number): Promise<WorkerLease | null>;
   /** Whether a ready worker serves the endpoint: tells busy (429) from cold (503) once waiting ran out. */
   hasServingWorker(): boolean;
+  /**
+   * The endpoint's status_reason when its workers cannot start (a crash loop made it UPDATE_FAILED)
+   * and none is left to serve it: `acquire` then answers null at once. Else null.
+   */
+  startFailure(): string | null;
 }
 
 export interface WorkerSlots {
@@ -120,8 +125,10 @@ export interface RawCall {
 /** Why the gateway gave up: the last retryable answer, or no worker at all. */
 export type ExhaustedReason = 429 | 503 | "connection" | "other";
 
-export type RawAnswer = { kind: "answer"; reply: WorkerReply } | { kind: "exhausted"; reason: ExhaustedReason };
-export type RawStreamAnswer = { kind: "stream"; stream: WorkerStream } | { kind: "answer"; reply: WorkerReply } | { kind: "exhausted"; reason: ExhaustedReason };
+/** The endpoint's workers cannot start (WorkerQueue.startFailure): its status_reason, answered at once. */
+export type RefusedAnswer = { kind: "refused"; statusReason: string };
+export type RawAnswer = { kind: "answer"; reply: WorkerReply } | { kind: "exhausted"; reason: ExhaustedReason } | RefusedAnswer;
+export type RawStreamAnswer = { kind: "stream"; stream: WorkerStream } | { kind: "answer"; reply: WorkerReply } | { kind: "exhausted"; reason: ExhaustedReason } | RefusedAnswer;
 
 export interface InferenceGateway {
   /**

@@ -42,6 +42,15 @@ function parsePlain(text: string): { value: unknown } | undefined {
 }
 
 /**
+ * The FAILURE for an endpoint whose workers cannot start: its status_reason as the traceback, with the
+ * 503 of a cold endpoint (README "Reliability": launch-local answers at once where the real gateway
+ * would wait for its retry budget and answer `No healthy upstream`).
+ */
+export function refusedResponse(statusReason: string): PredictResponse {
+  return failure(statusReason, 503);
+}
+
+/**
  * Shapes one worker answer. `asString` is the runnable forwarder's string-wrapping choice.
  * Throws LaunchError("BAD_REQUEST") for an upstream 400 (§2.3).
  */

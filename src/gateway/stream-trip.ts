@@ -11,7 +11,7 @@ import type { PredictRequest, PredictResponse } from "../domain/task.js";
 import { runnableBody, serializeResultsAsString, streamRouteOf } from "./forwarding.js";
 import { SseReader } from "./forwarding-sse.js";
 import { shapeStreamFailure, streamEvent } from "./forwarding-stream.js";
-import { exhaustedResponse } from "./forwarding-sync.js";
+import { exhaustedResponse, refusedResponse } from "./forwarding-sync.js";
 import { type Attempt, type TripDeps, openStreamTo, readAll, tripToWorker } from "./trip.js";
 
 export type StreamPredict = (endpoint: EndpointRecord, request: PredictRequest, raw: Record<string, unknown>) => AsyncGenerator<PredictResponse>;
@@ -39,8 +39,8 @@ export function createStreamTrip(deps: TripDeps): StreamPredict {
     const asString = serializeResultsAsString(raw, request.args, false);
     const body = runnableBody(request);
     const end = await tripToWorker(deps, endpoint.id, request, (lease) => attempt(lease, request, body));
-    if (end.kind === "exhausted") {
-      yield exhaustedResponse(end.reason);
+    if (end.kind !== "done") {
+      yield end.kind === "exhausted" ? exhaustedResponse(end.reason) : refusedResponse(end.statusReason);
       return;
     }
     const opened = end.value;

@@ -8,7 +8,7 @@ import type { WorkerLease } from "../domain/gateway-ports.js";
 import type { PredictRequest, PredictResponse } from "../domain/task.js";
 import type { CallbackSender } from "./callbacks.js";
 import { forwardModeOf, predictRouteOf, runnableBody, serializeResultsAsString } from "./forwarding.js";
-import { exhaustedResponse, shapeSyncReply } from "./forwarding-sync.js";
+import { exhaustedResponse, refusedResponse, shapeSyncReply } from "./forwarding-sync.js";
 import { type Attempt, type TripDeps, postTo, tripToWorker } from "./trip.js";
 
 export type SyncPredict = (
@@ -36,6 +36,7 @@ export function createSyncTrip(deps: TripDeps & { callbacks: CallbackSender }): 
   return async (endpoint, request, raw, rawBody) => {
     const end = await tripToWorker(deps, endpoint.id, request, (lease) => attempt(lease, request, raw, rawBody));
     if (end.kind === "exhausted") return exhaustedResponse(end.reason);
+    if (end.kind === "refused") return refusedResponse(end.statusReason);
     // The sync caller is not known here; the endpoint's creator stands in for user_id (§4.5).
     if (end.value.status === "SUCCESS") deps.callbacks.send(endpoint, request, end.value.result, null, endpoint.createdBy);
     return end.value;

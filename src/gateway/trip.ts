@@ -6,7 +6,7 @@
  * here: a lost one is redelivered through the queue (async-trip.ts).
  */
 import type { Clock } from "../domain/clock.js";
-import type { ExhaustedReason, WorkerLease, WorkerReply, WorkerSlots, WorkerStream } from "../domain/gateway-ports.js";
+import type { ExhaustedReason, RefusedAnswer, WorkerLease, WorkerReply, WorkerSlots, WorkerStream } from "../domain/gateway-ports.js";
 import type { PredictRequest } from "../domain/task.js";
 import { RetryBudget } from "./retry-budget.js";
 import { WorkerConnectionError } from "./worker-client.js";
@@ -17,8 +17,11 @@ export const SINGLE_CALL_TIMEOUT_MS = 300_000;
 /** What one attempt came to: a final value, or a reason to try another worker. */
 export type Attempt<T> = { kind: "done"; value: T; keepsLease?: boolean } | { kind: "retry"; reason: ExhaustedReason };
 
-/** How the whole trip ended: a value, or no attempt left (the reason decides the FAILURE, §2.3). */
-export type TripEnd<T> = { kind: "done"; value: T } | { kind: "exhausted"; reason: ExhaustedReason };
+/**
+ * How the whole trip ended: a value, no attempt left (the reason decides the FAILURE, §2.3), or
+ * refused: the endpoint's workers cannot start, and its status_reason is the answer (README "Reliability").
+ */
+export type TripEnd<T> = { kind: "done"; value: T } | { kind: "exhausted"; reason: ExhaustedReason } | RefusedAnswer;
 
 export interface TripDeps {
   slots: WorkerSlots;
@@ -45,7 +48,11 @@ export async function tripToWorker<T>(
   const isGone = (): boolean => slots.isDisposed || queue.isClosed;
   for (;;) {
     const lease = queue.tryAcquire() ?? (await queue.acquire(budget.waitUntil));
-    if (lease === null) return { kind: "exhausted", reason: budget.exhaustedReason(queue.hasServingWorker()) };
+    if (lease === null) {
+      const statusReason = queue.startFailure();
+      if (statusReason !== null) return { kind: "refused", statusReason };
+      return { kind: "exhausted", reason: budget.exhaustedReason(queue.hasServingWorker()) };
+    }
     budget.countAttempt();
     let outcome: Attempt<T>;
     try {

@@ -49,7 +49,7 @@ export function createDeployer(ctx: SchedulerContext, evaluate: (state: Endpoint
 
   function resetStartFailures(state: EndpointState): void {
     state.startFailures = 0;
-    state.isStartBlocked = false;
+    state.startFailure = null;
     state.nextStartAt = 0;
     state.cancelBackoffTimer?.();
     state.cancelBackoffTimer = null;

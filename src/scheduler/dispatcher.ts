@@ -1,11 +1,22 @@
 /**
  * The per-endpoint FIFO and the worker slots (DESIGN.md "The flow of one request"): every worker has
  * `concurrent_requests_per_worker` slots; a free slot takes the next queued item, async task or
- * waiting sync/streaming request alike, in arrival order.
+ * waiting sync/streaming request alike, in arrival order. An endpoint whose workers cannot start
+ * (blockingStartFailure) queues nothing: its async tasks end FAILURE with the start error and its
+ * waiters are answered at once (README "Reliability"; the real platform would let them wait).
  */
 import type { Clock } from "../domain/clock.js";
 import type { WorkerLease } from "../domain/gateway-ports.js";
-import { type AsyncItem, type EndpointState, type ServingWorker, type WaiterItem, type WorkerEntry, isServing } from "./endpoint-state.js";
+import {
+  type AsyncItem,
+  type EndpointState,
+  type ServingWorker,
+  type StartFailure,
+  type WaiterItem,
+  type WorkerEntry,
+  blockingStartFailure,
+  isServing,
+} from "./endpoint-state.js";
 
 /** What the dispatcher sets off in the scheduler's other parts (wired in scheduler.ts). */
 export interface DispatcherHooks {
@@ -15,6 +26,8 @@ export interface DispatcherHooks {
   runAsync(state: EndpointState, item: AsyncItem, lease: WorkerLease): void;
   /** Stops a worker that was draining once its last slot comes back. */
   stopWorker(state: EndpointState, worker: WorkerEntry): void;
+  /** Ends a PENDING async task that no worker can take: FAILURE with the start error. */
+  refuseAsync(item: AsyncItem, failure: StartFailure): void;
 }
 
 export interface Dispatcher {
@@ -24,7 +37,8 @@ export interface Dispatcher {
   tryAcquire(state: EndpointState): WorkerLease | null;
   /**
    * A worker slot for a sync/streaming request: at once when one is free and nobody is queued, else
-   * after waiting in the queue until `until` (clock ms); null when none came (or the endpoint went away).
+   * after waiting in the queue until `until` (clock ms); null when none came (or the endpoint went away,
+   * or its workers cannot start: null at once).
    */
   acquire(state: EndpointState, until: number): Promise<WorkerLease | null>;
   /** Gives a slot back (the work on it finished, whatever the outcome). */
@@ -64,6 +78,19 @@ export function createDispatcher(clock: Clock, hooks: DispatcherHooks): Dispatch
     if (state.waiting === 0 && state.queuedAsync === 0 && state.queue.length > 0) state.queue.drain();
   };
 
+  /** Nothing can serve the endpoint: every queued item is answered now, in order. */
+  const refuseQueue = (state: EndpointState): void => {
+    const failure = blockingStartFailure(state);
+    if (failure === null || state.queue.length === 0) return;
+    for (const item of state.queue.drain()) {
+      if (item.kind === "waiter") item.abandon();
+      else {
+        state.queuedAsync--;
+        hooks.refuseAsync(item, failure);
+      }
+    }
+  };
+
   const pump = (state: EndpointState): void => {
     if (state.isPumping) {
       state.pumpAgain = true;
@@ -88,6 +115,7 @@ export function createDispatcher(clock: Clock, hooks: DispatcherHooks): Dispatch
             hooks.runAsync(state, item, take(state, worker));
           }
         }
+        refuseQueue(state);
       } while (state.pumpAgain);
     } finally {
       state.isPumping = false;
@@ -103,6 +131,11 @@ export function createDispatcher(clock: Clock, hooks: DispatcherHooks): Dispatch
   return {
     pump,
     enqueueAsync(state, item, isRedelivery) {
+      const failure = blockingStartFailure(state);
+      if (failure !== null) {
+        hooks.refuseAsync(item, failure);
+        return;
+      }
       if (isRedelivery) state.queue.unshift(item);
       else state.queue.push(item);
       state.queuedAsync++;
@@ -114,7 +147,7 @@ export function createDispatcher(clock: Clock, hooks: DispatcherHooks): Dispatch
       const free = tryAcquire(state);
       if (free !== null) return Promise.resolve(free);
       const now = clock.now();
-      if (until <= now || state.isClosed) return Promise.resolve(null);
+      if (until <= now || state.isClosed || blockingStartFailure(state) !== null) return Promise.resolve(null);
       return new Promise<WorkerLease | null>((resolve) => {
         let cancelTimer: (() => void) | null = null;
         const settle = (lease: WorkerLease | null): void => {

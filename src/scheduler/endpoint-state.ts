@@ -68,6 +68,14 @@ export interface WaiterItem {
 
 export type QueueItem = AsyncItem | WaiterItem;
 
+/** Why the endpoint's workers cannot start: the crash-loop rule's verdict (worker-pool.ts). */
+export interface StartFailure {
+  /** The endpoint's status_reason: `Worker failed to start: …` (at most 500 characters). */
+  statusReason: string;
+  /** The whole start error, as a refused async task's traceback. */
+  detail: string;
+}
+
 export interface EndpointState {
   readonly id: string;
   /** The rolled-out deployment; null until the first successful deploy in this process. */
@@ -86,8 +94,8 @@ export interface EndpointState {
   workerSeq: number;
   /** Consecutive worker start failures; reset when a worker becomes ready or on deploy. */
   startFailures: number;
-  /** Set after too many start failures: no new workers until the next deploy. */
-  isStartBlocked: boolean;
+  /** Set after too many start failures (worker-pool.ts): no new workers until the next deploy. */
+  startFailure: StartFailure | null;
   /** No worker start before this time (back-off after a failure). */
   nextStartAt: number;
   cancelBackoffTimer: (() => void) | null;
@@ -117,7 +125,7 @@ export function createEndpointState(id: string, cooldownMs: number): EndpointSta
     history: new SlidingMax(cooldownMs),
     workerSeq: 0,
     startFailures: 0,
-    isStartBlocked: false,
+    startFailure: null,
     nextStartAt: 0,
     cancelBackoffTimer: null,
     deployToken: 0,
@@ -131,3 +139,14 @@ export function createEndpointState(id: string, cooldownMs: number): EndpointSta
 
 /** Queued + active work (§5.1 inflight = queued + active + reserved). */
 export const inflightOf = (state: EndpointState): number => state.queuedAsync + state.waiting + state.active;
+
+/**
+ * The start failure that leaves nothing to serve the endpoint: its crash loop stopped new starts and
+ * no worker is ready or starting (an older deployment's ready workers keep serving through a failed
+ * update). Then queued work is answered at once instead of waiting for a worker that never comes.
+ */
+export function blockingStartFailure(state: EndpointState): StartFailure | null {
+  if (state.startFailure === null) return null;
+  for (const worker of state.workers.values()) if (worker.state !== "stopping") return null;
+  return state.startFailure;
+}

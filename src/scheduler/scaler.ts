@@ -16,7 +16,7 @@ export function createScaler(ctx: SchedulerContext, pool: WorkerPool): (state: E
     const now = clock.now();
     const wanted = wantedWorkers(inflightOf(state), generation.endpoint.scaling);
     const target = state.history.record(now, wanted);
-    const canStart = !state.isStartBlocked && now >= state.nextStartAt;
+    const canStart = state.startFailure === null && now >= state.nextStartAt;
     const views = Array.from(state.workers.values(), (worker) => ({
       id: worker.id,
       isCurrent: worker.generation === generation,

@@ -12,7 +12,7 @@ import { createAsyncExecutor } from "./async-executor.js";
 import type { SchedulerContext, SchedulerDeps } from "./context.js";
 import { createDeployer } from "./deployer.js";
 import { createDispatcher } from "./dispatcher.js";
-import { type EndpointState, createEndpointState, isServing } from "./endpoint-state.js";
+import { type EndpointState, blockingStartFailure, createEndpointState, isServing } from "./endpoint-state.js";
 import { recover } from "./recovery.js";
 import { createScaler } from "./scaler.js";
 import { createWorkerPool } from "./worker-pool.js";
@@ -75,6 +75,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     evaluate: (state) => evaluate(state),
     runAsync: (state, item, lease) => executeAsync(state, item, lease),
     stopWorker: (state, worker) => pool.stop(state, worker),
+    // The status_reason is the result (str(exception) of a Celery FAILURE, §2.3); the whole error the traceback.
+    refuseAsync: (item, failure) => {
+      deps.taskLifecycle.finish(item.task, "PENDING", { status: "FAILURE", result: failure.statusReason, traceback: failure.detail, statusCode: null });
+    },
   });
   const pool = createWorkerPool(ctx, {
     release: (state, worker) => dispatcher.release(state, worker),
@@ -99,6 +103,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         for (const worker of state.workers.values()) if (isServing(worker)) return true;
         return false;
       },
+      startFailure: () => blockingStartFailure(state)?.statusReason ?? null,
     });
 
   let cancelTick: (() => void) | null = null;

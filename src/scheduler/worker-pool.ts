@@ -2,7 +2,8 @@
  * Worker lifecycles: start through the runtime, "starting" until ready, "ready" while serving,
  * "stopping" while draining; an unexpected exit removes the worker (its in-flight calls fail over
  * through their connection errors) and the autoscaler replaces it. Start failures back off (1 s, 2 s…)
- * and after three in a row the endpoint is UPDATE_FAILED until the next deploy: no silent crash loop.
+ * and after three in a row the endpoint is UPDATE_FAILED until the next deploy: no silent crash loop;
+ * with no worker left to serve it, its queued and later work is answered FAILURE at once (dispatcher.ts).
  * A worker that dies on its own soon after becoming ready, before any work reached it, counts as a
  * failed start too (a bundle that crashes right after loading would otherwise restart forever).
  */
@@ -146,12 +147,12 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
     }
     state.startFailures++;
     if (state.startFailures >= MAX_START_FAILURES) {
-      state.isStartBlocked = true;
+      const detail = `Worker failed to start: ${reason}`;
+      state.startFailure = { statusReason: statusReason(detail), detail };
       logger.warn("worker crash loop; endpoint marked UPDATE_FAILED", { endpointId: state.id, reason });
-      endpointLifecycle.move(state.id, {
-        status: "UPDATE_FAILED",
-        statusReason: statusReason(`Worker failed to start: ${reason}`),
-      });
+      endpointLifecycle.move(state.id, { status: "UPDATE_FAILED", statusReason: state.startFailure.statusReason });
+      // Queued work is answered now (dispatcher.ts), unless an older deployment's workers still serve.
+      hooks.changed(state);
       return;
     }
     const delay = FIRST_BACKOFF_MS * 2 ** (state.startFailures - 1);
