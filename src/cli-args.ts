@@ -25,7 +25,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--runtime": { key: "runtime", kind: "string", help: "Worker runtime: auto | process | docker | ray. Default auto." },
   "--ray-address": { key: "rayAddress", kind: "string", help: "Ray: the cluster to place workers on (host:port of its head, or ray://…)" },
   "--ray-python": { key: "rayPython", kind: "string", help: "Ray: an interpreter with the cluster's Ray version. Default: --python" },
-  "--python": { key: "python", kind: "string", help: "Python used to build worker environments. Default python3." },
+  "--python": { key: "python", kind: "string", help: "Python used to build worker environments and run local processes (checked at start-up: a warning when it cannot run the worker). Default python3." },
   "--port-file": { key: "portFile", kind: "string", help: "Write the listening port to this file once ready." },
   "--exit-with-parent": { key: "exitWithParent", kind: "boolean", help: "Stop when the process that started launch-local goes (npx, a test runner). Default true." },
   "--max-body-bytes": { key: "maxBodyBytes", kind: "number", help: "Largest request body (413 beyond). Default 104857600." },

@@ -231,5 +231,6 @@ function processRuntime(options: RuntimeOptions): WorkerRuntime {
     ...(options.s3EndpointUrl ? { s3EndpointUrl: options.s3EndpointUrl } : {}),
     ...(options.modelFilesFor ? { modelFilesFor: options.modelFilesFor } : {}),
     ...(options.engineEnv ? { engineEnv: options.engineEnv } : {}),
+    checkInterpreter: true,
   });
 }

@@ -14,6 +14,7 @@ import { type GpuAllocator, type GpuPolicy, fitsGpuPolicy, gpuEnv, lazyGpuAlloca
 import { ProcessWorker, WORKER_HOST, type WorkerPlan } from "./process-worker.js";
 import type { Env } from "./run-command.js";
 import { type RunnableBundleFlavor, rewritePortArgs, runnableArgv, runnableCommandProblem } from "./runnable-command.js";
+import { checkWorkerInterpreter, interpreterWarning } from "./interpreter-check.js";
 import { createVenvBuilder } from "./venv-builder.js";
 import { isEngineCommand } from "../../domain/llm/llm-bundle.js";
 import { type LlmEngineEnv, createLlmEngineEnv } from "./llm-engine-env.js";
@@ -47,6 +48,8 @@ export interface ProcessRuntimeOptions {
   s3EndpointUrl?: () => string;
   /** The weights folder an LLM engine worker sees as `model_files` (null: the endpoint has none). */
   modelFilesFor?: (spec: WorkerLaunchSpec) => Promise<string | null>;
+  /** Check in the background that `python` can run the worker server, and warn when not (interpreter-check.ts). */
+  checkInterpreter?: boolean;
 }
 
 export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRuntime {
@@ -64,6 +67,10 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
 
   const gpuAllocator = lazyGpuAllocator(options.gpus, baseEnv);
   const workerDir = dirname(options.workerScript);
+  const interpreterCheck = options.checkInterpreter === true ? checkWorkerInterpreter({ python: options.python, workerDir, env: baseEnv, clock }) : null;
+  void interpreterCheck?.problem.then((problem) => {
+    if (problem !== null) logger.warn(interpreterWarning(options.python, problem));
+  });
   const engineEnv = options.engineEnv ?? createLlmEngineEnv({ workerDir, llmPython: options.llmPython ?? null, venvs, env: baseEnv });
   const isEngine = (flavor: BundleRecord["flavor"]): flavor is RunnableBundleFlavor => !isArtifactFlavor(flavor) && isEngineCommand(runnableArgv(flavor));
 
@@ -212,6 +219,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
     },
 
     dispose(): Promise<void> {
+      interpreterCheck?.cancel();
       disposePromise ??= (async () => {
         await Promise.all([...live].map((worker) => worker.stop()));
       })();
