@@ -6,7 +6,22 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench-results/**", "test-artifacts/**", "src/worker/**", "scripts/**", "examples/**", "static/**", "python/**", "fixtures/**", "bin/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      "bench-results/**",
+      "test-artifacts/**",
+      "src/worker/**",
+      "scripts/**",
+      "examples/**",
+      "static/**",
+      "python/**",
+      "fixtures/**",
+      "bin/**",
+    ],
+  },
   // A disable comment that no longer silences anything goes (it would hide the next real finding).
   { linterOptions: { reportUnusedDisableDirectives: "error" } },
   {
@@ -22,7 +37,10 @@ export default defineConfig(
       "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/consistent-type-imports": "error",
       // `_name` marks a value left out on purpose (a rest-sibling drop, an unused callback parameter).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
       // Logging is injected (STYLE.md §11); only the CLI prints.
       "no-console": "error",
     },
@@ -33,10 +51,19 @@ export default defineConfig(
     files: ["src/**/*.ts"],
     ignores: ["src/config/**", "src/cli*.ts"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read the environment in src/config/ (host-env.ts) and pass it down." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read the environment in src/config/ (host-env.ts) and pass it down." },
+      ],
       "no-restricted-imports": [
         "error",
-        { paths: ["node:process", "process"].map((name) => ({ name, importNames: ["env"], message: "Read the environment in src/config/ (host-env.ts) and pass it down." })) },
+        {
+          paths: ["node:process", "process"].map((name) => ({
+            name,
+            importNames: ["env"],
+            message: "Read the environment in src/config/ (host-env.ts) and pass it down.",
+          })),
+        },
       ],
     },
   },

@@ -25,9 +25,17 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--runtime": { key: "runtime", kind: "string", help: "Worker runtime: auto | process | docker | ray. Default auto." },
   "--ray-address": { key: "rayAddress", kind: "string", help: "Ray: the cluster to place workers on (host:port of its head, or ray://…)" },
   "--ray-python": { key: "rayPython", kind: "string", help: "Ray: an interpreter with the cluster's Ray version. Default: --python" },
-  "--python": { key: "python", kind: "string", help: "Python used to build worker environments and run local processes (checked at start-up: a warning when it cannot run the worker). Default python3." },
+  "--python": {
+    key: "python",
+    kind: "string",
+    help: "Python used to build worker environments and run local processes (checked at start-up: a warning when it cannot run the worker). Default python3.",
+  },
   "--port-file": { key: "portFile", kind: "string", help: "Write the listening port to this file once ready." },
-  "--exit-with-parent": { key: "exitWithParent", kind: "boolean", help: "Stop when the process that started launch-local goes (npx, a test runner). Default true." },
+  "--exit-with-parent": {
+    key: "exitWithParent",
+    kind: "boolean",
+    help: "Stop when the process that started launch-local goes (npx, a test runner). Default true.",
+  },
   "--max-body-bytes": { key: "maxBodyBytes", kind: "number", help: "Largest request body (413 beyond). Default 104857600." },
   "--scale-down-cooldown-ms": { key: "scaleDownCooldownMs", kind: "number", help: "Scale-down cool-down. Default 30000." },
   "--autoscale-interval-ms": { key: "autoscaleIntervalMs", kind: "number", help: "Autoscaler tick. Default 250." },
@@ -36,7 +44,11 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--signed-url-ttl-seconds": { key: "signedUrlTtlSeconds", kind: "number", help: "Lifetime of signed upload URLs. Default 3600." },
   "--bucket": { key: "bucket", kind: "string", help: "Bucket name used in s3:// locations. Default launch-local." },
   "--log-level": { key: "logLevel", kind: "string", help: "debug | info | warn | error | silent. Default info." },
-  "--pip-fallback": { key: "pipFallback", kind: "boolean", help: "Install the nearest available version of a pinned requirement the index lacks (logged). Default off." },
+  "--pip-fallback": {
+    key: "pipFallback",
+    kind: "boolean",
+    help: "Install the nearest available version of a pinned requirement the index lacks (logged). Default off.",
+  },
   "--metrics": { key: "metrics", kind: "boolean", help: "Prometheus metrics at /metrics (--metrics=false: off). Default true." },
   "--log-format": { key: "logFormat", kind: "string", help: "text | json (one JSON object per line). Default text." },
   "--api-keys": { key: "apiKeys", kind: "list", help: "Only accept these API keys (comma-separated); others get 401. Default: any." },
@@ -47,9 +59,21 @@ export const FLAGS: Record<string, FlagSpec> = {
   "--llm-models-dir": { key: "llmModelsDir", kind: "string", help: "LLM endpoints: DIR/<model_name>/ is an HF model folder (offline)." },
   "--allow-input-dir": { key: "allowInputDirs", kind: "repeat", help: "Let batch inputs, bundle locations and task urls name files under DIR (repeatable)." },
   "--allow-input-urls": { key: "allowInputUrls", kind: "boolean", help: "Let batch inputs, bundle locations and task urls be http(s) URLs." },
-  "--llm-python": { key: "llmPython", kind: "string", help: "LLM endpoints: run the engine with this interpreter (default: a venv built from its requirements)." },
-  "--task-retention-hours": { key: "taskRetentionHours", kind: "number", help: "Keep finished async tasks and their results this long (hours, fractions allowed). Default 24." },
-  "--fine-tune-repository": { key: "fineTuneRepository", kind: "string", help: "Fine-tune templates: an s3:// JSON document. Default s3://<bucket>/fine_tune_repository." },
+  "--llm-python": {
+    key: "llmPython",
+    kind: "string",
+    help: "LLM endpoints: run the engine with this interpreter (default: a venv built from its requirements).",
+  },
+  "--task-retention-hours": {
+    key: "taskRetentionHours",
+    kind: "number",
+    help: "Keep finished async tasks and their results this long (hours, fractions allowed). Default 24.",
+  },
+  "--fine-tune-repository": {
+    key: "fineTuneRepository",
+    kind: "string",
+    help: "Fine-tune templates: an s3:// JSON document. Default s3://<bucket>/fine_tune_repository.",
+  },
 };
 
 export function parseArgs(argv: string[]): CliArgs {

@@ -14,7 +14,8 @@ import type { IdGenerator } from "./domain/ids.js";
 import type { Clock } from "./domain/clock.js";
 import type { ModelWeightsLocator } from "./domain/llm/llm-ports.js";
 import type { BlobAccess } from "./domain/blobs/blob-access.js";
-import type { BlobOwnerRepository, DockerBatchBundleRepository, DockerBatchJobRepository, EndpointRepository, FileRepository, JobRunner } from "./domain/ports.js";
+import type { BlobOwnerRepository, EndpointRepository } from "./domain/ports.js";
+import type { DockerBatchBundleRepository, DockerBatchJobRepository, FileRepository, JobRunner } from "./domain/job-ports.js";
 import { parseImageMap } from "./runtime/docker/image-map.js";
 import { createEngineJobRunner } from "./runtime/engine-jobs.js";
 import { type LlmEngineEnv, createLlmEngineEnv } from "./runtime/process/llm-engine-env.js";
@@ -85,7 +86,8 @@ export function engineAwareJobRunner(
   workerDir: string,
 ): JobRunner {
   const isDocker = runtimeRunner.name === "docker";
-  const mapped = isDocker && Object.keys(parseImageMap(config.imageMap)).some((key) => key === ENGINE_IMAGE_REPOSITORY || key.startsWith(`${ENGINE_IMAGE_REPOSITORY}:`));
+  const mapped =
+    isDocker && Object.keys(parseImageMap(config.imageMap)).some((key) => key === ENGINE_IMAGE_REPOSITORY || key.startsWith(`${ENGINE_IMAGE_REPOSITORY}:`));
   return createEngineJobRunner({
     processRunner: isDocker ? processRunner() : runtimeRunner,
     runtimeRunner,

@@ -39,9 +39,6 @@ export function createObservers(
   return { metrics, history };
 }
 
-export function createDashboard(
-  db: Db,
-  deps: Omit<DashboardServiceDeps, "reads" | "faults"> & { faults: FaultRegistry },
-): DashboardService {
+export function createDashboard(db: Db, deps: Omit<DashboardServiceDeps, "reads" | "faults"> & { faults: FaultRegistry }): DashboardService {
   return new DashboardService({ ...deps, reads: createDashboardReads(db) });
 }

@@ -9,12 +9,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pruneBlobs } from "./blobs/blob-prune.js";
-import { createLocalBlobStore } from "./blobs/local-blob-store.js";
 import { workerBlobToken } from "./blobs/signed-url.js";
-import { BlobAccess } from "./domain/blobs/blob-access.js";
-import { MultipartService } from "./domain/blobs/multipart-service.js";
 import { S3_PATH } from "./domain/signed-urls.js";
-import { ObjectService } from "./domain/blobs/object-service.js";
 import { ConfigError, type LaunchLocalOptions, type ResolvedConfig, resolveConfig } from "./config/options.js";
 import { type HostEnv, readHostEnv } from "./config/host-env.js";
 import { BatchJobService } from "./domain/batch/batch-job-service.js";
@@ -46,17 +42,15 @@ import { createAsyncRunner, createGateway } from "./gateway/gateway.js";
 import { startHttpServer } from "./http/server.js";
 import type { Services } from "./http/services.js";
 import { chooseRuntime, processJobRunner } from "./runtime/choose-runtime.js";
+import { createInstanceBlobs } from "./instance-blobs.js";
 import { createLlmServices } from "./instance-llm.js";
 import { engineAwareJobRunner, sharedEngineEnv } from "./instance-llm-jobs.js";
 import { createJobCredentials } from "./domain/docker-batch/job-credentials.js";
-import { detectGpus } from "./runtime/gpu-inventory.js";
+import { lazyHostGpuCount } from "./runtime/gpu-inventory.js";
 import { createJobExecutor } from "./scheduler/jobs/job-executor.js";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { createTriggerClock } from "./scheduler/triggers/trigger-clock.js";
 import { createBatchJobRepository } from "./store/batch-job-repository.js";
-import { createBlobOwnerRepository } from "./store/blob-owner-repository.js";
-import { createMultipartFiles } from "./blobs/multipart-files.js";
-import { createObjectFiles } from "./blobs/object-files.js";
 import { createBundleRepository } from "./store/bundle-repository.js";
 import { lockDataDir } from "./store/data-dir-lock.js";
 import { openDatabase } from "./store/database.js";
@@ -67,7 +61,6 @@ import { createEndpointLogRepository } from "./store/endpoint-log-repository.js"
 import { createEndpointRepository } from "./store/endpoint-repository.js";
 import { createFileRepository } from "./store/file-repository.js";
 import { createCommitPort, pendingCommit } from "./store/group-commit.js";
-import { persistentSigningSecret } from "./store/settings-repository.js";
 import { wipeState } from "./store/state-reset.js";
 import { createTaskExpiryStore } from "./store/task-expiry.js";
 import { createTaskRepository } from "./store/task-repository.js";
@@ -143,16 +136,9 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
     const endpointLifecycle = new EndpointLifecycle({ endpoints, commits, events, clock, logger: logger.child("endpoints") });
     lifetime.add(() => endpointLifecycle.dispose());
 
-    // ---- blobs: s3://bucket/key as files under the data dir
-    const signingSecret = config.signingSecret ?? persistentSigningSecret(db);
-    const blobRoot = join(config.dataDir, "blobs");
-    const inputs = { allowedDirs: config.allowInputDirs, allowUrls: config.allowInputUrls };
-    const blobs = createLocalBlobStore({ root: blobRoot, bucket: config.bucket, signingSecret, ttlSeconds: config.signedUrlTtlSeconds, clock, inputs });
-    const blobOwners = createBlobOwnerRepository(db);
-    const blobAccess = new BlobAccess({ store: blobs, owners: blobOwners, inputs, clock });
+    // ---- blobs: s3://bucket/key as files under the data dir, each with its owner (instance-blobs.ts)
+    const { signingSecret, blobRoot, inputs, blobs, blobOwners, blobAccess, objects, multipart } = createInstanceBlobs({ config, db, clock, ids });
     const retention = new TaskRetention({ store: createTaskExpiryStore(db), results: blobAccess, clock, logger, retentionHours: config.taskRetentionHours });
-    const objects = new ObjectService({ access: blobAccess, files: createObjectFiles(blobRoot) });
-    const multipart = new MultipartService({ access: blobAccess, objects, files: createMultipartFiles(blobRoot), clock, newUploadId: () => ids.uuid().replace(/-/g, "") });
 
     // ---- runtime: how a worker (and a docker-image batch job) exists; LLM weights, offline, reach workers as `model_files`
     const weightsLocator = createWeightsLocator({ blobRoot, modelsDir: config.llmModelsDir, hfHubCache: config.hfHubCache });
@@ -174,7 +160,14 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       engineEnv,
       s3EndpointUrl: () => `${publicUrl}${S3_PATH}`,
       // Ray: workers on other machines fetch bundles and blobs from this instance over HTTP.
-      ray: { address: config.rayAddress, python: config.rayPython, listenHost: config.host, publicUrl: () => publicUrl, blobs, blobToken: workerBlobToken(signingSecret) },
+      ray: {
+        address: config.rayAddress,
+        python: config.rayPython,
+        listenHost: config.host,
+        publicUrl: () => publicUrl,
+        blobs,
+        blobToken: workerBlobToken(signingSecret),
+      },
       logger,
       env,
       clock,
@@ -245,14 +238,22 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
 
     // ---- domain services: the rules of each resource
     const bundleService = new BundleService({ bundles, blobs, ids, clock, inputs });
-    const endpointService = new EndpointService({ endpoints, lifecycle: endpointLifecycle, bundles, scheduler, logs, ids, clock, allowSyncScaleFromZero: true, resultsBucket: config.bucket });
+    const endpointService = new EndpointService({
+      endpoints,
+      lifecycle: endpointLifecycle,
+      bundles,
+      scheduler,
+      logs,
+      ids,
+      clock,
+      allowSyncScaleFromZero: true,
+      resultsBucket: config.bucket,
+    });
     const taskService = new TaskService({ endpoints, tasks, lifecycle: taskLifecycle, scheduler, gateway, ids, clock, blobs: blobAccess });
     const batchOrchestrator = new BatchOrchestrator({
       jobs: batchJobs,
       endpoints,
-      deleteEndpoint: async (owner, endpointId) => {
-        await endpointService.delete(owner, endpointId);
-      },
+      deleteEndpoint: (owner, endpointId) => endpointService.delete(owner, endpointId),
       readTask: (taskId) => taskService.getAsync(taskId),
       events,
       tasks: taskLifecycle,
@@ -304,7 +305,6 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
       blobStore: blobs,
       blobRoot,
     });
-    let hostGpuCount: Promise<number> | null = null;
     const instanceInfo = () => ({ version: VERSION, runtime: runtime.name, data_dir: config.dataDir, url: publicUrl });
     const services: Services = {
       bundles: bundleService,
@@ -320,7 +320,7 @@ export async function createInstance(options: LaunchLocalOptions = {}, overrides
         logger: logger.child("batch"),
         // One worker per core: the real default of 50 workers would swamp a laptop (README "Parity").
         maxWorkersCap: Math.max(1, availableParallelism()),
-        hostGpuCount: () => (hostGpuCount ??= detectGpus(env).then((gpus) => gpus.length)),
+        hostGpuCount: lazyHostGpuCount(env),
         inputs,
       }),
       blobs,

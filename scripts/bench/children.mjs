@@ -12,7 +12,10 @@ export async function startChild(command, args, { env = {}, ready, timeoutMs = 1
   child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const match = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} printed no ready line within ${timeoutMs} ms: ${stderr.trim().split("\n").slice(-3).join(" | ")}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${command} printed no ready line within ${timeoutMs} ms: ${stderr.trim().split("\n").slice(-3).join(" | ")}`)),
+      timeoutMs,
+    );
     child.stdout.setEncoding("utf8").on("data", (chunk) => {
       stdout += chunk;
       const found = ready.exec(stdout);

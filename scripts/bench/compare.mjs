@@ -41,10 +41,28 @@ export const FIGURES = [
         return data ? data.gateway.rps / data.pump.rps : undefined;
       },
     },
-    { row: "2", label: `${count} client${count === 1 ? "" : "s"}: gateway CPU per request`, unit: "µs", better: "lower", pick: (r) => clients(count)(r)?.gateway.cpuUsPerRequest.proxy },
-    { row: "2", label: `${count} client${count === 1 ? "" : "s"}: tcp pump CPU per request`, unit: "µs", better: "lower", pick: (r) => clients(count)(r)?.pump.cpuUsPerRequest.proxy },
+    {
+      row: "2",
+      label: `${count} client${count === 1 ? "" : "s"}: gateway CPU per request`,
+      unit: "µs",
+      better: "lower",
+      pick: (r) => clients(count)(r)?.gateway.cpuUsPerRequest.proxy,
+    },
+    {
+      row: "2",
+      label: `${count} client${count === 1 ? "" : "s"}: tcp pump CPU per request`,
+      unit: "µs",
+      better: "lower",
+      pick: (r) => clients(count)(r)?.pump.cpuUsPerRequest.proxy,
+    },
   ]),
-  { row: "3", label: "async tasks end to end", unit: "tasks/s", better: "higher", pick: (r) => row("3", (data) => "tasksPerSecond" in data)(r)?.tasksPerSecond },
+  {
+    row: "3",
+    label: "async tasks end to end",
+    unit: "tasks/s",
+    better: "higher",
+    pick: (r) => row("3", (data) => "tasksPerSecond" in data)(r)?.tasksPerSecond,
+  },
   { row: "3", label: "async submit rate", unit: "tasks/s", better: "higher", pick: (r) => row("3", (data) => "submitPerSecond" in data)(r)?.submitPerSecond },
   { row: "3", label: "async peak RSS", unit: "MiB", better: "lower", pick: (r) => peakRss(row("3", (data) => "tasksPerSecond" in data)(r)) },
   ...["process", "docker"].map((runtime) => ({
@@ -106,7 +124,9 @@ export function compareTable(beforeReports, afterReports) {
   for (const figure of FIGURES) {
     const result = compareFigure(figure, beforeReports, afterReports);
     if (result === null) continue;
-    lines.push(`| ${figure.row} | ${figure.label} | ${figure.unit} | ${range(result.before, figure.unit)} | ${range(result.after, figure.unit)} | ${result.ratio.toFixed(2)} | ${result.verdict} |`);
+    lines.push(
+      `| ${figure.row} | ${figure.label} | ${figure.unit} | ${range(result.before, figure.unit)} | ${range(result.after, figure.unit)} | ${result.ratio.toFixed(2)} | ${result.verdict} |`,
+    );
   }
   return lines.join("\n");
 }

@@ -34,15 +34,12 @@ export function keepAliveAgent(sockets) {
 export function send(target, agent) {
   return new Promise((resolve) => {
     const headers = agent === false ? { ...target.headers, connection: "close" } : target.headers;
-    const request = http.request(
-      { host: target.host, port: target.port, path: target.path, method: target.method ?? "POST", headers, agent },
-      (response) => {
-        const chunks = [];
-        response.on("data", (chunk) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-        response.on("error", (error) => resolve({ status: 0, text: String(error) }));
-      },
-    );
+    const request = http.request({ host: target.host, port: target.port, path: target.path, method: target.method ?? "POST", headers, agent }, (response) => {
+      const chunks = [];
+      response.on("data", (chunk) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      response.on("error", (error) => resolve({ status: 0, text: String(error) }));
+    });
     request.on("error", (error) => resolve({ status: 0, text: String(error) }));
     request.setNoDelay(true);
     request.end(target.payload);

@@ -38,7 +38,12 @@ export function addLimitTargets(report) {
   if (async !== null && bare8 !== null) {
     const share = async.tasksPerSecond / bare8.bare.rps;
     const value = `${percent(share)} (${Math.round(async.tasksPerSecond)} vs ${Math.round(bare8.bare.rps)} req/s)`;
-    report.target("3", `async ≥ ${percent(ASYNC_SHARE)} of the bare workers' sync throughput (row 2, 8 clients)`, value, verdict(share, "at-least", ASYNC_SHARE));
+    report.target(
+      "3",
+      `async ≥ ${percent(ASYNC_SHARE)} of the bare workers' sync throughput (row 2, 8 clients)`,
+      value,
+      verdict(share, "at-least", ASYNC_SHARE),
+    );
   }
   const batch = rowData(report, "5", (data) => "rowsPerSecond" in data);
   if (batch !== null && async !== null) {

@@ -35,7 +35,9 @@ export function resolveLlmPython() {
 
 /** The tiny model's folder, built once per builder version (the tests' cache, same key scheme). */
 export function tinyModelDir(python, { arch = "llama", seed = 0 } = {}) {
-  const versions = execFileSync(python, ["-c", "import importlib.metadata as m; print(*(m.version(n) for n in ('torch', 'transformers', 'tokenizers')))"], { encoding: "utf8" }).trim();
+  const versions = execFileSync(python, ["-c", "import importlib.metadata as m; print(*(m.version(n) for n in ('torch', 'transformers', 'tokenizers')))"], {
+    encoding: "utf8",
+  }).trim();
   const hash = createHash("sha256");
   for (const file of ["tiny_model.py", "tiny_corpus.txt"]) hash.update(readFileSync(join(PACKAGE_DIR, file)));
   hash.update(`${arch} ${seed} ${versions}`);
@@ -55,7 +57,6 @@ export function tinyModelDir(python, { arch = "llama", seed = 0 } = {}) {
   return dir;
 }
 
-
 /**
  * Starts the engine with the bundle's command line on a free port. `startupMs`: spawn → ready line
  * (the port is bound only once the model is loaded); `healthMs`: spawn → first /health 200.
@@ -64,7 +65,21 @@ export async function startEngine({ python, modelDir, args = [], env = {} }) {
   const started = performance.now();
   const child = spawn(
     python,
-    ["-m", "launch_local_llm.server", "--model", modelDir, "--served-model-name", "tiny", "model_files", "--port", "0", "--host", "127.0.0.1", "--disable-uvicorn-access-log", ...args],
+    [
+      "-m",
+      "launch_local_llm.server",
+      "--model",
+      modelDir,
+      "--served-model-name",
+      "tiny",
+      "model_files",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--disable-uvicorn-access-log",
+      ...args,
+    ],
     { env: { ...process.env, PYTHONPATH: WORKER_DIR, PYTHONDONTWRITEBYTECODE: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";

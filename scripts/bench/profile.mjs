@@ -41,7 +41,14 @@ try {
     const clients = Number(second ?? 8);
     const target = postTarget(server.url, `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: { x: 1 } }, { authorization: AUTH });
     const agent = keepAliveAgent(clients);
-    const result = await closedLoop({ targets: [target], agent, concurrency: clients, warmupMs: 300, durationMs: Number(first ?? 5) * 1000, check: () => null });
+    const result = await closedLoop({
+      targets: [target],
+      agent,
+      concurrency: clients,
+      warmupMs: 300,
+      durationMs: Number(first ?? 5) * 1000,
+      check: () => null,
+    });
     process.stdout.write(`${Math.round(result.rps)} sync req/s at ${clients} clients\n`);
     agent.destroy();
   }

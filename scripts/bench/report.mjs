@@ -57,7 +57,9 @@ export function machineInfo(python) {
 /** The table: one line per measurement, then the targets with met / missed / n/a. */
 export function formatReport(report, machine, elapsedS) {
   const out = [];
-  out.push(`launch-local bench: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, ${machine.python} (${elapsedS.toFixed(0)} s)`);
+  out.push(
+    `launch-local bench: ${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, ${machine.python} (${elapsedS.toFixed(0)} s)`,
+  );
   out.push("");
   const nameWidth = Math.max(...report.rows.map((row) => row.name.length), 10);
   for (const row of report.rows) out.push(`${row.section}  ${row.name.padEnd(nameWidth)}  ${row.text}`);

@@ -34,8 +34,36 @@ import { measureScaleHistory } from "./sections/scale-history.mjs";
 import { measureStartup } from "./sections/startup.mjs";
 import { measureWorker } from "./sections/worker.mjs";
 
-const FULL = { latencyCount: 2000, latencyBlocks: 10, warmup: 200, warmupMs: 500, durationMs: 3000, asyncTasks: 10_000, batchRows: 10_000, coldRepeats: 3, startups: 5, llmRequests: 20, llmMaxTokens: 32, llmStarts: 3, scaleProbeTasks: 2000 };
-const QUICK = { latencyCount: 300, latencyBlocks: 3, warmup: 50, warmupMs: 200, durationMs: 1000, asyncTasks: 1000, batchRows: 1000, coldRepeats: 1, startups: 2, llmRequests: 5, llmMaxTokens: 16, llmStarts: 1, scaleProbeTasks: 300 };
+const FULL = {
+  latencyCount: 2000,
+  latencyBlocks: 10,
+  warmup: 200,
+  warmupMs: 500,
+  durationMs: 3000,
+  asyncTasks: 10_000,
+  batchRows: 10_000,
+  coldRepeats: 3,
+  startups: 5,
+  llmRequests: 20,
+  llmMaxTokens: 32,
+  llmStarts: 3,
+  scaleProbeTasks: 2000,
+};
+const QUICK = {
+  latencyCount: 300,
+  latencyBlocks: 3,
+  warmup: 50,
+  warmupMs: 200,
+  durationMs: 1000,
+  asyncTasks: 1000,
+  batchRows: 1000,
+  coldRepeats: 1,
+  startups: 2,
+  llmRequests: 5,
+  llmMaxTokens: 16,
+  llmStarts: 1,
+  scaleProbeTasks: 300,
+};
 
 function parseCli(argv) {
   const options = { out: join(REPO_ROOT, "bench-results", "latest.json"), quick: false, only: null, cli: null };
@@ -111,11 +139,21 @@ async function main() {
     await section("4", async () => {
       const docker = await dockerAvailability();
       if (!docker.isAvailable) {
-        report.row("4", "cold start, docker runtime", { text: `n/a (not available: ${docker.reason})`, data: { runtime: "docker", available: false, reason: docker.reason } });
+        report.row("4", "cold start, docker runtime", {
+          text: `n/a (not available: ${docker.reason})`,
+          data: { runtime: "docker", available: false, reason: docker.reason },
+        });
         report.target("4", "cold start docker ≤ 1.5 s", "n/a", "n/a");
         return;
       }
-      await measureColdStart(report, { runtime: "docker", pickle, repeats: sizes.coldRepeats, limitS: 1.5, buildTimeoutMs: 600_000, extraArgs: docker.extraArgs });
+      await measureColdStart(report, {
+        runtime: "docker",
+        pickle,
+        repeats: sizes.coldRepeats,
+        limitS: 1.5,
+        buildTimeoutMs: 600_000,
+        extraArgs: docker.extraArgs,
+      });
     });
   }
   if (wants("5")) await section("5", () => withServer((server, api, bundleId) => measureBatch(report, api, bundleId, sizes.batchRows)));
@@ -131,7 +169,9 @@ async function main() {
   if (wants("14")) {
     await section("14", () => withServer((server, api, bundleId) => measureScaleEndpoints(report, { api, server, bundleId, sizes })));
     await section("14", () =>
-      withServer((server, api, bundleId) => measureScaleHistory(report, { api, server, bundleId, rowTasks: sizes.asyncTasks, probeTasks: sizes.scaleProbeTasks })),
+      withServer((server, api, bundleId) =>
+        measureScaleHistory(report, { api, server, bundleId, rowTasks: sizes.asyncTasks, probeTasks: sizes.scaleProbeTasks }),
+      ),
     );
   }
 

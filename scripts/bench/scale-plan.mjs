@@ -31,4 +31,3 @@ export function seedStatement(columns) {
     `INSERT INTO async_tasks (${columns.join(", ")}) SELECT ${values.join(", ")} FROM seq, async_tasks AS t WHERE t.id = @template`
   );
 }
-

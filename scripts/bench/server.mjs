@@ -35,7 +35,19 @@ export async function startServer({ runtime = "process", args = [], nodeArgs = [
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [...nodeArgs, cliPath, "--port", "0", "--port-file", portFile, "--ephemeral", "--log-level", "warn", ...(runtime === null ? [] : ["--runtime", runtime]), ...args],
+    [
+      ...nodeArgs,
+      cliPath,
+      "--port",
+      "0",
+      "--port-file",
+      portFile,
+      "--ephemeral",
+      "--log-level",
+      "warn",
+      ...(runtime === null ? [] : ["--runtime", runtime]),
+      ...args,
+    ],
     { cwd: scratch, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));

@@ -21,7 +21,10 @@ const INSTALL_TIMEOUT_MS = 900_000;
  */
 export async function benchVenv(name, { basePython = "python3", packages, check }) {
   const { stdout: version } = await run(basePython, ["-c", "import sys; print(sys.version)"]);
-  const key = createHash("sha256").update(`${version}\n${packages.join("\n")}`).digest("hex").slice(0, 12);
+  const key = createHash("sha256")
+    .update(`${version}\n${packages.join("\n")}`)
+    .digest("hex")
+    .slice(0, 12);
   const dir = join(cacheDir("bench-venvs"), `${name}-${key}`);
   const python = join(dir, "bin", "python");
   const marker = join(dir, ".ready");
@@ -33,11 +36,19 @@ export async function benchVenv(name, { basePython = "python3", packages, check 
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     await run(basePython, ["-m", "venv", dir], { env, timeout: INSTALL_TIMEOUT_MS });
-    await run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...packages], { env, timeout: INSTALL_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+    await run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...packages], {
+      env,
+      timeout: INSTALL_TIMEOUT_MS,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     await run(python, ["-c", check], { env, timeout: 120_000 });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    const text = String(error?.stderr || error?.message || error).trim().split("\n").filter((line) => !line.startsWith("WARNING")).pop();
+    const text = String(error?.stderr || error?.message || error)
+      .trim()
+      .split("\n")
+      .filter((line) => !line.startsWith("WARNING"))
+      .pop();
     return new Error(`${packages.join(" ")} could not be installed: ${text ?? "pip failed"}`);
   }
   writeFileSync(marker, `${packages.join("\n")}\n`);

@@ -21,9 +21,13 @@ const concurrency = Number(values.concurrency);
 
 const dir = mkdtempSync(join(tmpdir(), "big-bodies-"));
 const portFile = join(dir, "port");
-const child = spawn(process.execPath, [values.cli, "--port", "0", "--port-file", portFile, "--ephemeral", "--runtime", "process", "--log-level", "warn", "--max-body-bytes", String(bodyBytes * 2)], {
-  stdio: ["ignore", "ignore", "inherit"],
-});
+const child = spawn(
+  process.execPath,
+  [values.cli, "--port", "0", "--port-file", portFile, "--ephemeral", "--runtime", "process", "--log-level", "warn", "--max-body-bytes", String(bodyBytes * 2)],
+  {
+    stdio: ["ignore", "ignore", "inherit"],
+  },
+);
 const status = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? NaN) * 1024;
 const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 
@@ -39,21 +43,29 @@ try {
   if (port === null) throw new Error("the server did not start");
   const url = `http://127.0.0.1:${port}`;
   // One warm-up request so the adaptor and the validation code are loaded before the baseline.
-  await fetch(`${url}/v1/model-endpoints`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer me" }, body: "{}" }).then((r) => r.text());
+  await fetch(`${url}/v1/model-endpoints`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer me" }, body: "{}" }).then(
+    (r) => r.text(),
+  );
   await new Promise((resolve) => setTimeout(resolve, 500));
   const idle = status("VmRSS");
   const body = JSON.stringify({ name: "x".repeat(bodyBytes - 11) });
   const started = Date.now();
   const answers = await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      const response = await fetch(`${url}/v1/model-endpoints`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer me" }, body });
+      const response = await fetch(`${url}/v1/model-endpoints`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer me" },
+        body,
+      });
       return { status: response.status, bytes: (await response.arrayBuffer()).byteLength };
     }),
   );
   const peak = status("VmHWM");
   console.log(`body ${mib(body.length)} MiB × ${concurrency} concurrent, ${Date.now() - started} ms`);
   for (const answer of answers) console.log(`  answer: HTTP ${answer.status}, ${answer.bytes} bytes (${(answer.bytes / body.length).toFixed(3)} × the body)`);
-  console.log(`  RSS idle ${mib(idle)} MiB, peak ${mib(peak)} MiB: +${mib(peak - idle)} MiB = ${((peak - idle) / (body.length * concurrency)).toFixed(2)} × the bodies in flight`);
+  console.log(
+    `  RSS idle ${mib(idle)} MiB, peak ${mib(peak)} MiB: +${mib(peak - idle)} MiB = ${((peak - idle) / (body.length * concurrency)).toFixed(2)} × the bodies in flight`,
+  );
 } finally {
   child.kill("SIGTERM");
   await new Promise((resolve) => child.once("exit", resolve));

@@ -91,7 +91,9 @@ try {
       reader.close();
     }
   };
-  console.log(`task history soak: ${ROUNDS} rounds × ${TASKS} async tasks, ${IN_FLIGHT} in flight, ${retention.length ? retention.join(" ") : "no retention flag"}`);
+  console.log(
+    `task history soak: ${ROUNDS} rounds × ${TASKS} async tasks, ${IN_FLIGHT} in flight, ${retention.length ? retention.join(" ") : "no retention flag"}`,
+  );
   // Warm-up, not counted: the workers' first requests and the server's lazily loaded code.
   const warmUp = await round(server.url, endpointId, agent, Math.min(2000, TASKS));
   console.log(`warm-up: ${Math.min(2000, TASKS)} tasks in ${warmUp.seconds.toFixed(1)} s, errors ${warmUp.errors.length}`);

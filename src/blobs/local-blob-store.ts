@@ -40,8 +40,7 @@ type Location = { kind: "s3"; bucket: string; key: string } | { kind: "file"; pa
 const objectNotFound = (location: string): LaunchError => new LaunchError("NOT_FOUND", `Object not found: ${location}`);
 
 const MISSING_CODES = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
-const isMissing = (error: unknown): boolean =>
-  error instanceof Error && "code" in error && typeof error.code === "string" && MISSING_CODES.has(error.code);
+const isMissing = (error: unknown): boolean => error instanceof Error && "code" in error && typeof error.code === "string" && MISSING_CODES.has(error.code);
 
 export function createLocalBlobStore(options: LocalBlobStoreOptions): LocalBlobStore {
   const root = resolve(options.root);
@@ -155,7 +154,13 @@ export function createLocalBlobStore(options: LocalBlobStoreOptions): LocalBlobS
 
     createSignedUpload(prefix, baseUrl): SignedUpload {
       // The prefix carries a user name: each segment is made safe rather than refused.
-      const key = [...prefix.split("/").filter((segment) => segment !== "").map(keySegment), randomUUID()].join("/");
+      const key = [
+        ...prefix
+          .split("/")
+          .filter((segment) => segment !== "")
+          .map(keySegment),
+        randomUUID(),
+      ].join("/");
       const signedUrl = signedBlobUrl({ baseUrl, secret: signingSecret, method: "PUT", bucket, key, expires: expiry() });
       return { bucket, key, location: `s3://${bucket}/${key}`, signedUrl };
     },

@@ -14,8 +14,7 @@ import { assertSafeBucket, blobFilePath } from "./blob-keys.js";
 /** MD5s remembered (oldest forgotten first). */
 const DIGESTS_KEPT = 10_000;
 const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
-const isMissing = (error: unknown): boolean =>
-  error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
+const isMissing = (error: unknown): boolean => error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
 
 const utf8Order = (a: StoredObject, b: StoredObject): number => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
 

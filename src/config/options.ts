@@ -173,7 +173,8 @@ function keysOf(keys: readonly unknown[] | undefined, name: "apiKeys" | "adminKe
     return key.trim();
   });
   const named = cleaned.filter((key) => key !== "");
-  if (named.length === 0) throw new ConfigError(`${name} must name at least one key (leave it out to ${name === "apiKeys" ? "accept any key" : "have no admin keys"})`);
+  if (named.length === 0)
+    throw new ConfigError(`${name} must name at least one key (leave it out to ${name === "apiKeys" ? "accept any key" : "have no admin keys"})`);
   return [...new Set(named)];
 }
 
@@ -232,9 +233,7 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
   const ephemeral = options.ephemeral ?? envBool(env, "LAUNCH_LOCAL_EPHEMERAL") ?? false;
   const port = options.port ?? envNumber(env, "LAUNCH_LOCAL_PORT") ?? 5001;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port must be 0..65535, got ${port}`);
-  const dataDir = ephemeral
-    ? mkdtempSync(join(tmpdir(), "launch-local-"))
-    : resolve(cwd, options.dataDir ?? env.LAUNCH_LOCAL_DATA_DIR ?? ".launch-local");
+  const dataDir = ephemeral ? mkdtempSync(join(tmpdir(), "launch-local-")) : resolve(cwd, options.dataDir ?? env.LAUNCH_LOCAL_DATA_DIR ?? ".launch-local");
   const positive = (name: string, value: number): number => {
     if (!(value > 0)) throw new ConfigError(`${name} must be positive, got ${value}`);
     return value;
@@ -251,23 +250,11 @@ export function resolveConfig(options: LaunchLocalOptions, env: Env, cwd: string
     python,
     maxBodyBytes: positive("maxBodyBytes", options.maxBodyBytes ?? envNumber(env, "LAUNCH_LOCAL_MAX_BODY_BYTES") ?? 100 * 1024 * 1024),
     scaleDownCooldownMs: options.scaleDownCooldownMs ?? envNumber(env, "LAUNCH_LOCAL_SCALE_DOWN_COOLDOWN_MS") ?? 30_000,
-    autoscaleIntervalMs: positive(
-      "autoscaleIntervalMs",
-      options.autoscaleIntervalMs ?? envNumber(env, "LAUNCH_LOCAL_AUTOSCALE_INTERVAL_MS") ?? 250,
-    ),
-    syncTimeoutSeconds: positive(
-      "syncTimeoutSeconds",
-      options.syncTimeoutSeconds ?? envNumber(env, "LAUNCH_LOCAL_SYNC_TIMEOUT_SECONDS") ?? 10,
-    ),
-    workerStartTimeoutMs: positive(
-      "workerStartTimeoutMs",
-      options.workerStartTimeoutMs ?? envNumber(env, "LAUNCH_LOCAL_WORKER_START_TIMEOUT_MS") ?? 120_000,
-    ),
+    autoscaleIntervalMs: positive("autoscaleIntervalMs", options.autoscaleIntervalMs ?? envNumber(env, "LAUNCH_LOCAL_AUTOSCALE_INTERVAL_MS") ?? 250),
+    syncTimeoutSeconds: positive("syncTimeoutSeconds", options.syncTimeoutSeconds ?? envNumber(env, "LAUNCH_LOCAL_SYNC_TIMEOUT_SECONDS") ?? 10),
+    workerStartTimeoutMs: positive("workerStartTimeoutMs", options.workerStartTimeoutMs ?? envNumber(env, "LAUNCH_LOCAL_WORKER_START_TIMEOUT_MS") ?? 120_000),
     signingSecret: options.signingSecret ?? env.LAUNCH_LOCAL_SIGNING_SECRET ?? null,
-    signedUrlTtlSeconds: positive(
-      "signedUrlTtlSeconds",
-      options.signedUrlTtlSeconds ?? envNumber(env, "LAUNCH_LOCAL_SIGNED_URL_TTL_SECONDS") ?? 3600,
-    ),
+    signedUrlTtlSeconds: positive("signedUrlTtlSeconds", options.signedUrlTtlSeconds ?? envNumber(env, "LAUNCH_LOCAL_SIGNED_URL_TTL_SECONDS") ?? 3600),
     bucket,
     logLevel: oneOf("logLevel", options.logLevel ?? env.LAUNCH_LOCAL_LOG_LEVEL, LEVELS) ?? "info",
     pipFallback: options.pipFallback ?? envBool(env, "LAUNCH_LOCAL_PIP_FALLBACK") ?? false,

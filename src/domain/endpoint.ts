@@ -15,9 +15,7 @@ export const GPU_TYPES = [
 ] as const;
 export type GpuType = (typeof GPU_TYPES)[number];
 
-export type CallbackAuth =
-  | { kind: "basic"; username: string; password: string }
-  | { kind: "mtls"; cert: string; key: string };
+export type CallbackAuth = { kind: "basic"; username: string; password: string } | { kind: "mtls"; cert: string; key: string };
 
 export interface EndpointResources {
   /** Kept exactly as sent (string or number), §0.1. */

@@ -52,8 +52,7 @@ export const notFound = (message: string): LaunchError => new LaunchError("NOT_F
 /** No route has the path (FastAPI's 404 `Not Found`), or the route has it and not the method (405). */
 export const routeNotFound = (): LaunchError => new LaunchError("ROUTE_NOT_FOUND", "Not Found");
 export const methodNotAllowed = (): LaunchError => new LaunchError("METHOD_NOT_ALLOWED", "Method Not Allowed");
-export const notImplemented = (what: string): LaunchError =>
-  new LaunchError("NOT_IMPLEMENTED", `${what} is not implemented by launch-local yet.`);
+export const notImplemented = (what: string): LaunchError => new LaunchError("NOT_IMPLEMENTED", `${what} is not implemented by launch-local yet.`);
 
 export function isLaunchError(value: unknown): value is LaunchError {
   return value instanceof LaunchError;

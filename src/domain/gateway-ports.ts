@@ -128,7 +128,8 @@ export type ExhaustedReason = 429 | 503 | "connection" | "other";
 /** The endpoint's workers cannot start (WorkerQueue.startFailure): its status_reason, answered at once. */
 export type RefusedAnswer = { kind: "refused"; statusReason: string };
 export type RawAnswer = { kind: "answer"; reply: WorkerReply } | { kind: "exhausted"; reason: ExhaustedReason } | RefusedAnswer;
-export type RawStreamAnswer = { kind: "stream"; stream: WorkerStream } | { kind: "answer"; reply: WorkerReply } | { kind: "exhausted"; reason: ExhaustedReason } | RefusedAnswer;
+export type RawStreamAnswer =
+  { kind: "stream"; stream: WorkerStream } | { kind: "answer"; reply: WorkerReply } | { kind: "exhausted"; reason: ExhaustedReason } | RefusedAnswer;
 
 export interface InferenceGateway {
   /**

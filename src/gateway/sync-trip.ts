@@ -11,16 +11,16 @@ import { forwardModeOf, predictRouteOf, runnableBody, serializeResultsAsString }
 import { exhaustedResponse, refusedResponse, shapeSyncReply } from "./forwarding-sync.js";
 import { type Attempt, type TripDeps, postTo, tripToWorker } from "./trip.js";
 
-export type SyncPredict = (
-  endpoint: EndpointRecord,
-  request: PredictRequest,
-  raw: Record<string, unknown>,
-  rawBody?: Uint8Array,
-) => Promise<PredictResponse>;
+export type SyncPredict = (endpoint: EndpointRecord, request: PredictRequest, raw: Record<string, unknown>, rawBody?: Uint8Array) => Promise<PredictResponse>;
 
 export function createSyncTrip(deps: TripDeps & { callbacks: CallbackSender }): SyncPredict {
   /** One call; the shaped answer or the reason to retry. Throws 400/408 LaunchErrors. */
-  async function attempt(lease: WorkerLease, request: PredictRequest, raw: Record<string, unknown>, rawBody: Uint8Array | undefined): Promise<Attempt<PredictResponse>> {
+  async function attempt(
+    lease: WorkerLease,
+    request: PredictRequest,
+    raw: Record<string, unknown>,
+    rawBody: Uint8Array | undefined,
+  ): Promise<Attempt<PredictResponse>> {
     const { flavor } = lease.bundle;
     const mode = forwardModeOf(flavor);
     // Artifact workers get the whole request (the bytes as received when the caller has them);

@@ -109,7 +109,8 @@ export function createWorkerClient(baseUrl: string, slots: number, clock: Clock,
         end(error) {
           cancelTimer?.();
           text.end(error === null);
-          if (error !== null) reject(isTimedOut ? requestTimedOut() : new WorkerConnectionError(`worker ${baseUrl} did not answer: ${String(error)}`, { cause: error }));
+          if (error !== null)
+            reject(isTimedOut ? requestTimedOut() : new WorkerConnectionError(`worker ${baseUrl} did not answer: ${String(error)}`, { cause: error }));
         },
       });
     });

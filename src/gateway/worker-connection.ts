@@ -172,9 +172,18 @@ export class WorkerConnection {
         if (!/^\d+$/.test(value)) throw new Error("invalid Content-Length");
         length = Number(value);
       } else if (name === "transfer-encoding") {
-        isChunked = value.toLowerCase().split(",").some((coding) => coding.trim() === "chunked");
+        isChunked = value
+          .toLowerCase()
+          .split(",")
+          .some((coding) => coding.trim() === "chunked");
       } else if (name === "connection") {
-        if (value.toLowerCase().split(",").some((token) => token.trim() === "close")) this.isClosing = true;
+        if (
+          value
+            .toLowerCase()
+            .split(",")
+            .some((token) => token.trim() === "close")
+        )
+          this.isClosing = true;
       }
     }
     this.status = status;
@@ -237,7 +246,10 @@ export class WorkerConnection {
     const tail = pending?.stream?.decoder.end() ?? "";
     if (tail !== "") pending?.stream?.receiver.data(tail);
     const [only] = this.parts;
-    const reply = { status: this.status, text: this.parts.length === 1 && only !== undefined ? only.toString("utf8") : Buffer.concat(this.parts).toString("utf8") };
+    const reply = {
+      status: this.status,
+      text: this.parts.length === 1 && only !== undefined ? only.toString("utf8") : Buffer.concat(this.parts).toString("utf8"),
+    };
     this.pending = null;
     this.mode = null;
     this.parts = [];

@@ -90,15 +90,21 @@ export function createApp(services: Services): Hono<HttpEnv> {
   if (services.triggers) app.route("/", triggerRoutes(services.triggers));
   if (services.files) app.route("/", fileRoutes(services.files, services.maxBodyBytes));
   if (services.llmEndpoints && services.llmReads) app.route("/", llmEndpointRoutes(services.llmEndpoints, services.llmReads));
-  if (services.llmCompletionsV1 && services.llmCompletionsV2) app.route("/", llmCompletionRoutes(services.llmCompletionsV1, services.llmCompletionsV2, services));
+  if (services.llmCompletionsV1 && services.llmCompletionsV2)
+    app.route("/", llmCompletionRoutes(services.llmCompletionsV1, services.llmCompletionsV2, services));
   if (services.fineTunes) app.route("/", fineTuneRoutes(services.fineTunes));
   if (services.batchCompletions) app.route("/", batchCompletionRoutes(services.batchCompletions));
   app.route("/", hostedInferenceRoutes(services));
   app.route("/", controlRoutes(services));
   if (services.dashboard) app.route("/", dashboardRoutes(services.dashboard));
-  if (services.metrics) app.route(
+  if (services.metrics)
+    app.route(
       "/",
-      metricsRoutes(services.metrics, services.adminKeys !== null, (user) => new Set(services.endpoints.list(user, null, null).model_endpoints.map((endpoint) => endpoint.id))),
+      metricsRoutes(
+        services.metrics,
+        services.adminKeys !== null,
+        (user) => new Set(services.endpoints.list(user, null, null).model_endpoints.map((endpoint) => endpoint.id)),
+      ),
     );
   app.route("/", notImplementedRoutes());
   return app;

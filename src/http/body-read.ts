@@ -2,8 +2,7 @@
 import type { IncomingMessage } from "node:http";
 import { LaunchError } from "../domain/errors.js";
 
-export const payloadTooLarge = (limit: number): LaunchError =>
-  new LaunchError("PAYLOAD_TOO_LARGE", `Request body is larger than the limit of ${limit} bytes.`);
+export const payloadTooLarge = (limit: number): LaunchError => new LaunchError("PAYLOAD_TOO_LARGE", `Request body is larger than the limit of ${limit} bytes.`);
 
 /** Reads a request body without ever holding more than `limit` bytes. */
 export async function readLimited(request: Request, limit: number): Promise<Uint8Array> {

@@ -62,9 +62,15 @@ export function parseJson(bytes: Uint8Array): unknown {
     const message = error instanceof Error ? error.message : "Expecting value";
     const position = /position (\d+)/.exec(message)?.[1];
     throw validationError([
-      issue("json_invalid", ["body", position === undefined ? 0 : Number(position)], "JSON decode error", {}, {
-        error: "Expecting value",
-      }),
+      issue(
+        "json_invalid",
+        ["body", position === undefined ? 0 : Number(position)],
+        "JSON decode error",
+        {},
+        {
+          error: "Expecting value",
+        },
+      ),
     ]);
   }
 }

@@ -16,4 +16,3 @@ export function routedPath(url: string): string {
   }
   return path;
 }
-

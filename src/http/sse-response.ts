@@ -36,7 +36,10 @@ export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = {
 
 /** Python's `str(datetime.now(timezone.utc))`, which sse-starlette puts in its pings. */
 export function pingTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace("T", " ").replace(/\.(\d{3})Z$/, ".$1000+00:00");
+  return new Date(ms)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.(\d{3})Z$/, ".$1000+00:00");
 }
 
 /**

@@ -24,7 +24,12 @@ export function loadGauges(registry: Registry, scheduler: LoadReader, nameOf: (e
       }
     },
   });
-  const waiting = new Gauge({ name: "launch_local_requests_waiting", help: "Sync and streaming requests waiting for a worker slot, by endpoint", labelNames, registers: [registry] });
+  const waiting = new Gauge({
+    name: "launch_local_requests_waiting",
+    help: "Sync and streaming requests waiting for a worker slot, by endpoint",
+    labelNames,
+    registers: [registry],
+  });
   const active = new Gauge({ name: "launch_local_requests_in_flight", help: "Calls holding a worker slot, by endpoint", labelNames, registers: [registry] });
   const workers = new Gauge({
     name: "launch_local_workers",

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import type { Clock } from "../domain/clock.js";
 import { ConfigError } from "../domain/errors.js";
 import type { Logger } from "../domain/logger.js";
-import type { BlobStore, JobRunner, WorkerLaunchSpec, WorkerRuntime } from "../domain/ports.js";
+import type { BlobStore, WorkerLaunchSpec, WorkerRuntime } from "../domain/ports.js";
+import type { JobRunner } from "../domain/job-ports.js";
 import { type RuntimePair, deferredDocker } from "./docker/deferred-runtime.js";
 import { httpEngine, httpImageEngine, pingDockerEngine, plainEngineTarget } from "./docker/engine-probe.js";
 import { type ImageEngine, dockerVerdict } from "./docker/image-verdict.js";
@@ -107,7 +108,8 @@ export async function chooseRuntime(options: RuntimeOptions): Promise<RuntimePai
     (removed) => {
       if (removed > 0) options.logger.info(`removed ${removed} container(s) left by a crashed instance`);
     },
-    (error: unknown) => options.logger.warn("could not remove containers left by a crashed instance", { error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      options.logger.warn("could not remove containers left by a crashed instance", { error: error instanceof Error ? error.message : String(error) }),
   );
   const docker = deferredDocker(async () => {
     const loaded = await loadDocker(options, instanceId, imageMap, false);

@@ -8,7 +8,7 @@
  */
 import { delimiter } from "node:path";
 import { ENGINE_IMAGE_REPOSITORY } from "../domain/fine-tunes/builtin-trainer.js";
-import type { JobRunSpec, JobRunner } from "../domain/ports.js";
+import type { JobRunSpec, JobRunner } from "../domain/job-ports.js";
 
 export interface EngineJobRunnerOptions {
   /** Host processes (the process runtime's job runner). */

@@ -37,8 +37,7 @@ export function detectGpus(env: Record<string, string | undefined>, timeoutMs = 
 
 export type GpuPolicy = "strict" | "ignore";
 
-export const tooManyGpusReason = (requested: number, available: number): string =>
-  `Requested gpus=${requested} but this host has ${available} GPU(s)`;
+export const tooManyGpusReason = (requested: number, available: number): string => `Requested gpus=${requested} but this host has ${available} GPU(s)`;
 
 /** Hands out distinct device ids; a worker's ids come back with `release` when it exits. */
 export class GpuAllocator {
@@ -85,6 +84,12 @@ export function gpuEnv(ids: readonly string[]): Record<string, string> {
 export function lazyGpuAllocator(declared: string[] | undefined, env: Record<string, string | undefined>): () => Promise<GpuAllocator> {
   let inventory: Promise<GpuAllocator> | null = null;
   return () => (inventory ??= (async () => new GpuAllocator(declared ?? (await detectGpus(env))))());
+}
+
+/** How many GPUs the host has, asked of `nvidia-smi` once, on first use. */
+export function lazyHostGpuCount(env: Record<string, string | undefined>): () => Promise<number> {
+  let count: Promise<number> | null = null;
+  return () => (count ??= detectGpus(env).then((gpus) => gpus.length));
 }
 
 /**

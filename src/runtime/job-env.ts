@@ -1,4 +1,4 @@
-import type { JobRunSpec } from "../domain/ports.js";
+import type { JobRunSpec } from "../domain/job-ports.js";
 
 /** Where a job's command finds its job_config, as the command sees it (a host or a container path). */
 export interface JobConfigPaths {

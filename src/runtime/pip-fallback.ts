@@ -20,7 +20,10 @@ export function missingPin(tail: readonly string[]): { name: string; version: st
     const match = MISSING.exec(line);
     if (match) {
       const [, name = "", version = "", listed = ""] = match;
-      const available = listed.split(",").map((item) => item.trim()).filter((item) => item !== "" && item !== "none");
+      const available = listed
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "" && item !== "none");
       return { name, version, available };
     }
   }

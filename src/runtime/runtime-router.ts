@@ -29,7 +29,10 @@ export function createRuntimeRouter(options: RuntimeRouterOptions): WorkerRuntim
     try {
       verdict = await options.verdict(bundle);
     } catch (error) {
-      verdict = { canServe: false, why: `the Docker engine could not tell whether it has the image (${error instanceof Error ? error.message : String(error)})` };
+      verdict = {
+        canServe: false,
+        why: `the Docker engine could not tell whether it has the image (${error instanceof Error ? error.message : String(error)})`,
+      };
     }
     if (verdict.canServe) {
       log(`Runtime: Docker (--runtime auto): ${verdict.why}`);

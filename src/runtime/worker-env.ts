@@ -129,7 +129,7 @@ export function awsWorkerEnv(endpointUrl: string, owner: string): Record<string,
  * the user's pip, proxy and certificate settings, thread counts and model caches. Platform
  * variables (LAUNCH_*, PORT, job variables) are written on top of this (above; job-env.ts).
  * Add a key here, with its reason, when a worker needs it.
- */export type InheritedEnv = Record<string, string>;
+ */ export type InheritedEnv = Record<string, string>;
 
 export const INHERITED_KEYS: ReadonlySet<string> = new Set([
   // programs, libraries, the user and the locale

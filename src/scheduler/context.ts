@@ -11,13 +11,7 @@ import type { BlobAccess } from "../domain/blobs/blob-access.js";
 import type { LifecycleEvents } from "../domain/events/lifecycle-events.js";
 import type { EndpointLifecycle } from "../domain/endpoints/endpoint-lifecycle.js";
 import type { TaskLifecycle } from "../domain/tasks/task-lifecycle.js";
-import type {
-  BundleRepository,
-  EndpointLogRepository,
-  EndpointRepository,
-  TaskRepository,
-  WorkerRuntime,
-} from "../domain/ports.js";
+import type { BundleRepository, EndpointLogRepository, EndpointRepository, TaskRepository, WorkerRuntime } from "../domain/ports.js";
 import type { EndpointState } from "./endpoint-state.js";
 
 export interface SchedulerConfig {

@@ -44,7 +44,15 @@ export function createDeployer(ctx: SchedulerContext, evaluate: (state: Endpoint
   function announceBuild(state: EndpointState, owner: string, startedAt: number, ok: boolean, note: string | null): void {
     if (events === undefined || !events.has("build")) return;
     const isImage = runtime.name === "docker" || (runtime.name === "auto" && note === null);
-    events.emit({ type: "build", at: clock.now(), endpointId: state.id, owner, kind: isImage ? "image" : "virtualenv", ok, durationMs: clock.now() - startedAt });
+    events.emit({
+      type: "build",
+      at: clock.now(),
+      endpointId: state.id,
+      owner,
+      kind: isImage ? "image" : "virtualenv",
+      ok,
+      durationMs: clock.now() - startedAt,
+    });
   }
 
   function resetStartFailures(state: EndpointState): void {

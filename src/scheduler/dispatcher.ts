@@ -72,7 +72,6 @@ function take(state: EndpointState, worker: ServingWorker): WorkerLease {
 }
 
 export function createDispatcher(clock: Clock, hooks: DispatcherHooks): Dispatcher {
-
   /** Settled waiters stay in the deque until shifted; drop them once nothing live is queued. */
   const compact = (state: EndpointState): void => {
     if (state.waiting === 0 && state.queuedAsync === 0 && state.queue.length > 0) state.queue.drain();

@@ -102,7 +102,14 @@ export function createWorkerPool(ctx: SchedulerContext, hooks: WorkerPoolHooks):
       return;
     }
     if (worker.isStopRequested || worker.isGone) return;
-    const client = connect({ endpointId: state.id, workerId: worker.id, baseUrl: handle.baseUrl, token: handle.token ?? null, slots: worker.slots, kill: () => handle.kill() });
+    const client = connect({
+      endpointId: state.id,
+      workerId: worker.id,
+      baseUrl: handle.baseUrl,
+      token: handle.token ?? null,
+      slots: worker.slots,
+      kill: () => handle.kill(),
+    });
     worker.lease = {
       workerId: worker.id,
       bundle: worker.generation.bundle,

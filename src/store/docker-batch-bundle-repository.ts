@@ -1,5 +1,5 @@
 import type { DockerBatchBundleRecord } from "../domain/docker-batch/docker-batch-bundle.js";
-import type { DockerBatchBundleRepository } from "../domain/ports.js";
+import type { DockerBatchBundleRepository } from "../domain/job-ports.js";
 import type { Db } from "./database.js";
 import { createVersionedRecords } from "./versioned-records.js";
 

@@ -1,4 +1,4 @@
-import type { DockerBatchJobLogRepository } from "../domain/ports.js";
+import type { DockerBatchJobLogRepository } from "../domain/job-ports.js";
 import type { Db } from "./database.js";
 
 /** Output lines of docker-image batch jobs (migration 3), kept so they survive restarts. */

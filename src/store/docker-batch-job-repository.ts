@@ -1,5 +1,5 @@
 import type { DockerBatchJobRecord, DockerBatchJobStatus } from "../domain/docker-batch/docker-batch-job.js";
-import type { DockerBatchJobRepository } from "../domain/ports.js";
+import type { DockerBatchJobRepository } from "../domain/job-ports.js";
 import { type Db, parseStored } from "./database.js";
 
 interface JobRow {

@@ -23,9 +23,7 @@ export interface CachedEndpointRepository extends EndpointRepository {
  * order, as the real server's DB query does (§2.2).
  */
 export function createEndpointRepository(db: Db): CachedEndpointRepository {
-  const insert = db.prepare<[string, string, string, number, string]>(
-    "INSERT INTO endpoints (id, owner, name, created_at, data) VALUES (?, ?, ?, ?, ?)",
-  );
+  const insert = db.prepare<[string, string, string, number, string]>("INSERT INTO endpoints (id, owner, name, created_at, data) VALUES (?, ?, ?, ?, ?)");
   const update = db.prepare<[string, string, string, string]>("UPDATE endpoints SET owner = ?, name = ?, data = ? WHERE id = ?");
   const remove = db.prepare<[string]>("DELETE FROM endpoints WHERE id = ?");
   const byId = db.prepare<[string], EndpointRow>("SELECT data FROM endpoints WHERE id = ?");

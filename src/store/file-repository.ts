@@ -1,5 +1,5 @@
 import type { StoredFileInfo } from "../domain/files/stored-file.js";
-import type { FileRepository } from "../domain/ports.js";
+import type { FileRepository } from "../domain/job-ports.js";
 import type { Db } from "./database.js";
 
 interface FileRow {

@@ -19,8 +19,7 @@ interface TaskRow {
   attempts: number;
 }
 
-const COLUMNS =
-  "id, endpoint_id, owner, status, request, result, traceback, status_code, created_at, started_at, completed_at, attempts";
+const COLUMNS = "id, endpoint_id, owner, status, request, result, traceback, status_code, created_at, started_at, completed_at, attempts";
 
 /**
  * The `WHERE` term of the partial index `async_tasks_unfinished`: SQLite only uses a partial index
@@ -61,9 +60,7 @@ export function createTaskRepository(db: Db): TaskRepository {
        @status_code, @created_at, @started_at, @completed_at, @attempts)`,
   );
   const select = db.prepare<[string], TaskRow>(`SELECT ${COLUMNS} FROM async_tasks WHERE id = ?`);
-  const markStarted = db.prepare<[number, string]>(
-    "UPDATE async_tasks SET status = 'STARTED', started_at = ? WHERE id = ? AND status = 'PENDING'",
-  );
+  const markStarted = db.prepare<[number, string]>("UPDATE async_tasks SET status = 'STARTED', started_at = ? WHERE id = ? AND status = 'PENDING'");
   const complete = db.prepare<[string, string | null, string | null, number | null, number, string]>(
     `UPDATE async_tasks SET status = ?, result = ?, traceback = ?, status_code = ?, completed_at = ?
        WHERE id = ? AND ${UNFINISHED}`,
@@ -74,12 +71,8 @@ export function createTaskRepository(db: Db): TaskRepository {
   );
   // rowid breaks ties between tasks created in the same millisecond, keeping insertion order; the
   // partial index holds (endpoint_id, created_at, rowid), so this needs no sort step.
-  const unfinished = db.prepare<[string], TaskRow>(
-    `SELECT ${COLUMNS} FROM async_tasks WHERE endpoint_id = ? AND ${UNFINISHED} ORDER BY created_at, rowid`,
-  );
-  const countUnfinished = db.prepare<[string], { count: number }>(
-    `SELECT COUNT(*) AS count FROM async_tasks WHERE endpoint_id = ? AND ${UNFINISHED}`,
-  );
+  const unfinished = db.prepare<[string], TaskRow>(`SELECT ${COLUMNS} FROM async_tasks WHERE endpoint_id = ? AND ${UNFINISHED} ORDER BY created_at, rowid`);
+  const countUnfinished = db.prepare<[string], { count: number }>(`SELECT COUNT(*) AS count FROM async_tasks WHERE endpoint_id = ? AND ${UNFINISHED}`);
 
   /** Every write joins the turn's group; a failure is thrown as the domain's StoreWriteError. */
   const write = <T>(run: () => T): T => {

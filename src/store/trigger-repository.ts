@@ -1,4 +1,4 @@
-import type { TriggerRepository } from "../domain/ports.js";
+import type { TriggerRepository } from "../domain/job-ports.js";
 import type { TriggerRecord } from "../domain/triggers/trigger.js";
 import { type Db, parseStored } from "./database.js";
 

@@ -54,9 +54,7 @@ export function createVersionedRecords<T extends VersionedRecord>(db: Db, table:
     newest: listOrdered("created_at DESC, seq DESC"),
     oldest: listOrdered("created_at ASC, seq ASC"),
   };
-  const latest = db.prepare<[string, string], Row>(
-    `SELECT ${COLUMNS} FROM ${table} WHERE owner = ? AND name = ? ORDER BY created_at DESC, seq DESC LIMIT 1`,
-  );
+  const latest = db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM ${table} WHERE owner = ? AND name = ? ORDER BY created_at DESC, seq DESC LIMIT 1`);
   return {
     insert: (record) => void insert.run(toRow(record)),
     get: (id) => {

@@ -47,14 +47,17 @@ interface JobView {
 }
 
 const ROWS = 300;
-const csv = (): string => `id,args\r\n${Array.from({ length: ROWS }, (_, i) => `${i},${Buffer.from(JSON.stringify({ i })).toString("base64")}`).join("\r\n")}\r\n`;
+const csv = (): string =>
+  `id,args\r\n${Array.from({ length: ROWS }, (_, i) => `${i},${Buffer.from(JSON.stringify({ i })).toString("base64")}`).join("\r\n")}\r\n`;
 
 /** The task ids SQLite holds for a job's rows, and which of them had finished (read while the server is down). */
 function rowsOnDisk(jobId: string): { taskIds: string[]; finished: Map<number, string> } {
   const db = new Database(join(stateDir, "launch-local.sqlite"));
   try {
     const rows = db
-      .prepare("SELECT r.row_index AS i, r.task_id AS id, t.status AS status FROM batch_job_rows r JOIN async_tasks t ON t.id = r.task_id WHERE r.job_id = ? ORDER BY r.row_index")
+      .prepare(
+        "SELECT r.row_index AS i, r.task_id AS id, t.status AS status FROM batch_job_rows r JOIN async_tasks t ON t.id = r.task_id WHERE r.job_id = ? ORDER BY r.row_index",
+      )
       .all(jobId) as { i: number; id: string; status: string }[];
     return { taskIds: rows.map((r) => r.id), finished: new Map(rows.filter((r) => r.status === "SUCCESS").map((r) => [r.i, r.id])) };
   } finally {
@@ -113,7 +116,9 @@ describe("a batch job survives SIGKILL of the server (DESIGN.md principle 4)", (
       const key = (done.result ?? "").replace(/^s3:\/\/[^/]+\//, "");
       const lines = readFileSync(join(stateDir, "blobs", "launch-local", ...key.split("/")), "utf8").split("\n");
       expect(lines).toHaveLength(ROWS);
-      lines.forEach((line, i) => expect(line).toMatch(new RegExp(`"status": "SUCCESS", "result": \\{"result": "\\{\\\\"i\\\\": ${i}\\}"\\}, .*"id": "${i}"\\}$`)));
+      lines.forEach((line, i) =>
+        expect(line).toMatch(new RegExp(`"status": "SUCCESS", "result": \\{"result": "\\{\\\\"i\\\\": ${i}\\}"\\}, .*"id": "${i}"\\}$`)),
+      );
       const taskIds = lines.map((line) => (JSON.parse(line) as { task_id: string }).task_id);
       expect(new Set(taskIds).size).toBe(ROWS);
       if (jobId === runningJob) {

@@ -137,7 +137,11 @@ describe("a restart after a crash", () => {
       .expect(200);
     const jobId = (job.body as { job_id: string }).job_id;
     const pid = await readPid(pidFile);
-    await waitFor(async () => ((await request(first).get(`/v1/docker-image-batch-jobs/${jobId}`).set("authorization", auth)).body.status === "RUNNING" ? true : null), 10_000, "RUNNING");
+    await waitFor(
+      async () => ((await request(first).get(`/v1/docker-image-batch-jobs/${jobId}`).set("authorization", auth)).body.status === "RUNNING" ? true : null),
+      10_000,
+      "RUNNING",
+    );
 
     const firstCli = clis[0];
     if (!firstCli) throw new Error("no first server");

@@ -25,7 +25,14 @@ describe("virtual environments with a pin the index does not have", () => {
   });
 
   const builder = (pipFallback: boolean, terminal: string[] = []) =>
-    createVenvBuilder({ dataDir, python: "python3", env: process.env, logger: createLogger("info", (line) => terminal.push(line), "json"), clock: systemClock, pipFallback });
+    createVenvBuilder({
+      dataDir,
+      python: "python3",
+      env: process.env,
+      logger: createLogger("info", (line) => terminal.push(line), "json"),
+      clock: systemClock,
+      pipFallback,
+    });
 
   it("fails the build by default, as the real platform would", async () => {
     await expect(builder(false).pythonFor([PIN], () => undefined)).rejects.toThrow(/toml==0\.0\.1/);
@@ -43,9 +50,18 @@ describe("virtual environments with a pin the index does not have", () => {
     const progress = terminal.map((line) => JSON.parse(line) as { component?: string; msg: string }).filter((entry) => entry.component === "build");
     const messages = progress.map((entry) => entry.msg.replace(/^environment \w+: /, ""));
     // From a local index pip says "Processing <wheel>" rather than "Collecting"; either is progress.
-    const order = ["Building a virtual environment", "Substituted toml==", "Installing collected packages: toml", "Successfully installed toml", "Virtual environment ready"];
+    const order = [
+      "Building a virtual environment",
+      "Substituted toml==",
+      "Installing collected packages: toml",
+      "Successfully installed toml",
+      "Virtual environment ready",
+    ];
     const positions = order.map((start) => messages.findIndex((msg) => msg.startsWith(start)));
-    expect(positions.every((position) => position >= 0), messages.join("\n")).toBe(true);
+    expect(
+      positions.every((position) => position >= 0),
+      messages.join("\n"),
+    ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(messages.some((msg) => msg.startsWith("Substituted toml=="))).toBe(true);
   });

@@ -122,7 +122,11 @@ const spec = (b: BundleRecord, workerId: string, artifactPath: string | null = n
 });
 const post = async (handle: WorkerHandle, body: unknown): Promise<unknown> => {
   const token: Record<string, string> = handle.token ? { "x-launch-worker-token": handle.token } : {};
-  const response = await fetch(`${handle.baseUrl}/predict`, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json", ...token } });
+  const response = await fetch(`${handle.baseUrl}/predict`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json", ...token },
+  });
   expect(response.status).toBe(200);
   return response.json();
 };
@@ -141,7 +145,11 @@ const isAlive = (pid: number | undefined): boolean => {
   }
 };
 const pidOf = (handle: WorkerHandle): number | undefined => (handle instanceof ProcessWorker ? handle.pid : undefined);
-const rejection = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => new Error("resolved"), (error: unknown) => error);
+const rejection = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => new Error("resolved"),
+    (error: unknown) => error,
+  );
 
 describe("process runtime", () => {
   let dir = "";
@@ -187,7 +195,10 @@ describe("process runtime", () => {
     const b = cloudpickleBundle([]);
     await runtime.prepare(b, 0, () => undefined);
     const startedAt = Date.now();
-    const [one, two] = await Promise.all([runtime.start(spec(b, "end_1-w1", pickle), () => undefined), runtime.start(spec(b, "end_1-w2", pickle), () => undefined)]);
+    const [one, two] = await Promise.all([
+      runtime.start(spec(b, "end_1-w1", pickle), () => undefined),
+      runtime.start(spec(b, "end_1-w2", pickle), () => undefined),
+    ]);
     await Promise.all([one.ready, two.ready]);
     expect(Date.now() - startedAt).toBeLessThan(5000);
     expect(one.baseUrl).not.toBe(two.baseUrl);

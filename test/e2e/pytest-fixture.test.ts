@@ -32,7 +32,9 @@ describe("the pytest plugin (pytest11 entry point: the launch_local fixture)", (
     venv = mkdtempSync(join(tmpdir(), "launch-local-pytest-venv-"));
     await run("python3", ["-m", "venv", venv]);
     // pytest and the build backend (flit_core) come from the pip index the machine is set up with.
-    await run(join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", join(REPO_ROOT, "python", "pytest-launch-local")], { maxBuffer: 8 * 1024 * 1024 });
+    await run(join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", join(REPO_ROOT, "python", "pytest-launch-local")], {
+      maxBuffer: 8 * 1024 * 1024,
+    });
   }, 300_000);
   afterAll(() => rmSync(venv, { recursive: true, force: true }));
 
@@ -41,7 +43,13 @@ describe("the pytest plugin (pytest11 entry point: the launch_local fixture)", (
     const child = spawn(join(venv, "bin", "python"), ["-m", "pytest", "-q", "-p", "no:cacheprovider", join(REPO_ROOT, "examples", "pytest")], {
       cwd: scratch,
       // TMPDIR makes the plugin's scratch folder (and so the port-file argument) name this run.
-      env: { ...process.env, LAUNCH_LOCAL_COMMAND: `${process.execPath} ${CLI}`, LAUNCH_LOCAL_LOG_LEVEL: "warn", PYTHONDONTWRITEBYTECODE: "1", TMPDIR: scratch },
+      env: {
+        ...process.env,
+        LAUNCH_LOCAL_COMMAND: `${process.execPath} ${CLI}`,
+        LAUNCH_LOCAL_LOG_LEVEL: "warn",
+        PYTHONDONTWRITEBYTECODE: "1",
+        TMPDIR: scratch,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -110,7 +110,10 @@ function splitAnswers(bytes: Buffer): Answer[] {
 
 const predict = (body: string | Buffer, extra = ""): Buffer => {
   const bytes = typeof body === "string" ? Buffer.from(body) : body;
-  return Buffer.concat([Buffer.from(`POST /predict HTTP/1.1\r\nHost: w\r\nContent-Type: application/json\r\n${extra}Content-Length: ${bytes.length}\r\n\r\n`, "latin1"), bytes]);
+  return Buffer.concat([
+    Buffer.from(`POST /predict HTTP/1.1\r\nHost: w\r\nContent-Type: application/json\r\n${extra}Content-Length: ${bytes.length}\r\n\r\n`, "latin1"),
+    bytes,
+  ]);
 };
 
 /** Sends `bytes` on a fresh connection; `count` answers, then (`untilClose`) the peer's close. */
@@ -138,7 +141,8 @@ describe("worker HTTP: framing and keep-alive", () => {
   });
 
   it("reads a chunked body, and answers an Expect: 100-continue first with 100", async () => {
-    const chunked = "POST /predict HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n{\"args\r\n9;ext=1\r\n\": {\"c\": \r\n2\r\n1}\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n";
+    const chunked =
+      'POST /predict HTTP/1.1\r\nHost: w\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n{"args\r\n9;ext=1\r\n": {"c": \r\n2\r\n1}\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n';
     expect((await exchange(chunked)).answers.map((answer) => answer.body)).toEqual(['{"result": "{\\"c\\": 1}"}']);
     const wire = new Wire(echo.port);
     wire.send(predict('{"args": {"e": 1}}', "Expect: 100-continue\r\n"));
@@ -171,7 +175,9 @@ describe("worker HTTP: framing and keep-alive", () => {
     const text = await wire.text((received) => received.includes("200 OK"));
     wire.end();
     // The 405's Content-Length names the body it would have had; the next answer follows at once.
-    expect(text).toBe("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 32\r\nContent-Type: application/json\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    expect(text).toBe(
+      "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 32\r\nContent-Type: application/json\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
   });
 });
 
@@ -212,7 +218,10 @@ describe("worker HTTP: the JSON body and the predict fields", () => {
   });
 
   it("answers bad JSON with json's own message, bad UTF-8 too", async () => {
-    expect(await body("{not json")).toEqual([400, '{"detail": "Invalid JSON body: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"}']);
+    expect(await body("{not json")).toEqual([
+      400,
+      '{"detail": "Invalid JSON body: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"}',
+    ]);
     expect(await body('{"args": {}} x')).toEqual([400, '{"detail": "Invalid JSON body: Extra data: line 1 column 14 (char 13)"}']);
     const [status, text] = await body(Buffer.from([0x7b, 0xff, 0x7d]));
     expect(status).toBe(400);

@@ -11,7 +11,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BundleRecord, RunnableFlavor } from "../../src/domain/bundle.js";
 import { silentLogger } from "../../src/domain/logger.js";
-import type { JobRunSpec, WorkerRuntime } from "../../src/domain/ports.js";
+import type { WorkerRuntime } from "../../src/domain/ports.js";
+import type { JobRunSpec } from "../../src/domain/job-ports.js";
 import { createProcessJobRunner } from "../../src/runtime/process/job-runner.js";
 import { createProcessRuntime } from "../../src/runtime/process/process-runtime.js";
 
@@ -126,7 +127,18 @@ describe("the environment a worker and a job see", () => {
     const bundle = runnable(["python3", join(dir, "env_server.py"), "--port", "5005"]);
     await runtime.prepare(bundle, 0, () => undefined);
     const worker = await runtime.start(
-      { endpointId: "end_1", endpointName: "e", workerId: "end_1-w1", bundle, artifactPath: null, concurrency: 1, cpus: 1, memory: "1Gi", gpus: 0, endpointType: "sync" },
+      {
+        endpointId: "end_1",
+        endpointName: "e",
+        workerId: "end_1-w1",
+        bundle,
+        artifactPath: null,
+        concurrency: 1,
+        cpus: 1,
+        memory: "1Gi",
+        gpus: 0,
+        endpointType: "sync",
+      },
       () => undefined,
     );
     await worker.ready;
@@ -150,13 +162,25 @@ describe("the environment a worker and a job see", () => {
     const bundle: BundleRecord = { ...runnable([]), id: "bun_pickle", flavor };
     await runtime.prepare(bundle, 0, () => undefined);
     const worker = await runtime.start(
-      { endpointId: "end_2", endpointName: "e", workerId: "end_2-w1", bundle, artifactPath: join(dir, "env.pkl"), concurrency: 1, cpus: 1, memory: "1Gi", gpus: 0, endpointType: "sync" },
+      {
+        endpointId: "end_2",
+        endpointName: "e",
+        workerId: "end_2-w1",
+        bundle,
+        artifactPath: join(dir, "env.pkl"),
+        concurrency: 1,
+        cpus: 1,
+        memory: "1Gi",
+        gpus: 0,
+        endpointType: "sync",
+      },
       () => undefined,
     );
     await worker.ready;
     const token = worker.token ?? "";
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    const call = (headers: Record<string, string>) => fetch(`${worker.baseUrl}/predict`, { method: "POST", body: '{"args": {}}', headers: { "Content-Type": "application/json", ...headers } });
+    const call = (headers: Record<string, string>) =>
+      fetch(`${worker.baseUrl}/predict`, { method: "POST", body: '{"args": {}}', headers: { "Content-Type": "application/json", ...headers } });
     expect((await call({})).status).toBe(401);
     expect((await call({ "x-launch-worker-token": `${token}x` })).status).toBe(403);
     expect((await fetch(`${worker.baseUrl}/readyz`)).status).toBe(401);

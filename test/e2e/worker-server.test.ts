@@ -105,9 +105,7 @@ describe("worker server: cloudpickle echo bundle", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(await response.text()).toBe('{"result": "{\\"y\\": 1}"}');
-    expect((await post(echo, '{"args": {"x": [1.0, "\u00e9"], "n": null}}')).text).toBe(
-      '{"result": "{\\"x\\": [1.0, \\"\\\\u00e9\\"], \\"n\\": null}"}',
-    );
+    expect((await post(echo, '{"args": {"x": [1.0, "\u00e9"], "n": null}}')).text).toBe('{"result": "{\\"x\\": [1.0, \\"\\\\u00e9\\"], \\"n\\": null}"}');
   });
 
   it("pickles the result into the blob store when return_pickled is set, private to the instance (0600)", async () => {
@@ -304,8 +302,16 @@ describe("worker server: the per-worker token", () => {
     const token = "tok-9f2c4e";
     const worker = await startWorker(bundles.echo, { LAUNCH_WORKER_TOKEN: token });
     const call = (path: string, headers: Record<string, string>, method = "POST") =>
-      fetch(worker.url + path, { method, headers: { "content-type": "application/json", ...headers }, ...(method === "POST" ? { body: '{"args": {"y": 1}}' } : {}) });
-    for (const [path, method] of [["/predict", "POST"], ["/readyz", "GET"], ["/healthz", "GET"]] as const) {
+      fetch(worker.url + path, {
+        method,
+        headers: { "content-type": "application/json", ...headers },
+        ...(method === "POST" ? { body: '{"args": {"y": 1}}' } : {}),
+      });
+    for (const [path, method] of [
+      ["/predict", "POST"],
+      ["/readyz", "GET"],
+      ["/healthz", "GET"],
+    ] as const) {
       const missing = await call(path, {}, method);
       expect([path, missing.status, await missing.json()]).toEqual([path, 401, { detail: "No worker token" }]);
       const wrong = await call(path, { "x-launch-worker-token": "tok-9f2c4f" }, method);

@@ -44,7 +44,11 @@ export async function installPackage(): Promise<InstalledPackage> {
   writeFileSync(join(appDir, "package.json"), JSON.stringify({ name: "empty-project", version: "1.0.0", private: true }));
 
   const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-  const key = createHash("sha256").update(JSON.stringify(manifest.dependencies ?? {})).update(process.versions.modules).digest("hex").slice(0, 16);
+  const key = createHash("sha256")
+    .update(JSON.stringify(manifest.dependencies ?? {}))
+    .update(process.versions.modules)
+    .digest("hex")
+    .slice(0, 16);
   const cached = join(cacheRoot(), key);
   if (existsSync(join(cached, "node_modules"))) {
     cpSync(join(cached, "node_modules"), join(appDir, "node_modules"), { recursive: true });

@@ -53,7 +53,8 @@ function check(schema: Schema, value: unknown, path: string, problems: string[])
     return;
   }
   if (value === null) {
-    if (schema.nullable !== true && Object.keys(schema).some((key) => ["type", "anyOf", "oneOf", "enum"].includes(key))) problems.push(`${path}: null is not allowed`);
+    if (schema.nullable !== true && Object.keys(schema).some((key) => ["type", "anyOf", "oneOf", "enum"].includes(key)))
+      problems.push(`${path}: null is not allowed`);
     return;
   }
   for (const key of ["anyOf", "oneOf"] as const) {

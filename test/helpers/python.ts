@@ -103,8 +103,7 @@ export async function buildFixtureBundles(outDir: string): Promise<FixtureBundle
 
 /** Cloudpickles a JSON value into `path` (e.g. a `{"args": [...], "kwargs": {...}}` input). */
 export async function writePickledJson(path: string, value: unknown): Promise<void> {
-  const script =
-    "import cloudpickle, json, sys; open(sys.argv[1], 'wb').write(cloudpickle.dumps(json.loads(sys.argv[2])))";
+  const script = "import cloudpickle, json, sys; open(sys.argv[1], 'wb').write(cloudpickle.dumps(json.loads(sys.argv[2])))";
   await runPythonOrThrow(["-c", script, path, JSON.stringify(value)]);
 }
 
@@ -208,10 +207,7 @@ export async function startPythonServer(
   };
 }
 
-async function stopChild(
-  child: ChildProcess,
-  exited: Promise<[number | null, NodeJS.Signals | null]>,
-): Promise<number | null> {
+async function stopChild(child: ChildProcess, exited: Promise<[number | null, NodeJS.Signals | null]>): Promise<number | null> {
   if (child.exitCode === null && child.signalCode === null) {
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);

@@ -52,4 +52,3 @@ export async function exchange(port: number, parts: string[], count: number, opt
   await done;
   return { answers: answers(text), socket, isClosed: () => isClosed };
 }
-

@@ -44,7 +44,11 @@ describe("bad input never crashes the server and never yields a 5xx (§0.2)", ()
     const bodies: unknown[] = [[], "text", 42, null, { name: ["x"] }, { args: { deep: [1, { a: null }] } }];
     for (const [method, path] of ROUTES) {
       for (const body of bodies) {
-        const response = await request(app.url)[method as "post"](path).set("authorization", app.auth()).send(JSON.stringify(body)).set("content-type", "application/json");
+        const client = request(app.url);
+        const response = await client[method as "post"](path)
+          .set("authorization", app.auth())
+          .send(JSON.stringify(body))
+          .set("content-type", "application/json");
         expect(response.status, `${method} ${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
         expect(response.status, `${method} ${path} ${JSON.stringify(body)}`).toBeLessThan(500);
         expect(response.body).toHaveProperty("detail");

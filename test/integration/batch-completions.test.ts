@@ -16,9 +16,15 @@ const OUTPUT = "s3://launch-local/batch/out.json";
 const content = { prompts: ["a", "b"], max_new_tokens: 4, temperature: 0 };
 
 const v1 = (body: Record<string, unknown>, user = "me") =>
-  request(app.url).post("/v1/llm/batch-completions").set("authorization", app.auth(user)).send({ output_data_path: OUTPUT, model_config: { model: "tiny" }, content, ...body });
+  request(app.url)
+    .post("/v1/llm/batch-completions")
+    .set("authorization", app.auth(user))
+    .send({ output_data_path: OUTPUT, model_config: { model: "tiny" }, content, ...body });
 const v2 = (body: Record<string, unknown>, user = "me") =>
-  request(app.url).post("/v2/batch-completions").set("authorization", app.auth(user)).send({ output_data_path: OUTPUT, model_config: { model: "tiny" }, content: [{ prompt: "a", max_tokens: 2 }], ...body });
+  request(app.url)
+    .post("/v2/batch-completions")
+    .set("authorization", app.auth(user))
+    .send({ output_data_path: OUTPUT, model_config: { model: "tiny" }, content: [{ prompt: "a", max_tokens: 2 }], ...body });
 
 beforeAll(async () => {
   modelsDir = mkdtempSync(join(tmpdir(), "batch-models-"));
@@ -40,7 +46,11 @@ describe("POST /v1/llm/batch-completions", () => {
       [{ tool_config: { name: "python" } }, 400, "Only code_evaluator tool is supported for batch completions."],
       [{ tool_config: { name: "code_evaluator" } }, 400, "tool_config is not supported by launch-local's batch runner"],
       [{ content: null }, 400, "Either input_data_path or content needs to be provided."],
-      [{ output_data_path: "/tmp/out.json" }, 400, 'output_data_path must be an s3://<bucket>/<key> location in launch-local\'s blob store, got "/tmp/out.json".'],
+      [
+        { output_data_path: "/tmp/out.json" },
+        400,
+        'output_data_path must be an s3://<bucket>/<key> location in launch-local\'s blob store, got "/tmp/out.json".',
+      ],
       [{ input_data_path: "https://example.com/in.json" }, 400, "input_data_path must be an s3://<bucket>/<key> location"],
     ];
     for (const [body, status, detail] of cases) {
@@ -69,9 +79,18 @@ describe("POST /v1/llm/batch-completions", () => {
     const id = (created.body as { job_id: string }).job_id;
     expect(id).toMatch(/^ft-/);
     const bundles = await request(app.url).get("/v1/docker-image-batch-job-bundles").set("authorization", app.auth()).expect(200);
-    const bundle = (bundles.body as { docker_image_batch_job_bundles: { name: string; command: string[]; env: Record<string, string>; mount_location: string; public: boolean }[] }).docker_image_batch_job_bundles.at(-1);
+    const bundle = (
+      bundles.body as {
+        docker_image_batch_job_bundles: { name: string; command: string[]; env: Record<string, string>; mount_location: string; public: boolean }[];
+      }
+    ).docker_image_batch_job_bundles.at(-1);
     expect(bundle?.name).toMatch(/^tiny_\d{6}-\d{6}$/);
-    expect(bundle).toMatchObject({ command: ["python", "-m", "launch_local_llm.batch"], env: { CONFIG_FILE: "/opt/config.json" }, mount_location: "/opt/config.json", public: false });
+    expect(bundle).toMatchObject({
+      command: ["python", "-m", "launch_local_llm.batch"],
+      env: { CONFIG_FILE: "/opt/config.json" },
+      mount_location: "/opt/config.json",
+      public: false,
+    });
     const job = await request(app.url).get(`/v2/batch-completions/${id}`).set("authorization", app.auth()).expect(200);
     expect(job.body.job).toMatchObject({ job_id: id, input_data_path: null, output_data_path: OUTPUT, metadata: { team: "t", product: "p" } });
     expect(job.body.job.model_config).toMatchObject({ model: "tiny", max_model_len: 64, num_shards: 1, checkpoint_path: null });
@@ -83,21 +102,50 @@ describe("the /v2/batch-completions routes", () => {
   it("creates a job and answers the BatchCompletionsJob (metadata = labels, as the schema intends)", async () => {
     const created = await v2({ labels: { team: "t" }, priority: "high" }).expect(200);
     const job = created.body as Record<string, unknown>;
-    expect(Object.keys(job)).toEqual(["job_id", "input_data_path", "output_data_path", "model_config", "priority", "status", "created_at", "expires_at", "completed_at", "metadata"]);
-    expect(job).toMatchObject({ input_data_path: null, output_data_path: OUTPUT, priority: "high", status: "queued", completed_at: null, metadata: { team: "t" } });
+    expect(Object.keys(job)).toEqual([
+      "job_id",
+      "input_data_path",
+      "output_data_path",
+      "model_config",
+      "priority",
+      "status",
+      "created_at",
+      "expires_at",
+      "completed_at",
+      "metadata",
+    ]);
+    expect(job).toMatchObject({
+      input_data_path: null,
+      output_data_path: OUTPUT,
+      priority: "high",
+      status: "queued",
+      completed_at: null,
+      metadata: { team: "t" },
+    });
     expect(String(job.created_at)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?$/);
-    const got = await request(app.url).get(`/v2/batch-completions/${String(job.job_id)}`).set("authorization", app.auth()).expect(200);
+    const got = await request(app.url)
+      .get(`/v2/batch-completions/${String(job.job_id)}`)
+      .set("authorization", app.auth())
+      .expect(200);
     expect(got.body.job).toMatchObject({ job_id: job.job_id, priority: "high", expires_at: job.expires_at, metadata: { team: "t" } });
     expect(["queued", "running", "failed"]).toContain(got.body.job.status);
   });
 
   it("updates the priority, cancels, and keeps other teams out", async () => {
     const id = String((await v2({}).expect(200)).body.job_id);
-    const updated = await request(app.url).post(`/v2/batch-completions/${id}`).set("authorization", app.auth()).send({ job_id: id, priority: "low" }).expect(200);
+    const updated = await request(app.url)
+      .post(`/v2/batch-completions/${id}`)
+      .set("authorization", app.auth())
+      .send({ job_id: id, priority: "low" })
+      .expect(200);
     expect(updated.body).toMatchObject({ job_id: id, priority: "low", success: true });
     expect((await request(app.url).get(`/v2/batch-completions/${id}`).set("authorization", app.auth("other"))).status).toBe(404);
-    expect((await request(app.url).post(`/v2/batch-completions/${id}/actions/cancel`).set("authorization", app.auth("other")).expect(200)).body).toEqual({ success: false });
-    expect((await request(app.url).post(`/v2/batch-completions/${id}/actions/cancel`).set("authorization", app.auth()).expect(200)).body).toEqual({ success: true });
+    expect((await request(app.url).post(`/v2/batch-completions/${id}/actions/cancel`).set("authorization", app.auth("other")).expect(200)).body).toEqual({
+      success: false,
+    });
+    expect((await request(app.url).post(`/v2/batch-completions/${id}/actions/cancel`).set("authorization", app.auth()).expect(200)).body).toEqual({
+      success: true,
+    });
     const gone = await request(app.url).get(`/v2/batch-completions/${id}`).set("authorization", app.auth());
     expect([gone.status, gone.body]).toEqual([404, { detail: `Batch completion ${id} not found.` }]);
   });

@@ -67,10 +67,7 @@ export async function createBatchTestApp(options: LaunchLocalOptions = {}): Prom
     uploadCsv: (text, user) => upload("batch_task_input_upload", text, user),
     async createBundle(name, user) {
       const location = await upload("model_bundle_upload", Buffer.from("not really a pickle"), user);
-      const response = await request(app.url)
-        .post("/v2/model-bundles")
-        .set("authorization", auth(user))
-        .send(cloudpickleBundleBody(name, location));
+      const response = await request(app.url).post("/v2/model-bundles").set("authorization", auth(user)).send(cloudpickleBundleBody(name, location));
       if (response.status !== 200) throw new Error(`bundle create → ${response.status} ${response.text}`);
       return (response.body as { model_bundle_id: string }).model_bundle_id;
     },

@@ -18,7 +18,11 @@ describe("v1 batch jobs over HTTP (fake workers)", () => {
   });
   afterEach(() => t.close());
 
-  const post = (body: unknown, user = "me") => request(t.app.url).post("/v1/batch-jobs").set("authorization", t.app.auth(user)).send(body as object);
+  const post = (body: unknown, user = "me") =>
+    request(t.app.url)
+      .post("/v1/batch-jobs")
+      .set("authorization", t.app.auth(user))
+      .send(body as object);
   const jobBody = (inputPath: string, extra: Record<string, unknown> = {}) => ({
     model_bundle_id: bundleId,
     input_path: inputPath,
@@ -52,7 +56,9 @@ describe("v1 batch jobs over HTTP (fake workers)", () => {
     const lines = text.split("\n");
     expect(lines).toHaveLength(3);
     expect(text.endsWith("\n")).toBe(false);
-    expect(lines[0]).toMatch(/^\{"task_id": "[0-9a-f-]{36}", "status": "SUCCESS", "result": \{"result": "\{\\"x\\": 1, \\"y\\": \\"a\\"\}"\}, "traceback": null, "status_code": null, "id": "0"\}$/);
+    expect(lines[0]).toMatch(
+      /^\{"task_id": "[0-9a-f-]{36}", "status": "SUCCESS", "result": \{"result": "\{\\"x\\": 1, \\"y\\": \\"a\\"\}"\}, "traceback": null, "status_code": null, "id": "0"\}$/,
+    );
     expect(lines[1]).toContain('"result": {"result": "{\\"x\\": 2.5, \\"y\\": \\"\\\\u00e9\\"}"}');
     // A failing row does not fail the job: the artifact worker's 500 is the task's SUCCESS result (§9 item 4).
     expect(lines[2]).toContain('"status": "SUCCESS", "result": {"detail": {"traceback": "Traceback');

@@ -37,7 +37,6 @@ async function upload(client: Client, route: string, body: string): Promise<stri
   return `s3://${String(field(slot, "bucket"))}/${String(field(slot, "key"))}`;
 }
 
-
 describe("blob owners", () => {
   it("keeps one user's seeded blob from another's reads and overwrites", async () => {
     const location = "s3://inputs/alice/rows.csv";
@@ -84,7 +83,13 @@ describe("blob owners", () => {
     // Bob's job over Alice's input file fails: he cannot read it.
     const bobBundle = await upload(bob, "model_bundle_upload", "pickle");
     const bobBundleId = String(field(await bob.ok("POST", "/v2/model-bundles", cloudpickleBundle("echo", bobBundle)), "model_bundle_id"));
-    const jobOf = (bundle: string) => ({ model_bundle_id: bundle, input_path: input, serialization_format: "JSON", labels: LABELS, resource_requests: { gpus: 0 } });
+    const jobOf = (bundle: string) => ({
+      model_bundle_id: bundle,
+      input_path: input,
+      serialization_format: "JSON",
+      labels: LABELS,
+      resource_requests: { gpus: 0 },
+    });
     const bobJob = String(field(await bob.ok("POST", "/v1/batch-jobs", jobOf(bobBundleId)), "job_id"));
     const aliceJob = String(field(await alice.ok("POST", "/v1/batch-jobs", jobOf(bundleId)), "job_id"));
     const final = async (client: Client, jobId: string) =>

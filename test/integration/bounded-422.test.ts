@@ -25,7 +25,9 @@ describe("bounded 422 bodies", () => {
     expect(reply.text.length).toBeLessThan(BODY_CHARS + 4096);
     const detail = items(field(reply.json, "detail"));
     const missing = detail.filter((item) => field(item, "type") === "missing").map((item) => field(item, "loc", 1));
-    expect(missing).toEqual(expect.arrayContaining(["model_bundle_id", "endpoint_type", "cpus", "memory", "gpus", "min_workers", "max_workers", "per_worker", "labels"]));
+    expect(missing).toEqual(
+      expect.arrayContaining(["model_bundle_id", "endpoint_type", "cpus", "memory", "gpus", "min_workers", "max_workers", "per_worker", "labels"]),
+    );
     for (const item of detail) {
       expect(Object.keys(item as object)).toEqual(expect.arrayContaining(["type", "loc", "msg", "input"]));
       expect(JSON.stringify(field(item, "input")).length).toBeLessThan(INPUT_CHARS + 200);
@@ -36,7 +38,11 @@ describe("bounded 422 bodies", () => {
   });
 
   it("stops adding items once the body is full (a list of a million bad items is not a million items)", async () => {
-    const reply = await appClient(app).call("POST", "/v2/model-bundles", { name: "b", schema_location: "s", flavor: { flavor: "cloudpickle_artifact", requirements: Array.from({ length: 200_000 }, () => 1) } });
+    const reply = await appClient(app).call("POST", "/v2/model-bundles", {
+      name: "b",
+      schema_location: "s",
+      flavor: { flavor: "cloudpickle_artifact", requirements: Array.from({ length: 200_000 }, () => 1) },
+    });
     expect(reply.status).toBe(422);
     expect(reply.text.length).toBeLessThan(BODY_CHARS + 4096);
     const detail = items(field(reply.json, "detail"));
@@ -45,9 +51,23 @@ describe("bounded 422 bodies", () => {
   });
 
   it("leaves ordinary 422s exactly as they were", async () => {
-    const reply = await appClient(app).call("POST", "/v1/batch-jobs", { model_bundle_id: "b", input_path: "s3://x/y", labels: {}, resource_requests: {}, serialization_format: "CSV" });
+    const reply = await appClient(app).call("POST", "/v1/batch-jobs", {
+      model_bundle_id: "b",
+      input_path: "s3://x/y",
+      labels: {},
+      resource_requests: {},
+      serialization_format: "CSV",
+    });
     expect(reply.json).toEqual({
-      detail: [{ type: "enum", loc: ["body", "serialization_format"], msg: "Input should be 'JSON' or 'PICKLE'", input: "CSV", ctx: { expected: "'JSON' or 'PICKLE'" } }],
+      detail: [
+        {
+          type: "enum",
+          loc: ["body", "serialization_format"],
+          msg: "Input should be 'JSON' or 'PICKLE'",
+          input: "CSV",
+          ctx: { expected: "'JSON' or 'PICKLE'" },
+        },
+      ],
     });
   });
 });

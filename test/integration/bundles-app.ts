@@ -73,12 +73,28 @@ export async function createBundlesTestApp(options: { maxBodyBytes?: number } = 
   const bundles = createBundleRepository(db);
   const endpoints = createEndpointRepository(db);
   const logs = createEndpointLogRepository(db);
-  const blobs = createLocalBlobStore({ root: join(dir, "blobs"), bucket: "launch-local", signingSecret: SIGNING_SECRET, ttlSeconds: 300, clock, inputs: ONLY_BLOB_STORE });
+  const blobs = createLocalBlobStore({
+    root: join(dir, "blobs"),
+    bucket: "launch-local",
+    signingSecret: SIGNING_SECRET,
+    ttlSeconds: 300,
+    clock,
+    inputs: ONLY_BLOB_STORE,
+  });
   const blobAccess = new BlobAccess({ store: blobs, owners: createBlobOwnerRepository(db), inputs: ONLY_BLOB_STORE, clock });
   let url = "";
   const tasks = createTaskRepository(db);
   const { taskLifecycle, endpointLifecycle } = testLifecycles({ db, tasks, endpoints, clock });
-  const endpointService = new EndpointService({ endpoints, lifecycle: endpointLifecycle, bundles, scheduler: idleScheduler, logs, ids, clock, allowSyncScaleFromZero: true });
+  const endpointService = new EndpointService({
+    endpoints,
+    lifecycle: endpointLifecycle,
+    bundles,
+    scheduler: idleScheduler,
+    logs,
+    ids,
+    clock,
+    allowSyncScaleFromZero: true,
+  });
   // Batch jobs are created here but never run (their orchestrator is idle, like the scheduler).
   const idleOrchestrator = { start: () => undefined, cancel: async () => undefined, progress: () => null };
   const services: Services = {

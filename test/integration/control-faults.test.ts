@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
-import {
-  type Client,
-  appClient,
-  createArtifactBundle,
-  createEndpoint,
-  createStreamingBundle,
-  eventually,
-  field,
-  readyWorkers,
-} from "./control-fixture.js";
+import { type Client, appClient, createArtifactBundle, createEndpoint, createStreamingBundle, eventually, field, readyWorkers } from "./control-fixture.js";
 
 /**
  * Injected faults look to the gateway exactly like the worker doing it (README "Control API"), so the

@@ -37,7 +37,11 @@ describe("the data dir's file modes", () => {
     } finally {
       process.umask(umask);
     }
-    const put = await fetch(`${instance.url}/_launch_local/blobs?location=s3://launch-local/alice/model.pkl`, { method: "PUT", body: "secret weights", headers: { Authorization: "Bearer alice" } });
+    const put = await fetch(`${instance.url}/_launch_local/blobs?location=s3://launch-local/alice/model.pkl`, {
+      method: "PUT",
+      body: "secret weights",
+      headers: { Authorization: "Bearer alice" },
+    });
     expect(put.status).toBe(200);
     expect(modeOf(dataDir)).toBe("700");
     for (const file of ["launch-local.sqlite", "launch-local.sqlite-wal", "launch-local.sqlite-shm", "launch-local.lock", "launch-local.pid"]) {

@@ -34,7 +34,11 @@ afterAll(async () => {
 
 async function post(path: string, body: string | Uint8Array): Promise<{ status: number; json: unknown }> {
   const payload = typeof body === "string" ? body : new Uint8Array(body);
-  const response = await fetch(`${app.url}${path}`, { method: "POST", headers: { authorization: me.authorization, "content-type": "application/json" }, body: payload });
+  const response = await fetch(`${app.url}${path}`, {
+    method: "POST",
+    headers: { authorization: me.authorization, "content-type": "application/json" },
+    body: payload,
+  });
   const text = await response.text();
   return { status: response.status, json: JSON.parse(text) as unknown };
 }
@@ -42,7 +46,14 @@ async function post(path: string, body: string | Uint8Array): Promise<{ status: 
 describe("bodies the real parser cannot take", () => {
   it("answers 400 for 100,000 levels on the async, sync, endpoint and bundle routes", async () => {
     const deep = nested(100_000);
-    for (const path of [`/v1/async-tasks?model_endpoint_id=${asyncId}`, `/v1/sync-tasks?model_endpoint_id=${syncId}`, "/v1/model-endpoints", "/v2/model-bundles", "/v1/model-bundles", "/v1/batch-jobs"]) {
+    for (const path of [
+      `/v1/async-tasks?model_endpoint_id=${asyncId}`,
+      `/v1/sync-tasks?model_endpoint_id=${syncId}`,
+      "/v1/model-endpoints",
+      "/v2/model-bundles",
+      "/v1/model-bundles",
+      "/v1/batch-jobs",
+    ]) {
       const reply = await post(path, deep);
       expect(reply, path).toEqual({ status: 400, json: PARSE_ERROR });
     }

@@ -31,7 +31,11 @@ async function createBundle(body: Record<string, unknown>, user = "me"): Promise
 describe("docker-image batch job bundles (§2.5)", () => {
   it("creates a bundle with defaults and shows it in declaration order, resources as strings", async () => {
     const id = await createBundle(
-      bundleBody({ name: "shape", env: { A: "1" }, resource_requests: { cpus: 0.1, memory: 1073741824, storage: "2Gi", gpus: 1, gpu_type: "nvidia-tesla-t4" } }),
+      bundleBody({
+        name: "shape",
+        env: { A: "1" },
+        resource_requests: { cpus: 0.1, memory: 1073741824, storage: "2Gi", gpus: 1, gpu_type: "nvidia-tesla-t4" },
+      }),
     );
     const response = await request(app.url).get(`/v1/docker-image-batch-job-bundles/${id}`).set("authorization", app.auth()).expect(200);
     const body = response.body as Record<string, unknown>;
@@ -51,11 +55,25 @@ describe("docker-image batch job bundles (§2.5)", () => {
       "gpu_type",
       "public",
     ]);
-    expect(body).toMatchObject({ id, name: "shape", env: { A: "1" }, mount_location: null, cpus: "0.1", memory: "1073741824", storage: "2Gi", gpus: 1, gpu_type: "nvidia-tesla-t4", public: false });
+    expect(body).toMatchObject({
+      id,
+      name: "shape",
+      env: { A: "1" },
+      mount_location: null,
+      cpus: "0.1",
+      memory: "1073741824",
+      storage: "2Gi",
+      gpus: 1,
+      gpu_type: "nvidia-tesla-t4",
+      public: false,
+    });
     expect(body.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
 
     const bare = await createBundle(bundleBody({ name: "bare", public: null }));
-    const bareBody = (await request(app.url).get(`/v1/docker-image-batch-job-bundles/${bare}`).set("authorization", app.auth())).body as Record<string, unknown>;
+    const bareBody = (await request(app.url).get(`/v1/docker-image-batch-job-bundles/${bare}`).set("authorization", app.auth())).body as Record<
+      string,
+      unknown
+    >;
     expect(bareBody).toMatchObject({ env: {}, cpus: null, memory: null, storage: null, gpus: null, gpu_type: null, public: null });
   });
 
@@ -63,9 +81,11 @@ describe("docker-image batch job bundles (§2.5)", () => {
     const first = await createBundle(bundleBody({ name: "versions" }));
     const second = await createBundle(bundleBody({ name: "versions", image_tag: "v2" }));
     const list = async (query: string) =>
-      ((await request(app.url).get(`/v1/docker-image-batch-job-bundles${query}`).set("authorization", app.auth()).expect(200)).body as {
-        docker_image_batch_job_bundles: { id: string }[];
-      }).docker_image_batch_job_bundles.map((bundle) => bundle.id);
+      (
+        (await request(app.url).get(`/v1/docker-image-batch-job-bundles${query}`).set("authorization", app.auth()).expect(200)).body as {
+          docker_image_batch_job_bundles: { id: string }[];
+        }
+      ).docker_image_batch_job_bundles.map((bundle) => bundle.id);
     expect(await list("?bundle_name=versions")).toEqual([first, second]);
     expect(await list("?bundle_name=versions&order_by=newest")).toEqual([second, first]);
     expect(await list("?bundle_name=versions&order_by=oldest")).toEqual([first, second]);
@@ -79,7 +99,10 @@ describe("docker-image batch job bundles (§2.5)", () => {
     const id = await createBundle(bundleBody({ name: "private" }));
     const foreign = await request(app.url).get(`/v1/docker-image-batch-job-bundles/${id}`).set("authorization", app.auth("other")).expect(404);
     expect(foreign.body).toEqual({ detail: `Docker Image Batch Job Bundle ${id} was not found.` });
-    const latest = await request(app.url).get("/v1/docker-image-batch-job-bundles/latest?bundle_name=private").set("authorization", app.auth("other")).expect(404);
+    const latest = await request(app.url)
+      .get("/v1/docker-image-batch-job-bundles/latest?bundle_name=private")
+      .set("authorization", app.auth("other"))
+      .expect(404);
     expect(latest.body).toEqual({ detail: "Docker Image Batch Job Bundle with name private was not found." });
     const otherList = await request(app.url).get("/v1/docker-image-batch-job-bundles").set("authorization", app.auth("other")).expect(200);
     expect(otherList.body).toEqual({ docker_image_batch_job_bundles: [] });
@@ -89,12 +112,22 @@ describe("docker-image batch job bundles (§2.5)", () => {
     const badOrder = await request(app.url).get("/v1/docker-image-batch-job-bundles?order_by=sideways").set("authorization", app.auth()).expect(422);
     expect((badOrder.body as { detail: { type: string }[] }).detail[0]?.type).toBe("enum");
 
-    const noCommand = await request(app.url).post("/v1/docker-image-batch-job-bundles").set("authorization", app.auth()).send({ name: "x", image_repository: "r", image_tag: "t" }).expect(422);
+    const noCommand = await request(app.url)
+      .post("/v1/docker-image-batch-job-bundles")
+      .set("authorization", app.auth())
+      .send({ name: "x", image_repository: "r", image_tag: "t" })
+      .expect(422);
     expect((noCommand.body as { detail: { type: string; loc: string[] }[] }).detail).toEqual([
       expect.objectContaining({ type: "missing", loc: ["body", "command"] }),
     ]);
-    const nullEnv = await request(app.url).post("/v1/docker-image-batch-job-bundles").set("authorization", app.auth()).send(bundleBody({ env: null })).expect(422);
-    expect((nullEnv.body as { detail: { type: string; loc: string[] }[] }).detail).toEqual([expect.objectContaining({ type: "dict_type", loc: ["body", "env"] })]);
+    const nullEnv = await request(app.url)
+      .post("/v1/docker-image-batch-job-bundles")
+      .set("authorization", app.auth())
+      .send(bundleBody({ env: null }))
+      .expect(422);
+    expect((nullEnv.body as { detail: { type: string; loc: string[] }[] }).detail).toEqual([
+      expect.objectContaining({ type: "dict_type", loc: ["body", "env"] }),
+    ]);
     const badGpu = await request(app.url)
       .post("/v1/docker-image-batch-job-bundles")
       .set("authorization", app.auth())

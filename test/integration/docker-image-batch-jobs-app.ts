@@ -22,7 +22,10 @@ export async function createDockerBundle(app: TestApp, overrides: Record<string,
 export const LABELS = { team: "infra", product: "demo" };
 
 export async function createJob(app: TestApp, body: Record<string, unknown>, user = "me"): Promise<string> {
-  const response = await request(app.url).post("/v1/docker-image-batch-jobs").set("authorization", app.auth(user)).send({ labels: LABELS, ...body });
+  const response = await request(app.url)
+    .post("/v1/docker-image-batch-jobs")
+    .set("authorization", app.auth(user))
+    .send({ labels: LABELS, ...body });
   if (response.status !== 200) throw new Error(`job create answered ${response.status}: ${JSON.stringify(response.body)}`);
   return (response.body as { job_id: string }).job_id;
 }
@@ -33,10 +36,14 @@ export async function jobStatus(app: TestApp, id: string, user = "me"): Promise<
 }
 
 export async function waitForStatus(app: TestApp, id: string, statuses: string[], timeoutMs = 20_000): Promise<string> {
-  return waitFor(async () => {
-    const status = await jobStatus(app, id);
-    return statuses.includes(status) ? status : null;
-  }, timeoutMs, `job ${id} to reach ${statuses.join("/")}`);
+  return waitFor(
+    async () => {
+      const status = await jobStatus(app, id);
+      return statuses.includes(status) ? status : null;
+    },
+    timeoutMs,
+    `job ${id} to reach ${statuses.join("/")}`,
+  );
 }
 
 export async function jobLogs(app: TestApp, id: string): Promise<{ status: string; status_reason: string | null; lines: string[] }> {

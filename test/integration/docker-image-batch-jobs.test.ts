@@ -117,8 +117,26 @@ describe("GET, list and cancel (§2.5, §3.3)", () => {
     const list = await request(app.url).get("/v1/docker-image-batch-jobs").set("authorization", app.auth("lister")).expect(200);
     const jobs = (list.body as { jobs: Record<string, unknown>[] }).jobs;
     expect(jobs).toHaveLength(1);
-    expect(Object.keys(jobs[0] ?? {})).toEqual(["id", "created_by", "owner", "created_at", "completed_at", "status", "annotations", "override_job_max_runtime_s", "num_workers"]);
-    expect(jobs[0]).toMatchObject({ id, created_by: "lister", owner: "lister", status: "SUCCESS", annotations: null, override_job_max_runtime_s: null, num_workers: 1 });
+    expect(Object.keys(jobs[0] ?? {})).toEqual([
+      "id",
+      "created_by",
+      "owner",
+      "created_at",
+      "completed_at",
+      "status",
+      "annotations",
+      "override_job_max_runtime_s",
+      "num_workers",
+    ]);
+    expect(jobs[0]).toMatchObject({
+      id,
+      created_by: "lister",
+      owner: "lister",
+      status: "SUCCESS",
+      annotations: null,
+      override_job_max_runtime_s: null,
+      num_workers: 1,
+    });
     expect(jobs[0]?.completed_at).toMatch(/Z$/);
 
     const unknownTrigger = await request(app.url).get("/v1/docker-image-batch-jobs?trigger_id=trig_nope").set("authorization", app.auth("lister")).expect(404);
@@ -147,7 +165,9 @@ describe("GET, list and cancel (§2.5, §3.3)", () => {
 /** Waits until the user's job is SUCCESS. */
 const waitForSuccess = (testApp: TestApp, user: string, id: string): Promise<true> =>
   waitFor(
-    async () => ((await request(testApp.url).get(`/v1/docker-image-batch-jobs/${id}`).set("authorization", testApp.auth(user))).body as { status?: string }).status === "SUCCESS",
+    async () =>
+      ((await request(testApp.url).get(`/v1/docker-image-batch-jobs/${id}`).set("authorization", testApp.auth(user))).body as { status?: string }).status ===
+      "SUCCESS",
     10_000,
     `job ${id} to succeed`,
   );

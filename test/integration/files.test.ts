@@ -46,7 +46,10 @@ describe("Files API (§7.1)", () => {
     expect((await request(app.url).get("/v1/files/shared-name.txt").set("authorization", app.auth("other")).expect(404)).body).toEqual(notFound);
     expect((await request(app.url).get("/v1/files/shared-name.txt/content").set("authorization", app.auth("other")).expect(404)).body).toEqual(notFound);
     await upload("shared-name.txt", "theirs", "other").expect(200);
-    expect((await request(app.url).get("/v1/files/shared-name.txt/content").set("authorization", app.auth()).expect(200)).body).toEqual({ id: "shared-name.txt", content: "mine" });
+    expect((await request(app.url).get("/v1/files/shared-name.txt/content").set("authorization", app.auth()).expect(200)).body).toEqual({
+      id: "shared-name.txt",
+      content: "mine",
+    });
   });
 
   it("deletes, answering deleted: true even for a missing file", async () => {

@@ -45,10 +45,14 @@ export async function getFineTune(app: TestApp, id: string, user = "me"): Promis
 }
 
 export async function waitForFineTune(app: TestApp, id: string, statuses: string[], timeoutMs = 30_000): Promise<FineTuneView> {
-  return waitFor(async () => {
-    const view = await getFineTune(app, id);
-    return statuses.includes(view.status) ? view : null;
-  }, timeoutMs, `fine-tune ${id} to reach ${statuses.join("/")}`);
+  return waitFor(
+    async () => {
+      const view = await getFineTune(app, id);
+      return statuses.includes(view.status) ? view : null;
+    },
+    timeoutMs,
+    `fine-tune ${id} to reach ${statuses.join("/")}`,
+  );
 }
 
 export interface FineTuneEventView {

@@ -2,22 +2,17 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/cli-process.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
-import {
-  createCustomTrainerBundle,
-  fineTuneEvents,
-  getFineTune,
-  putBlob,
-  uploadFile,
-  waitForFineTune,
-  writeTemplates,
-} from "./fine-tunes-app.js";
+import { createCustomTrainerBundle, fineTuneEvents, getFineTune, putBlob, uploadFile, waitForFineTune, writeTemplates } from "./fine-tunes-app.js";
 
 let app: TestApp;
 let bundleId: string;
 const CSV = "prompt,response\nhello,world\nfoo,bar\n";
 
 const create = (body: Record<string, unknown>, user = "me") =>
-  request(app.url).post("/v1/llm/fine-tunes").set("authorization", app.auth(user)).send({ hyperparameters: {}, ...body });
+  request(app.url)
+    .post("/v1/llm/fine-tunes")
+    .set("authorization", app.auth(user))
+    .send({ hyperparameters: {}, ...body });
 
 const template = (bundle: string, extra: Record<string, unknown> = {}) => ({
   docker_image_batch_job_bundle_id: bundle,
@@ -51,17 +46,41 @@ afterAll(async () => {
 describe("POST /v1/llm/fine-tunes checks (llm-contract.md §1.5)", () => {
   it("answers the real messages, in the real order", async () => {
     const cases: [Record<string, unknown>, number, string][] = [
-      [{ model: "tiny-custom", training_file: "train.csv", suffix: "bad_suffix" }, 400, "User-provided suffix is invalid, must only contain alphanumeric characters and dashes and be at most 28 characters"],
-      [{ model: "tiny-custom", training_file: "train.csv", suffix: "a".repeat(29) }, 400, "User-provided suffix is invalid, must only contain alphanumeric characters and dashes and be at most 28 characters"],
+      [
+        { model: "tiny-custom", training_file: "train.csv", suffix: "bad_suffix" },
+        400,
+        "User-provided suffix is invalid, must only contain alphanumeric characters and dashes and be at most 28 characters",
+      ],
+      [
+        { model: "tiny-custom", training_file: "train.csv", suffix: "a".repeat(29) },
+        400,
+        "User-provided suffix is invalid, must only contain alphanumeric characters and dashes and be at most 28 characters",
+      ],
       [{ model: "tiny-custom", training_file: "file-missing" }, 404, "Training file does not exist"],
       [{ model: "tiny-custom", training_file: "train.csv", validation_file: "file-missing" }, 404, "Validation file does not exist"],
       [{ model: "tiny-custom", training_file: "nowhere.csv" }, 400, "Cannot find the training file. Verify the path and file name are correct."],
-      [{ model: "tiny-custom", training_file: "s3://launch-local/nothing-here.csv" }, 400, "Cannot find the training file. Verify the path and file name are correct."],
-      [{ model: "tiny-custom", training_file: "bad.csv" }, 400, "Required column headers (one subset of [['prompt', 'response'], ['input', 'output']]) not found in training dataset"],
-      [{ model: "tiny-custom", training_file: "train.csv", validation_file: "bad.csv" }, 400, "Required column headers (one subset of [['prompt', 'response'], ['input', 'output']]) not found in validation dataset"],
+      [
+        { model: "tiny-custom", training_file: "s3://launch-local/nothing-here.csv" },
+        400,
+        "Cannot find the training file. Verify the path and file name are correct.",
+      ],
+      [
+        { model: "tiny-custom", training_file: "bad.csv" },
+        400,
+        "Required column headers (one subset of [['prompt', 'response'], ['input', 'output']]) not found in training dataset",
+      ],
+      [
+        { model: "tiny-custom", training_file: "train.csv", validation_file: "bad.csv" },
+        400,
+        "Required column headers (one subset of [['prompt', 'response'], ['input', 'output']]) not found in validation dataset",
+      ],
       [{ model: "unknown-model", training_file: "train.csv" }, 400, "Fine-tuning not implemented for model type unknown-model"],
       [{ model: "broken", training_file: "train.csv" }, 400, "Fine-tuning not implemented for model type broken"],
-      [{ model: "tiny-custom", training_file: "train.csv", hyperparameters: { fine_tuning_method: "qlora" } }, 400, "Fine-tuning not implemented for model type tiny-custom"],
+      [
+        { model: "tiny-custom", training_file: "train.csv", hyperparameters: { fine_tuning_method: "qlora" } },
+        400,
+        "Fine-tuning not implemented for model type tiny-custom",
+      ],
       [{ model: "needs-param", training_file: "train.csv" }, 400, "Required param foo is missing from hyperparameters"],
       [{ model: "missing-bundle", training_file: "train.csv" }, 400, "Fine-tuning method doesn't exist"],
       [{ model: "foreign", training_file: "train.csv" }, 400, "Fine-tuning method not accessible"],
@@ -73,7 +92,10 @@ describe("POST /v1/llm/fine-tunes checks (llm-contract.md §1.5)", () => {
   });
 
   it("validates the body as pydantic does (422)", async () => {
-    const response = await request(app.url).post("/v1/llm/fine-tunes").set("authorization", app.auth()).send({ model: "m", training_file: "t", hyperparameters: { x: null } });
+    const response = await request(app.url)
+      .post("/v1/llm/fine-tunes")
+      .set("authorization", app.auth())
+      .send({ model: "m", training_file: "t", hyperparameters: { x: null } });
     expect(response.status).toBe(422);
     expect(response.body.detail.map((item: { loc: unknown[] }) => item.loc)).toEqual([
       ["body", "hyperparameters", "x", "str"],
@@ -82,7 +104,9 @@ describe("POST /v1/llm/fine-tunes checks (llm-contract.md §1.5)", () => {
       ["body", "hyperparameters", "x", "dict[str,any]"],
     ]);
     const missing = await request(app.url).post("/v1/llm/fine-tunes").set("authorization", app.auth()).send({ model: "m", training_file: "t" });
-    expect(missing.body.detail).toEqual([{ type: "missing", loc: ["body", "hyperparameters"], msg: "Field required", input: { model: "m", training_file: "t" } }]);
+    expect(missing.body.detail).toEqual([
+      { type: "missing", loc: ["body", "hyperparameters"], msg: "Field required", input: { model: "m", training_file: "t" } },
+    ]);
   });
 
   it("answers 404 and success false for unknown and foreign ids", async () => {
@@ -102,7 +126,12 @@ describe("POST /v1/llm/fine-tunes checks (llm-contract.md §1.5)", () => {
 
 describe("a fine-tune is a docker-image batch job from its template (§2.3)", () => {
   it("runs a registered trainer with the real job config, and its credentials allow only its own work", async () => {
-    const created = await create({ model: "tiny-custom", training_file: "train.csv", suffix: "exp-1", hyperparameters: { lr: 0.1, peft_config: { r: 4 } } }).expect(200);
+    const created = await create({
+      model: "tiny-custom",
+      training_file: "train.csv",
+      suffix: "exp-1",
+      hyperparameters: { lr: 0.1, peft_config: { r: 4 } },
+    }).expect(200);
     const id = (created.body as { id: string }).id;
     expect(id).toMatch(/^ft-[0-9a-v]{20}$/);
     const started = await getFineTune(app, id);
@@ -153,10 +182,15 @@ describe("a fine-tune is a docker-image batch job from its template (§2.3)", ()
   it("cancel stops the trainer and deletes the job", async () => {
     const created = await create({ model: "tiny-custom", training_file: "train.csv", hyperparameters: { sleep: 120 } }).expect(200);
     const id = (created.body as { id: string }).id;
-    const pid = await waitFor(async () => {
-      const first = (await request(app.url).get(`/v1/llm/fine-tunes/${id}/events`).set("authorization", app.auth())).body.events?.[0]?.message as string | undefined;
-      return first?.startsWith("pid ") ? Number(first.slice(4)) : null;
-    }, 20_000, "the trainer to start");
+    const pid = await waitFor(
+      async () => {
+        const first = (await request(app.url).get(`/v1/llm/fine-tunes/${id}/events`).set("authorization", app.auth())).body.events?.[0]?.message as
+          string | undefined;
+        return first?.startsWith("pid ") ? Number(first.slice(4)) : null;
+      },
+      20_000,
+      "the trainer to start",
+    );
     expect((await request(app.url).put(`/v1/llm/fine-tunes/${id}/cancel`).set("authorization", app.auth()).expect(200)).body).toEqual({ success: true });
     await request(app.url).get(`/v1/llm/fine-tunes/${id}`).set("authorization", app.auth()).expect(404);
     const isAlive = () => {

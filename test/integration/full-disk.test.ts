@@ -82,7 +82,8 @@ describe("a full disk under the data dir", () => {
       const endpointId = await http.createEndpoint("echo", bundleId, { min_workers: 2, max_workers: 2 });
       await http.waitForWorkers(endpointId, 20_000);
       const accepted: string[] = [];
-      for (let i = 0; i < 40; i++) accepted.push((await http.ok<{ task_id: string }>("POST", `/v1/async-tasks?model_endpoint_id=${endpointId}`, { args: { i, big: BIG } })).task_id);
+      for (let i = 0; i < 40; i++)
+        accepted.push((await http.ok<{ task_id: string }>("POST", `/v1/async-tasks?model_endpoint_id=${endpointId}`, { args: { i, big: BIG } })).task_id);
 
       const filler = join(mountPoint, "filler");
       fillDisk(filler);
@@ -93,13 +94,18 @@ describe("a full disk under the data dir", () => {
         if (res.status === 200) accepted.push((res.json as { task_id: string }).task_id);
         else refusal = res;
       }
-      expect(refusal).toEqual({ status: 500, json: { detail: "launch-local could not write its database: the disk holding the data dir is full (SQLITE_FULL: database or disk is full)." } });
+      expect(refusal).toEqual({
+        status: 500,
+        json: { detail: "launch-local could not write its database: the disk holding the data dir is full (SQLITE_FULL: database or disk is full)." },
+      });
       openGate();
 
-      const statusOf = async (taskId: string): Promise<string> => ((await http.ok<{ status: string }>("GET", `/v1/async-tasks/${taskId}`)).status);
+      const statusOf = async (taskId: string): Promise<string> => (await http.ok<{ status: string }>("GET", `/v1/async-tasks/${taskId}`)).status;
       // The workers answered; what did not commit is held, not lost. Logged once for the episode.
       await until("the workers to go idle", 20_000, async () => (runtime.workers.every((worker) => worker.active === 0) ? true : null));
-      await until("the failure to be logged", 20_000, async () => (lines.some((line) => line.includes("task status writes are not reaching the database")) ? true : null));
+      await until("the failure to be logged", 20_000, async () =>
+        lines.some((line) => line.includes("task status writes are not reaching the database")) ? true : null,
+      );
 
       rmSync(filler);
       await until("every accepted task to finish", 30_000, async () => {

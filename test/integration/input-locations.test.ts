@@ -92,13 +92,22 @@ describe("default policy: only the instance's own s3:// blob store", () => {
     const file = await api().post("/v2/model-bundles").set("authorization", auth).send(cloudpickleBundle("file:///etc/shadow"));
     expect(file.status).toBe(400);
     expect(String(file.body.detail)).toContain("--allow-input-dir");
-    const http = await api().post("/v2/model-bundles").set("authorization", auth).send(cloudpickleBundle(`${serverUrl}/model.pkl`));
+    const http = await api()
+      .post("/v2/model-bundles")
+      .set("authorization", auth)
+      .send(cloudpickleBundle(`${serverUrl}/model.pkl`));
     expect(http.status).toBe(400);
     expect(String(http.body.detail)).toContain("--allow-input-urls");
     const v1 = await api()
       .post("/v1/model-bundles")
       .set("authorization", auth)
-      .send({ name: "b", location: "/etc/shadow", requirements: [], packaging_type: "cloudpickle", env_params: { framework_type: "pytorch", pytorch_image_tag: "1.7.0" } });
+      .send({
+        name: "b",
+        location: "/etc/shadow",
+        requirements: [],
+        packaging_type: "cloudpickle",
+        env_params: { framework_type: "pytorch", pytorch_image_tag: "1.7.0" },
+      });
     expect(v1.status).toBe(400);
     expect(String(v1.body.detail)).toContain("--allow-input-dir");
     expect(hits).toEqual([]);
@@ -108,12 +117,28 @@ describe("default policy: only the instance's own s3:// blob store", () => {
     const app = await open();
     const auth = app.app.auth();
     const location = await app.uploadCsv("not a pickle");
-    const bundle = await request(app.app.url).post("/v2/model-bundles").set("authorization", auth).send(cloudpickleBundle(location, `${serverUrl}/schema.json`));
+    const bundle = await request(app.app.url)
+      .post("/v2/model-bundles")
+      .set("authorization", auth)
+      .send(cloudpickleBundle(location, `${serverUrl}/schema.json`));
     expect(bundle.status).toBe(200);
     await request(app.app.url)
       .post("/v1/model-endpoints")
       .set("authorization", auth)
-      .send({ name: "docs", model_bundle_id: bundle.body.model_bundle_id, endpoint_type: "sync", cpus: 1, memory: "1Gi", storage: "1Gi", gpus: 0, min_workers: 0, max_workers: 1, per_worker: 1, labels: LABELS, metadata: {} })
+      .send({
+        name: "docs",
+        model_bundle_id: bundle.body.model_bundle_id,
+        endpoint_type: "sync",
+        cpus: 1,
+        memory: "1Gi",
+        storage: "1Gi",
+        gpus: 0,
+        min_workers: 0,
+        max_workers: 1,
+        per_worker: 1,
+        labels: LABELS,
+        metadata: {},
+      })
       .expect(200);
     const docs = await request(app.app.url).get("/v1/model-endpoints-schema.json").set("authorization", auth);
     expect(docs.status).toBe(200);
@@ -124,14 +149,27 @@ describe("default policy: only the instance's own s3:// blob store", () => {
     const app = await open();
     const bundleId = await app.createBundle("echo");
     const auth = app.app.auth();
-    const created = await request(app.app.url)
-      .post("/v1/model-endpoints")
-      .set("authorization", auth)
-      .send({ name: "e", model_bundle_id: bundleId, endpoint_type: "async", cpus: 1, memory: "1Gi", storage: "1Gi", gpus: 0, min_workers: 0, max_workers: 1, per_worker: 1, labels: LABELS, metadata: {} });
+    const created = await request(app.app.url).post("/v1/model-endpoints").set("authorization", auth).send({
+      name: "e",
+      model_bundle_id: bundleId,
+      endpoint_type: "async",
+      cpus: 1,
+      memory: "1Gi",
+      storage: "1Gi",
+      gpus: 0,
+      min_workers: 0,
+      max_workers: 1,
+      per_worker: 1,
+      labels: LABELS,
+      metadata: {},
+    });
     expect(created.status).toBe(200);
     const list = await request(app.app.url).get("/v1/model-endpoints?name=e").set("authorization", auth);
     const endpointId = String(list.body.model_endpoints[0].id);
-    for (const [url, option] of [[pathToFileURL(secretFile).href, "--allow-input-dir"], [`${serverUrl}/x`, "--allow-input-urls"]] as const) {
+    for (const [url, option] of [
+      [pathToFileURL(secretFile).href, "--allow-input-dir"],
+      [`${serverUrl}/x`, "--allow-input-urls"],
+    ] as const) {
       const reply = await request(app.app.url).post(`/v1/async-tasks?model_endpoint_id=${endpointId}`).set("authorization", auth).send({ url });
       expect(reply.status, url).toBe(400);
       expect(String(reply.body.detail)).toContain(option);
@@ -154,7 +192,10 @@ describe("operator-named sources", () => {
     const text = (await app.app.instance.services.blobs.read(done.result ?? "")).toString("utf8");
     expect(text).toMatch(/"id": "r1"\}$/);
 
-    const outside = await request(app.app.url).post("/v1/batch-jobs").set("authorization", app.app.auth()).send(jobBody(bundleId, pathToFileURL(secretFile).href));
+    const outside = await request(app.app.url)
+      .post("/v1/batch-jobs")
+      .set("authorization", app.app.auth())
+      .send(jobBody(bundleId, pathToFileURL(secretFile).href));
     expect(outside.status).toBe(400);
     const escape = await request(app.app.url)
       .post("/v1/batch-jobs")

@@ -70,7 +70,12 @@ describe("model bundles over HTTP (§2.1)", () => {
     };
     const created = await api().post("/v1/model-bundles").set("Authorization", auth()).send(body).expect(200);
     const v2 = await api().get(`/v2/model-bundles/${created.body.model_bundle_id}`).set("Authorization", auth()).expect(200);
-    expect(v2.body.flavor).toMatchObject({ flavor: "cloudpickle_artifact", load_predict_fn: "def p(m): ...", load_model_fn: "def m(): ...", app_config: { a: 1 } });
+    expect(v2.body.flavor).toMatchObject({
+      flavor: "cloudpickle_artifact",
+      load_predict_fn: "def p(m): ...",
+      load_model_fn: "def m(): ...",
+      app_config: { a: 1 },
+    });
     const v1 = await api().get(`/v1/model-bundles/${created.body.model_bundle_id}`).set("Authorization", auth()).expect(200);
     expect(v1.body).toMatchObject({ location: "s3://launch-local/x", app_config: { a: 1 }, schema_location: null });
   });
@@ -100,7 +105,11 @@ describe("model bundles over HTTP (§2.1)", () => {
     expect(missing.body.detail).toEqual([
       { type: "missing", loc: ["body", "schema_location"], msg: "Field required", input: { name: "b", flavor: cloudpickle() } },
     ]);
-    const tag = await api().post("/v2/model-bundles").set("Authorization", auth()).send({ name: "b", schema_location: "s", flavor: { flavor: "x" } }).expect(422);
+    const tag = await api()
+      .post("/v2/model-bundles")
+      .set("Authorization", auth())
+      .send({ name: "b", schema_location: "s", flavor: { flavor: "x" } })
+      .expect(422);
     expect(tag.body.detail[0]).toMatchObject({ type: "union_tag_invalid", loc: ["body", "flavor"] });
     const order = await api().get("/v1/model-bundles?order_by=latest").set("Authorization", auth()).expect(422);
     expect(order.body.detail).toEqual([
@@ -121,7 +130,11 @@ describe("model bundles over HTTP (§2.1)", () => {
     expect(byId.body).toEqual({ detail: "Model Bundle bun_nope  was not found." });
     const latest = await api().get("/v1/model-bundles/latest?model_name=ghost").set("Authorization", auth()).expect(404);
     expect(latest.body).toEqual({ detail: "Model Bundle ghost  was not found." });
-    const clone = await api().post("/v1/model-bundles/clone-with-changes").set("Authorization", auth()).send({ original_model_bundle_id: "bun_nope" }).expect(404);
+    const clone = await api()
+      .post("/v1/model-bundles/clone-with-changes")
+      .set("Authorization", auth())
+      .send({ original_model_bundle_id: "bun_nope" })
+      .expect(404);
     expect(clone.body).toEqual({ detail: "Model Bundle bun_nope  was not found." });
   });
 

@@ -50,7 +50,11 @@ describe("POST/GET /v1/model-endpoints", () => {
     expect((created.body as { endpoint_creation_task_id: string }).endpoint_creation_task_id).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/,
     );
-    await request(app.server).post("/v1/model-endpoints").set("authorization", auth()).send(createBody({ name: "demo" })).expect(200);
+    await request(app.server)
+      .post("/v1/model-endpoints")
+      .set("authorization", auth())
+      .send(createBody({ name: "demo" }))
+      .expect(200);
 
     const byName = await request(app.server).get("/v1/model-endpoints?name=demo").set("authorization", auth()).expect(200);
     const items = (byName.body as { model_endpoints: Record<string, unknown>[] }).model_endpoints;

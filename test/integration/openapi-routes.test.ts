@@ -35,7 +35,11 @@ afterAll(async () => {
 
 describe("/openapi.json documents what launch-local serves", () => {
   it("has an operation for every route the app serves, and no operation the app does not serve", () => {
-    const served = new Set(createApp(app.instance.services).routes.filter((route) => route.method !== "ALL").map((route) => key(route.method, route.path)));
+    const served = new Set(
+      createApp(app.instance.services)
+        .routes.filter((route) => route.method !== "ALL")
+        .map((route) => key(route.method, route.path)),
+    );
     const documented = new Set(ALL_OPERATIONS.map((operation) => key(operation.method, operation.path)));
     expect([...served].filter((route) => !documented.has(route) && !NOT_OPERATIONS.has(route))).toEqual([]);
     expect([...documented].filter((operation) => !served.has(operation))).toEqual([]);

@@ -16,10 +16,7 @@ export interface Ref {
 export type AuthSpec = { kind: "user"; user: "alice" | "bob" } | { kind: "bad"; header: string | null };
 
 export type Mutation =
-  | { kind: "none" }
-  | { kind: "set"; keyIndex: number; value: unknown }
-  | { kind: "delete"; keyIndex: number }
-  | { kind: "extra"; key: string; value: unknown };
+  { kind: "none" } | { kind: "set"; keyIndex: number; value: unknown } | { kind: "delete"; keyIndex: number } | { kind: "extra"; key: string; value: unknown };
 
 export interface TemplateInput {
   nums: number[];
@@ -81,7 +78,9 @@ export const refArb: fc.Arbitrary<Ref> = fc.record({
 
 /** Values that break types, bounds and shapes, and numbers the API leaves unbounded (min_workers, num_retries). */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, "", "x", -1, 0, 1.5, true, [], {}, "💥", "a".repeat(2000), [null], "1", "true", 2 ** 31, 10 ** 15, { deep: { er: [1, { a: null }] } }),
+  fc.constantFrom<unknown>(null, "", "x", -1, 0, 1.5, true, [], {}, "💥", "a".repeat(2000), [null], "1", "true", 2 ** 31, 10 ** 15, {
+    deep: { er: [1, { a: null }] },
+  }),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
@@ -104,7 +103,12 @@ const bodyArb: fc.Arbitrary<BodySpec> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("json" as const), value: fc.jsonValue({ maxDepth: 3 }) }) },
   {
     weight: 5,
-    arbitrary: fc.record({ kind: fc.constant("template" as const), input: templateInputArb, mutation: mutationArb, refs: fc.array(refArb, { minLength: 2, maxLength: 2 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant("template" as const),
+      input: templateInputArb,
+      mutation: mutationArb,
+      refs: fc.array(refArb, { minLength: 2, maxLength: 2 }),
+    }),
   },
   {
     weight: 1,
@@ -122,7 +126,15 @@ const authArb: fc.Arbitrary<AuthSpec> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant("bad" as const),
-      header: fc.constantFrom<string | null>(null, "Basic !!!", "Basic YWxpY2U=", "Bearer ", "Digest abc", "basic", `Basic ${Buffer.from("\u00ff\u00fe:").toString("base64")}`),
+      header: fc.constantFrom<string | null>(
+        null,
+        "Basic !!!",
+        "Basic YWxpY2U=",
+        "Bearer ",
+        "Digest abc",
+        "basic",
+        `Basic ${Buffer.from("\u00ff\u00fe:").toString("base64")}`,
+      ),
     }),
   },
 );
@@ -142,9 +154,12 @@ export function requestArb(routeCount: number): fc.Arbitrary<RequestSpec> {
     omitRequired: fc.nat(9).map((n) => n === 0),
     required: refArb,
     location: fc.constantFrom(...LOCATIONS),
-    query: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), fc.string({ maxLength: 8 })), fc.oneof(refArb, fc.constantFrom(...QUERY_VALUES), garbageText)), {
-      maxLength: 3,
-    }),
+    query: fc.array(
+      fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), fc.string({ maxLength: 8 })), fc.oneof(refArb, fc.constantFrom(...QUERY_VALUES), garbageText)),
+      {
+        maxLength: 3,
+      },
+    ),
     body: bodyArb,
   });
 }

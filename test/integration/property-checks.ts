@@ -99,7 +99,8 @@ function envelopeProblem(request: ConcreteRequest, answer: Answer): string | nul
   if (answer.status >= 500) {
     if (answer.status === 500 && GENERIC_500.has(key) && isGenericEnvelope(body)) return null;
     if (answer.status === 500 && isObject(body) && DETAIL_500[key] !== undefined && body["detail"] === DETAIL_500[key]) return null;
-    if (answer.status === 501 && isObject(body) && typeof body["detail"] === "string" && body["detail"].endsWith("is not implemented by launch-local yet.")) return null;
+    if (answer.status === 501 && isObject(body) && typeof body["detail"] === "string" && body["detail"].endsWith("is not implemented by launch-local yet."))
+      return null;
     return `unexpected ${answer.status}`;
   }
   if (answer.status >= 200 && answer.status < 300) {

@@ -42,7 +42,13 @@ const describeRequest = (request: ConcreteRequest, answer: Answer | null): strin
 describe("hostile input against every implemented route, for two users", () => {
   it("covers the core routes and the control API", () => {
     const keys = routes.map((route) => `${route.method} ${route.path}`);
-    for (const key of ["POST /v1/model-endpoints", "PUT /v1/model-endpoints/:model_endpoint_id", "POST /v1/sync-tasks", "POST /_launch_local/endpoints/:endpoint_id/faults", "PUT /_launch_local/blobs"]) {
+    for (const key of [
+      "POST /v1/model-endpoints",
+      "PUT /v1/model-endpoints/:model_endpoint_id",
+      "POST /v1/sync-tasks",
+      "POST /_launch_local/endpoints/:endpoint_id/faults",
+      "PUT /_launch_local/blobs",
+    ]) {
       expect(keys).toContain(key);
     }
   });

@@ -173,7 +173,8 @@ export function buildRequest(world: World, routes: readonly Route[], spec: Reque
   } else if (bodySpec.kind === "template") {
     const template = TEMPLATES[`${route.method} ${route.path}`];
     const refs = bodySpec.refs;
-    const ref = (i: number, want: "bundle" | "endpoint"): string => resolveRef(world, user, refs[i % refs.length] ?? refs[0] ?? { kind: "garbage", index: 0, garbage: "" }, want);
+    const ref = (i: number, want: "bundle" | "endpoint"): string =>
+      resolveRef(world, user, refs[i % refs.length] ?? refs[0] ?? { kind: "garbage", index: 0, garbage: "" }, want);
     const value = template === undefined ? bodySpec.input.json : mutate(template(bodySpec.input, ref), bodySpec.mutation);
     // Under another method the body goes to another route (or none), which does not read these fields.
     for (const field of method === route.method ? REFERENCE_FIELDS : []) {

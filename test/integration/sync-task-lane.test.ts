@@ -55,7 +55,13 @@ function request(path: string, c: Case): string {
   const line = `POST ${target} ${c.version ?? "HTTP/1.1"}\r\n`;
   if (c.rest !== undefined) return `${line}${c.rest}`;
   const body = c.body ?? '{"args": {"x": 1.0, "y": [1, 2]}}';
-  const fields = { Host: "127.0.0.1", Authorization: ME, "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body, "latin1")), ...c.fields };
+  const fields = {
+    Host: "127.0.0.1",
+    Authorization: ME,
+    "Content-Type": "application/json",
+    "Content-Length": String(Buffer.byteLength(body, "latin1")),
+    ...c.fields,
+  };
   const lines = Object.entries(fields).flatMap(([name, value]) => (value === null ? [] : [`${name}: ${value}\r\n`]));
   return `${line}${lines.join("")}\r\n${body}`;
 }
@@ -81,8 +87,7 @@ async function send(raw: string): Promise<RawAnswer> {
   return answer;
 }
 
-const field = (answer: RawAnswer, name: string): string | undefined =>
-  new RegExp(`\\r\\n${name}: ([^\\r]*)`, "i").exec(answer.head)?.[1];
+const field = (answer: RawAnswer, name: string): string | undefined => new RegExp(`\\r\\n${name}: ([^\\r]*)`, "i").exec(answer.head)?.[1];
 
 async function expectSameAnswers(c: Case): Promise<RawAnswer> {
   const viaLanePath = await send(request("/v1/sync-tasks", c));

@@ -22,11 +22,23 @@ describe.each<Door>(["lane", "hono"])("an expired task through the %s door", (do
   it("reads as an id that never existed", async () => {
     app = createTasksTestApp();
     const clock = new FakeClock(Date.UTC(2026, 0, 2));
-    const retention = new TaskRetention({ store: createTaskExpiryStore(app.db), results: { removeResult: () => Promise.resolve() }, clock, logger: silentLogger, retentionHours: 24 });
-    const created = await request(app.server).post(doorPath(door, "/v1/async-tasks?model_endpoint_id=end_async")).set("Authorization", auth()).send({ args: {} });
+    const retention = new TaskRetention({
+      store: createTaskExpiryStore(app.db),
+      results: { removeResult: () => Promise.resolve() },
+      clock,
+      logger: silentLogger,
+      retentionHours: 24,
+    });
+    const created = await request(app.server)
+      .post(doorPath(door, "/v1/async-tasks?model_endpoint_id=end_async"))
+      .set("Authorization", auth())
+      .send({ args: {} });
     const taskId = String(created.body.task_id);
     app.tasks.complete(taskId, "FAILURE", "boom", "Traceback (most recent call last): …", null, clock.now());
-    const get = async (id: string): Promise<request.Response> => request(app.server).get(doorPath(door, `/v1/async-tasks/${id}`)).set("Authorization", auth());
+    const get = async (id: string): Promise<request.Response> =>
+      request(app.server)
+        .get(doorPath(door, `/v1/async-tasks/${id}`))
+        .set("Authorization", auth());
 
     await clock.advance(24 * HOUR - 1);
     await retention.sweep();

@@ -67,7 +67,16 @@ export function createTasksTestApp(options: { pingIntervalMs?: number } = {}): T
     makeEndpoint({ id: "end_pub_stream", endpointType: "streaming", owner: "other", publicInference: true }),
   ]);
   // Owners and the input policy of task urls are held by test/integration/input-locations.test.ts.
-  const service = new TaskService({ endpoints, tasks, lifecycle: testLifecycles({ db, tasks, clock }).taskLifecycle, scheduler, gateway: scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
+  const service = new TaskService({
+    endpoints,
+    tasks,
+    lifecycle: testLifecycles({ db, tasks, clock }).taskLifecycle,
+    scheduler,
+    gateway: scheduler,
+    ids,
+    clock,
+    blobs: { assertReadable: () => undefined, claim: () => undefined },
+  });
 
   const services = {
     tasks: service,

@@ -20,7 +20,12 @@ function post(app: TasksTestApp, onResponse?: (res: IncomingMessage, destroy: ()
   const { port } = address;
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { port, method: "POST", path: "/v1/streaming-tasks?model_endpoint_id=end_stream", headers: { authorization: auth(), "content-type": "application/json" } },
+      {
+        port,
+        method: "POST",
+        path: "/v1/streaming-tasks?model_endpoint_id=end_stream",
+        headers: { authorization: auth(), "content-type": "application/json" },
+      },
       (res) => {
         let text = "";
         let settled = false;

@@ -96,7 +96,9 @@ describe.each<Door>(["lane", "hono"])("task routes over HTTP through the %s door
       const taskId: unknown = created.body.task_id;
       if (typeof taskId !== "string") throw new Error("no task id");
       app.tasks.complete(taskId, "SUCCESS", { result: '{"y": 1}' }, null, 200, 0);
-      const res = await request(app.server).get(at(`/v1/async-tasks/${taskId}`)).set("Authorization", auth("someone-else"));
+      const res = await request(app.server)
+        .get(at(`/v1/async-tasks/${taskId}`))
+        .set("Authorization", auth("someone-else"));
       expect(res.text).toBe(`{"task_id":"${taskId}","status":"SUCCESS","result":{"result":"{\\"y\\": 1}"},"traceback":null,"status_code":200}`);
     });
   });
@@ -107,7 +109,10 @@ describe.each<Door>(["lane", "hono"])("task routes over HTTP through the %s door
     it("answers 200 with status, result, traceback, status_code in that order", async () => {
       // Key order of the scheduler's object must not leak onto the wire.
       app.scheduler.syncResponse = { status_code: 500, traceback: "Traceback ...", result: null, status: "FAILURE" };
-      const res = await request(app.server).post(at("/v1/sync-tasks?model_endpoint_id=end_sync")).set("Authorization", auth()).send({ args: { x: 1 } });
+      const res = await request(app.server)
+        .post(at("/v1/sync-tasks?model_endpoint_id=end_sync"))
+        .set("Authorization", auth())
+        .send({ args: { x: 1 } });
       expect(res.status).toBe(200);
       expect(res.headers["content-type"]).toMatch(/^application\/json/);
       expect(res.text).toBe('{"status":"FAILURE","result":null,"traceback":"Traceback ...","status_code":500}');
@@ -159,16 +164,16 @@ describe.each<Door>(["lane", "hono"])("task routes over HTTP through the %s door
       app.scheduler.streamEvents = async function* () {
         for (const token of ["a", "b", "c"]) yield { status: "SUCCESS", result: { result: token }, traceback: null, status_code: 200 };
       };
-      const res = await request(app.server)
-        .post(at("/v1/streaming-tasks?model_endpoint_id=end_stream"))
-        .set("Authorization", auth())
-        .send({ args: {} });
+      const res = await request(app.server).post(at("/v1/streaming-tasks?model_endpoint_id=end_stream")).set("Authorization", auth()).send({ args: {} });
       const frame = (token: string): string => `data: {"status":"SUCCESS","result":{"result":"${token}"},"traceback":null,"status_code":200}\r\n\r\n`;
       expect(res.text).toBe(frame("a") + frame("b") + frame("c"));
     });
 
     it("answers lookup and type errors as JSON before any event", async () => {
-      const foreign = await request(app.server).post(at("/v1/streaming-tasks?model_endpoint_id=end_pub_stream")).set("Authorization", auth()).send({ args: {} });
+      const foreign = await request(app.server)
+        .post(at("/v1/streaming-tasks?model_endpoint_id=end_pub_stream"))
+        .set("Authorization", auth())
+        .send({ args: {} });
       expect(foreign.status).toBe(404);
       expect(foreign.headers["content-type"]).toMatch(/^application\/json/);
       expect(foreign.body).toEqual({ detail: "The specified endpoint could not be found." });
@@ -185,10 +190,7 @@ describe.each<Door>(["lane", "hono"])("task routes over HTTP through the %s door
       app.scheduler.streamEvents = async function* () {
         yield failure;
       };
-      const res = await request(app.server)
-        .post(at("/v1/streaming-tasks?model_endpoint_id=end_stream"))
-        .set("Authorization", auth())
-        .send({ args: {} });
+      const res = await request(app.server).post(at("/v1/streaming-tasks?model_endpoint_id=end_stream")).set("Authorization", auth()).send({ args: {} });
       expect(res.text).toBe('data: {"status":"FAILURE","result":null,"traceback":"boom","status_code":500}\r\n\r\n');
     });
   });

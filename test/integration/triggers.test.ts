@@ -43,7 +43,11 @@ async function advanceWithWitness(app: TestApp, clock: FakeClock, ms: number): P
   const end = new Date(clock.now() + ms);
   const bundle = await createDockerBundle(app, { name: `witness-${end.getTime()}` }, "witness");
   const cron = `${end.getUTCMinutes()} ${end.getUTCHours()} ${end.getUTCDate()} ${end.getUTCMonth() + 1} *`;
-  const created = await createTrigger(app, { name: `witness-${end.getTime()}`, cron_schedule: cron, bundle_id: bundle, default_job_metadata: LABELS }, "witness").expect(200);
+  const created = await createTrigger(
+    app,
+    { name: `witness-${end.getTime()}`, cron_schedule: cron, bundle_id: bundle, default_job_metadata: LABELS },
+    "witness",
+  ).expect(200);
   const witness = (created.body as { trigger_id: string }).trigger_id;
   await clock.advance(ms);
   await waitForJobCount(app, witness, 1, "witness");
@@ -114,20 +118,38 @@ describe("POST /v1/triggers (§2.6)", () => {
       "default_job_metadata",
     ]);
     // The trigger_id label is added to each job, never stored (§2.6).
-    expect(got.body).toMatchObject({ id, name: "t1", owner: "me", created_by: "me", cron_schedule: "@hourly", docker_image_batch_job_bundle_id: bundle, default_job_config: { a: 1 }, default_job_metadata: LABELS });
+    expect(got.body).toMatchObject({
+      id,
+      name: "t1",
+      owner: "me",
+      created_by: "me",
+      cron_schedule: "@hourly",
+      docker_image_batch_job_bundle_id: bundle,
+      default_job_config: { a: 1 },
+      default_job_metadata: LABELS,
+    });
     const list = await request(app.url).get("/v1/triggers").set("authorization", app.auth()).expect(200);
     expect((list.body as { triggers: { id: string }[] }).triggers.map((t) => t.id)).toEqual([id]);
     expect((await request(app.url).get("/v1/triggers").set("authorization", app.auth("other")).expect(200)).body).toEqual({ triggers: [] });
 
     const notFound = { detail: `Trigger ${id} was not found.` };
     expect((await request(app.url).get(`/v1/triggers/${id}`).set("authorization", app.auth("other")).expect(404)).body).toEqual(notFound);
-    expect((await request(app.url).put(`/v1/triggers/${id}`).set("authorization", app.auth("other")).send({ suspend: true }).expect(404)).body).toEqual(notFound);
+    expect((await request(app.url).put(`/v1/triggers/${id}`).set("authorization", app.auth("other")).send({ suspend: true }).expect(404)).body).toEqual(
+      notFound,
+    );
     expect((await request(app.url).delete(`/v1/triggers/${id}`).set("authorization", app.auth("other")).expect(404)).body).toEqual(notFound);
-    expect((await request(app.url).get(`/v1/docker-image-batch-jobs?trigger_id=${id}`).set("authorization", app.auth("other")).expect(404)).body).toEqual(notFound);
+    expect((await request(app.url).get(`/v1/docker-image-batch-jobs?trigger_id=${id}`).set("authorization", app.auth("other")).expect(404)).body).toEqual(
+      notFound,
+    );
 
     const badCron = await request(app.url).put(`/v1/triggers/${id}`).set("authorization", app.auth()).send({ cron_schedule: "* * *" }).expect(400);
-    expect(badCron.body).toEqual({ detail: "The user specified an invalid value for cron_schedule: Invalid Cron syntax: '* * *'. Please see https://crontab.guru." });
-    expect((await request(app.url).put(`/v1/triggers/${id}`).set("authorization", app.auth()).send({ cron_schedule: "*/5 * * * *", suspend: false }).expect(200)).body).toEqual({ success: true });
+    expect(badCron.body).toEqual({
+      detail: "The user specified an invalid value for cron_schedule: Invalid Cron syntax: '* * *'. Please see https://crontab.guru.",
+    });
+    expect(
+      (await request(app.url).put(`/v1/triggers/${id}`).set("authorization", app.auth()).send({ cron_schedule: "*/5 * * * *", suspend: false }).expect(200))
+        .body,
+    ).toEqual({ success: true });
     const updated = await request(app.url).get(`/v1/triggers/${id}`).set("authorization", app.auth()).expect(200);
     expect((updated.body as { cron_schedule: string }).cron_schedule).toBe("*/5 * * * *");
     expect(Object.keys(updated.body as object)).not.toContain("suspend");
@@ -140,7 +162,7 @@ describe("POST /v1/triggers (§2.6)", () => {
 describe("triggers firing on the injected clock (§2.6)", () => {
   it("creates one job per firing with default_job_config and labels + trigger_id; suspend, update and delete take effect", async () => {
     const { app, clock } = await start();
-    const bundle = await createDockerBundle(app, { command: ["sh", "-c", "cat \"$LAUNCH_JOB_CONFIG_PATH\""] });
+    const bundle = await createDockerBundle(app, { command: ["sh", "-c", 'cat "$LAUNCH_JOB_CONFIG_PATH"'] });
     const created = await createTrigger(app, {
       name: "every-minute",
       cron_schedule: "* * * * *",
@@ -156,10 +178,18 @@ describe("triggers firing on the injected clock (§2.6)", () => {
     await waitForJobCount(app, id, 1);
     const [job] = await triggerJobs(app, id);
     expect(job).toMatchObject({ created_by: "me", owner: "me", created_at: "2026-01-01T00:01:00.000000Z" });
-    const logs = await waitFor(async () => {
-      const body = (await request(app.url).get(`/_launch_local/docker-image-batch-jobs/${String(job?.id)}/logs`).set("authorization", app.auth())).body as { status: string; lines: string[] };
-      return body.status === "SUCCESS" ? body : null;
-    }, 10_000, "the trigger's job to finish");
+    const logs = await waitFor(
+      async () => {
+        const body = (
+          await request(app.url)
+            .get(`/_launch_local/docker-image-batch-jobs/${String(job?.id)}/logs`)
+            .set("authorization", app.auth())
+        ).body as { status: string; lines: string[] };
+        return body.status === "SUCCESS" ? body : null;
+      },
+      10_000,
+      "the trigger's job to finish",
+    );
     expect(logs.lines).toEqual(['{"run": "nightly", "n": 2}']);
 
     await clock.advance(2 * MINUTE);
@@ -189,7 +219,9 @@ describe("triggers firing on the injected clock (§2.6)", () => {
     try {
       const first = await start({ ephemeral: false, dataDir });
       const bundle = await createDockerBundle(first.app);
-      const created = await createTrigger(first.app, { name: "kept", cron_schedule: "30 * * * *", bundle_id: bundle, default_job_metadata: LABELS }).expect(200);
+      const created = await createTrigger(first.app, { name: "kept", cron_schedule: "30 * * * *", bundle_id: bundle, default_job_metadata: LABELS }).expect(
+        200,
+      );
       const id = (created.body as { trigger_id: string }).trigger_id;
       await first.app.close();
       apps.splice(apps.indexOf(first.app), 1);

@@ -80,7 +80,8 @@ export async function measureAsync(report, api, server, bundleId, total) {
   const tasksPerSecond = accepted.length / seconds;
   const submitRate = accepted.length / ((submitted - started) / 1000);
   if (submitErrors > 0) report.error("3", `${submitErrors} async submissions were refused, e.g. ${example}`);
-  if (counts.SUCCESS !== total) report.error("3", `${total - counts.SUCCESS} of ${total} async tasks did not succeed (${counts.FAILURE} FAILURE, ${counts.other} unfinished)`);
+  if (counts.SUCCESS !== total)
+    report.error("3", `${total - counts.SUCCESS} of ${total} async tasks did not succeed (${counts.FAILURE} FAILURE, ${counts.other} unfinished)`);
   const peak = Math.max(peakSampled, after?.hwmMiB ?? 0);
   report.row("3", `async: ${total} tasks, ${IN_FLIGHT} in flight, ${WORKERS} workers × ${SLOTS_PER_WORKER} slots`, {
     text: `${Math.round(tasksPerSecond)} tasks/s end to end (submitted at ${Math.round(submitRate)}/s) | server RSS ${mib(before?.rssMiB)} before, peak ${mib(peak)}`,

@@ -86,7 +86,14 @@ export async function dockerAvailability() {
     const probe = await startServer({ runtime: "docker", args: extraArgs });
     await probe.stop();
   } catch (error) {
-    return { isAvailable: false, reason: firstLine(String(error.message).replace(/^.*before ready: /s, "").replace(/^launch-local: /, "")) };
+    return {
+      isAvailable: false,
+      reason: firstLine(
+        String(error.message)
+          .replace(/^.*before ready: /s, "")
+          .replace(/^launch-local: /, ""),
+      ),
+    };
   }
   return { isAvailable: true, reason: null, extraArgs };
 }

@@ -20,7 +20,8 @@ const SLOTS_PER_WORKER = 16;
 const FLOOR_PROXY = fileURLToPath(new URL("../floor-proxy.mjs", import.meta.url));
 const TCP_PUMP = fileURLToPath(new URL("../tcp-pump.mjs", import.meta.url));
 
-const directCheck = (reply) => (reply.status === 200 && reply.text.startsWith('{"result"') ? null : `worker answered ${reply.status}: ${reply.text.slice(0, 200)}`);
+const directCheck = (reply) =>
+  reply.status === 200 && reply.text.startsWith('{"result"') ? null : `worker answered ${reply.status}: ${reply.text.slice(0, 200)}`;
 const gatewayCheck = (reply) => (reply.status === 200 && reply.text.includes('"SUCCESS"') ? null : `answered ${reply.status}: ${reply.text.slice(0, 200)}`);
 
 /**
@@ -45,7 +46,10 @@ export async function prepareSyncEndpoint(api, server, bundleId) {
     FLOOR_PROXY,
     workers.map((worker) => (worker.token === null ? `${worker.port}` : `${worker.port}:${worker.token}`)),
   );
-  const pump = await startReference(TCP_PUMP, workers.map((worker) => worker.port)).catch(async (error) => {
+  const pump = await startReference(
+    TCP_PUMP,
+    workers.map((worker) => worker.port),
+  ).catch(async (error) => {
     await stopReference(floor);
     throw error;
   });
@@ -148,7 +152,11 @@ export async function measureThroughput(report, setup, sizes) {
         // The CPU counters cover the warm-up and the tail too: per request over every answered one.
         return {
           ...result,
-          cpuUs: { proxy: proxyPid === null ? null : (after.proxy - before.proxy) * 1000, workers: (after.workers - before.workers) * 1000, client: clientUs.user + clientUs.system },
+          cpuUs: {
+            proxy: proxyPid === null ? null : (after.proxy - before.proxy) * 1000,
+            workers: (after.workers - before.workers) * 1000,
+            client: clientUs.user + clientUs.system,
+          },
           sent: result.answered,
         };
       } finally {
@@ -163,9 +171,17 @@ export async function measureThroughput(report, setup, sizes) {
       rounds.gateway.push(await run([setup.gateway], gatewayCheck, setup.pids.server));
     }
     const [bare, pump, floor, gateway] = [rounds.bare, rounds.pump, rounds.floor, rounds.gateway].map(combineRounds);
-    for (const [what, result] of [["bare workers", bare], ["tcp pump", pump], ["node proxy", floor], ["gateway", gateway]]) {
+    for (const [what, result] of [
+      ["bare workers", bare],
+      ["tcp pump", pump],
+      ["node proxy", floor],
+      ["gateway", gateway],
+    ]) {
       if (result.errors.count > 0) {
-        report.error("2", `${result.errors.count} bad answers from the ${what} at ${concurrency} clients, e.g. ${result.errors.examples.slice(0, 2).join(" | ")}`);
+        report.error(
+          "2",
+          `${result.errors.count} bad answers from the ${what} at ${concurrency} clients, e.g. ${result.errors.examples.slice(0, 2).join(" | ")}`,
+        );
       }
     }
     const share = gateway.rps / bare.rps;

@@ -78,7 +78,16 @@ export async function measureLlmBatch(report, { requests, maxTokens }) {
   const api = new LaunchApi(server.url);
   const prompts = promptsOf(2 * requests);
   try {
-    await api.ok("POST", "/v1/llm/model-endpoints", { name: ENDPOINT, model_name: "tiny", endpoint_type: "streaming", metadata: {}, min_workers: 1, max_workers: 1, per_worker: 1, labels: LABELS });
+    await api.ok("POST", "/v1/llm/model-endpoints", {
+      name: ENDPOINT,
+      model_name: "tiny",
+      endpoint_type: "streaming",
+      metadata: {},
+      min_workers: 1,
+      max_workers: 1,
+      per_worker: 1,
+      labels: LABELS,
+    });
     const { id } = await api.ok("GET", `/v1/llm/model-endpoints/${ENDPOINT}`);
     await api.waitForEndpoint(id, (endpoint) => (endpoint.deployment_state?.available_workers ?? 0) > 0, TIMEOUT_MS, "a serving engine worker");
     await syncPass(api, prompts.slice(0, 2), maxTokens); // warm-up
@@ -94,7 +103,15 @@ export async function measureLlmBatch(report, { requests, maxTokens }) {
     const wallRate = prompts.length / batch.wallS;
     report.row("13", `LLM batch completions, ${prompts.length} prompts × ${maxTokens} tokens greedy, vs the sync route`, {
       text: `batch run ${runRate.toFixed(2)} prompts/s (${batch.runS.toFixed(1)} s; create → completed ${batch.wallS.toFixed(1)} s, ${wallRate.toFixed(2)} prompts/s with its start) | sync route, one at a time, ${before.rate.toFixed(2)} and ${after.rate.toFixed(2)} prompts/s | batch run / sync ${(runRate / syncRate).toFixed(2)}×`,
-      data: { prompts: prompts.length, maxTokens, batchRunS: batch.runS, batchWallS: batch.wallS, batchRunRate: runRate, batchWallRate: wallRate, syncRates: [before.rate, after.rate] },
+      data: {
+        prompts: prompts.length,
+        maxTokens,
+        batchRunS: batch.runS,
+        batchWallS: batch.wallS,
+        batchRunRate: runRate,
+        batchWallRate: wallRate,
+        syncRates: [before.rate, after.rate],
+      },
     });
   } finally {
     api.close();

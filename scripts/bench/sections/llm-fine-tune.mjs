@@ -71,17 +71,28 @@ export async function measureLlmFineTune(report) {
     await putBlob(server.url, training, csv());
     const created = performance.now();
     const deadline = created + TIMEOUT_MS;
-    const { id } = await api.ok("POST", "/v1/llm/fine-tunes", { model: "tiny", training_file: training, validation_file: null, hyperparameters: HPARAMS, wandb_config: null, suffix: "bench" });
+    const { id } = await api.ok("POST", "/v1/llm/fine-tunes", {
+      model: "tiny",
+      training_file: training,
+      validation_file: null,
+      hyperparameters: HPARAMS,
+      wandb_config: null,
+      suffix: "bench",
+    });
     let runningMs = null;
-    const done = await until(async () => {
-      const view = await api.ok("GET", `/v1/llm/fine-tunes/${id}`);
-      if (runningMs === null && view.status !== "PENDING") runningMs = performance.now() - created;
-      if (view.status === "FAILURE" || view.status === "CANCELLED") {
-        const logs = await api.ok("GET", `/_launch_local/docker-image-batch-jobs/${id}/logs`);
-        throw new Error(`the fine-tune ended ${view.status}: ${logs.status_reason ?? ""} ${logs.lines.slice(-5).join(" | ")}`);
-      }
-      return view.status === "SUCCESS" ? view : null;
-    }, deadline, "SUCCESS");
+    const done = await until(
+      async () => {
+        const view = await api.ok("GET", `/v1/llm/fine-tunes/${id}`);
+        if (runningMs === null && view.status !== "PENDING") runningMs = performance.now() - created;
+        if (view.status === "FAILURE" || view.status === "CANCELLED") {
+          const logs = await api.ok("GET", `/_launch_local/docker-image-batch-jobs/${id}/logs`);
+          throw new Error(`the fine-tune ended ${view.status}: ${logs.status_reason ?? ""} ${logs.lines.slice(-5).join(" | ")}`);
+        }
+        return view.status === "SUCCESS" ? view : null;
+      },
+      deadline,
+      "SUCCESS",
+    );
     const successMs = performance.now() - created;
 
     const { events } = await api.ok("GET", `/v1/llm/fine-tunes/${id}/events`);
@@ -93,12 +104,17 @@ export async function measureLlmFineTune(report) {
     // The fine-tuned endpoint starts from zero workers: its first answer includes the engine's start.
     const [prompt, response] = SET[3];
     const path = `/v1/llm/completions-sync?model_endpoint_name=${encodeURIComponent(done.fine_tuned_model)}`;
-    const answer = await until(async () => {
-      const { status, json } = await api.call("POST", path, { prompt, max_new_tokens: 6, temperature: 0 });
-      return status === 200 ? json : null;
-    }, deadline, "answer from the fine-tuned endpoint");
+    const answer = await until(
+      async () => {
+        const { status, json } = await api.call("POST", path, { prompt, max_new_tokens: 6, temperature: 0 });
+        return status === 200 ? json : null;
+      },
+      deadline,
+      "answer from the fine-tuned endpoint",
+    );
     const answeredMs = performance.now() - created;
-    if (!answer.output.text.startsWith(response)) throw new Error(`the fine-tuned model answered ${JSON.stringify(answer.output.text)} to ${JSON.stringify(prompt)}, not ${JSON.stringify(response)}`);
+    if (!answer.output.text.startsWith(response))
+      throw new Error(`the fine-tuned model answered ${JSON.stringify(answer.output.text)} to ${JSON.stringify(prompt)}, not ${JSON.stringify(response)}`);
 
     const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
     report.row("12", `LLM fine-tune, LoRA, ${STEPS} steps of ${SET.length} pairs (built-in trainer)`, {

@@ -33,7 +33,14 @@ export async function measureLlmGateway(report, { requests, maxTokens }) {
   try {
     const created = performance.now();
     await api.ok("POST", "/v1/llm/model-endpoints", {
-      name: ENDPOINT, model_name: basename(modelDir), endpoint_type: "streaming", metadata: {}, min_workers: 1, max_workers: 1, per_worker: 1, labels: { team: "bench", product: "llm" },
+      name: ENDPOINT,
+      model_name: basename(modelDir),
+      endpoint_type: "streaming",
+      metadata: {},
+      min_workers: 1,
+      max_workers: 1,
+      per_worker: 1,
+      labels: { team: "bench", product: "llm" },
     });
     const { id } = await api.ok("GET", `/v1/llm/model-endpoints/${ENDPOINT}`);
     await api.waitForEndpoint(id, (endpoint) => (endpoint.deployment_state?.available_workers ?? 0) > 0, 300_000, "a serving engine worker");
@@ -52,7 +59,10 @@ export async function measureLlmGateway(report, { requests, maxTokens }) {
     const straight = { tokens: 0, seconds: 0, latencies: [] };
     const gateway = { tokens: 0, seconds: 0, latencies: [] };
     for (let round = 0; round < 2; round++) {
-      for (const [into, target] of [[straight, { url: worker.base_url, headers: workerHeaders }], [gateway, { url: server.url, path: "/v2/completions", model: ENDPOINT, headers }]]) {
+      for (const [into, target] of [
+        [straight, { url: worker.base_url, headers: workerHeaders }],
+        [gateway, { url: server.url, path: "/v2/completions", model: ENDPOINT, headers }],
+      ]) {
         const run = await measureCompletions({ ...target, maxTokens, requests: half, warmup: round === 0 ? 2 : 0 });
         into.tokens += run.tokens;
         into.seconds += run.seconds;
@@ -72,8 +82,18 @@ export async function measureLlmGateway(report, { requests, maxTokens }) {
     try {
       compared = await compareStreams({
         sides: [
-          { name: "straight", url: worker.base_url, pid: null, request: (route) => ({ ...route.straight, headers: { ...route.straight.headers, ...workerHeaders } }) },
-          { name: "tcp pump", url: `http://127.0.0.1:${pump.port}`, pid: pump.child.pid, request: (route) => ({ ...route.straight, headers: { ...route.straight.headers, ...workerHeaders } }) },
+          {
+            name: "straight",
+            url: worker.base_url,
+            pid: null,
+            request: (route) => ({ ...route.straight, headers: { ...route.straight.headers, ...workerHeaders } }),
+          },
+          {
+            name: "tcp pump",
+            url: `http://127.0.0.1:${pump.port}`,
+            pid: pump.child.pid,
+            request: (route) => ({ ...route.straight, headers: { ...route.straight.headers, ...workerHeaders } }),
+          },
           { name: "gateway", url: server.url, pid: server.pid, request: (route) => ({ ...route.gateway, headers }) },
         ],
         routes: streamRoutes({ endpointName: ENDPOINT, maxTokens }),

@@ -22,8 +22,22 @@ const ROUNDS = 3;
 const ARGS = { x: 1, text: "hello" };
 const SERVE_SCRIPT = fileURLToPath(new URL("../ray_serve_echo.py", import.meta.url));
 /** Serve's extras as the local index has them (ray[serve] itself also wants a haproxy wheel). */
-const PACKAGES = ["ray==2.58.0", "cloudpickle", "fastapi", "starlette", "uvicorn[standard]", "aiohttp", "grpcio", "prometheus_client", "watchfiles", "requests", "pydantic", "jinja2"];
-const serveCheck = (reply) => (reply.status === 200 && reply.text.startsWith('{"result"') ? null : `Ray Serve answered ${reply.status}: ${reply.text.slice(0, 200)}`);
+const PACKAGES = [
+  "ray==2.58.0",
+  "cloudpickle",
+  "fastapi",
+  "starlette",
+  "uvicorn[standard]",
+  "aiohttp",
+  "grpcio",
+  "prometheus_client",
+  "watchfiles",
+  "requests",
+  "pydantic",
+  "jinja2",
+];
+const serveCheck = (reply) =>
+  reply.status === 200 && reply.text.startsWith('{"result"') ? null : `Ray Serve answered ${reply.status}: ${reply.text.slice(0, 200)}`;
 const gatewayCheck = (reply) => (reply.status === 200 && reply.text.includes('"SUCCESS"') ? null : `answered ${reply.status}: ${reply.text.slice(0, 200)}`);
 
 function notAvailable(report, reason) {
@@ -33,8 +47,17 @@ function notAvailable(report, reason) {
 /** Endpoint create → first sync answer through the gateway (the worker's start included), in ms. */
 async function gatewayDeploy(api, server, bundleId) {
   const started = performance.now();
-  const endpointId = await api.createEndpoint("bench-peer", bundleId, { endpoint_type: "sync", min_workers: REPLICAS, max_workers: REPLICAS, per_worker: SLOTS, concurrent_requests_per_worker: SLOTS });
-  const first = await send(postTarget(server.url, `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: ARGS, timeout_seconds: 120 }, { authorization: AUTH }), false);
+  const endpointId = await api.createEndpoint("bench-peer", bundleId, {
+    endpoint_type: "sync",
+    min_workers: REPLICAS,
+    max_workers: REPLICAS,
+    per_worker: SLOTS,
+    concurrent_requests_per_worker: SLOTS,
+  });
+  const first = await send(
+    postTarget(server.url, `/v1/sync-tasks?model_endpoint_id=${endpointId}`, { args: ARGS, timeout_seconds: 120 }, { authorization: AUTH }),
+    false,
+  );
   if (gatewayCheck(first) !== null) throw new Error(`first sync task ${gatewayCheck(first)}`);
   const deployMs = performance.now() - started;
   await api.waitForWorkers(endpointId, REPLICAS, 120_000);
@@ -51,7 +74,11 @@ export async function measureRayServe(report, { api, server, bundleId, pickle, p
   try {
     const gateway = await gatewayDeploy(api, server, bundleId);
     try {
-      serve = await startChild(venv, [SERVE_SCRIPT, bundle, String(REPLICAS), String(SLOTS), join(dir, "ray")], { ready: /deployed in ([\d.]+) s\nready on [^:\s]+:(\d+)/, timeoutMs: 600_000, env: { RAY_USAGE_STATS_ENABLED: "0" } });
+      serve = await startChild(venv, [SERVE_SCRIPT, bundle, String(REPLICAS), String(SLOTS), join(dir, "ray")], {
+        ready: /deployed in ([\d.]+) s\nready on [^:\s]+:(\d+)/,
+        timeoutMs: 600_000,
+        env: { RAY_USAGE_STATS_ENABLED: "0" },
+      });
     } catch (error) {
       return notAvailable(report, `Ray Serve did not start: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -66,14 +93,18 @@ export async function measureRayServe(report, { api, server, bundleId, pickle, p
     for (const concurrency of [1, 8, 32]) {
       const totals = { gateway: { completed: 0, seconds: 0, errors: 0 }, serve: { completed: 0, seconds: 0, errors: 0 } };
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, target, check] of [["gateway", gateway.target, gatewayCheck], ["serve", serveTarget, serveCheck]]) {
+        for (const [name, target, check] of [
+          ["gateway", gateway.target, gatewayCheck],
+          ["serve", serveTarget, serveCheck],
+        ]) {
           const agent = keepAliveAgent(concurrency);
           const result = await closedLoop({ targets: [target], agent, concurrency, warmupMs, durationMs: roundMs, check });
           agent.destroy();
           totals[name].completed += result.completed;
           totals[name].seconds += result.seconds;
           totals[name].errors += result.errors.count;
-          if (result.errors.count > 0) report.error("11", `${result.errors.count} bad answers (${name}, ${concurrency} clients), e.g. ${result.errors.examples[0]}`);
+          if (result.errors.count > 0)
+            report.error("11", `${result.errors.count} bad answers (${name}, ${concurrency} clients), e.g. ${result.errors.examples[0]}`);
         }
       }
       const rps = (total) => total.completed / total.seconds;

@@ -37,7 +37,13 @@ async function startPair(pickle) {
   } catch (error) {
     await run("bash", [CLUSTER, "stop", dir]).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`the Ray cluster did not start: ${String(error.stderr ?? error.message).trim().split("\n").slice(-2).join(" ")}`);
+    throw new Error(
+      `the Ray cluster did not start: ${String(error.stderr ?? error.message)
+        .trim()
+        .split("\n")
+        .slice(-2)
+        .join(" ")}`,
+    );
   }
   const address = readFileSync(join(dir, "address"), "utf8").trim();
   const servers = {};
@@ -86,14 +92,26 @@ async function coldStarts(side, repeats) {
 }
 
 async function syncEndpoint(side) {
-  const id = await side.api.createEndpoint("bench-sync", side.bundleId, { endpoint_type: "sync", min_workers: 2, max_workers: 2, per_worker: SLOTS, concurrent_requests_per_worker: SLOTS });
+  const id = await side.api.createEndpoint("bench-sync", side.bundleId, {
+    endpoint_type: "sync",
+    min_workers: 2,
+    max_workers: 2,
+    per_worker: SLOTS,
+    concurrent_requests_per_worker: SLOTS,
+  });
   await side.api.waitForWorkers(id, 2, 300_000);
   return postTarget(side.server.url, `/v1/sync-tasks?model_endpoint_id=${id}`, { args: { x: 1, text: "hello" } }, { authorization: AUTH });
 }
 
 async function asyncRate(side, total) {
   const { api, bundleId, server } = side;
-  const id = await api.createEndpoint("bench-async", bundleId, { endpoint_type: "async", min_workers: 2, max_workers: 2, per_worker: 4, concurrent_requests_per_worker: 4 });
+  const id = await api.createEndpoint("bench-async", bundleId, {
+    endpoint_type: "async",
+    min_workers: 2,
+    max_workers: 2,
+    per_worker: 4,
+    concurrent_requests_per_worker: 4,
+  });
   await api.waitForWorkers(id, 2, 300_000);
   const target = postTarget(server.url, `/v1/async-tasks?model_endpoint_id=${id}`, { args: { x: 1 } }, { authorization: AUTH });
   const agent = keepAliveAgent(IN_FLIGHT);

@@ -33,7 +33,12 @@ export function availableMiB() {
 async function createEndpoints(api, bundleId, from, to) {
   const ids = [];
   await bounded(to - from, 4, async (i) => {
-    ids[i] = await api.createEndpoint(`scale-${from + i}`, bundleId, { min_workers: 1, max_workers: 1, per_worker: SLOTS, concurrent_requests_per_worker: SLOTS });
+    ids[i] = await api.createEndpoint(`scale-${from + i}`, bundleId, {
+      min_workers: 1,
+      max_workers: 1,
+      per_worker: SLOTS,
+      concurrent_requests_per_worker: SLOTS,
+    });
   });
   for (const id of ids) await api.waitForWorkers(id, 1, START_TIMEOUT_MS);
   return ids;

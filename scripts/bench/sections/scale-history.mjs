@@ -30,7 +30,10 @@ function seedHistory(file, templateId, seeded, total) {
   const began = performance.now();
   const db = new Database(file, { timeout: 30_000 });
   try {
-    const columns = db.prepare("SELECT name FROM pragma_table_info('async_tasks')").all().map((row) => row.name);
+    const columns = db
+      .prepare("SELECT name FROM pragma_table_info('async_tasks')")
+      .all()
+      .map((row) => row.name);
     const insert = db.prepare(seedStatement(columns));
     for (let from = seeded + 1; from <= total; from += SEED_CHUNK) {
       insert.run({ from, to: Math.min(total, from + SEED_CHUNK - 1), template: templateId });
@@ -130,5 +133,10 @@ export async function measureScaleHistory(report, { api, server, bundleId, rowTa
     .join(" | ");
   report.row("14", `async cost as history grows (${probeTasks} tasks ${IN_FLIGHT} in flight, ${WORKERS} workers × ${SLOTS} slots)`, { text, data: { levels } });
   const growth = levels.at(-1).cpuUsPerTask / levels[0].cpuUsPerTask;
-  report.target("14", `CPU per async task, ${levels.at(-1).history.toLocaleString("en-US")} in history / none (flat: within noise)`, `${growth.toFixed(2)}×`, "measured");
+  report.target(
+    "14",
+    `CPU per async task, ${levels.at(-1).history.toLocaleString("en-US")} in history / none (flat: within noise)`,
+    `${growth.toFixed(2)}×`,
+    "measured",
+  );
 }

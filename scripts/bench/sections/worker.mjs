@@ -120,9 +120,16 @@ export async function measureWorker(report, { python, pickle, sizes }) {
           agent.destroy();
         }
       }
-      const [launch, fastapi, tokened] = totals.map((total) => ({ rps: total.completed / total.seconds, cpuUs: (total.cpuMs * 1000) / total.answered, errors: total.errors }));
+      const [launch, fastapi, tokened] = totals.map((total) => ({
+        rps: total.completed / total.seconds,
+        cpuUs: (total.cpuMs * 1000) / total.answered,
+        errors: total.errors,
+      }));
       if (launch.errors + fastapi.errors + tokened.errors > 0)
-        report.error("10", `${launch.errors} / ${fastapi.errors} / ${tokened.errors} bad answers (launch-local / FastAPI / with token) at ${concurrency} clients`);
+        report.error(
+          "10",
+          `${launch.errors} / ${fastapi.errors} / ${tokened.errors} bad answers (launch-local / FastAPI / with token) at ${concurrency} clients`,
+        );
       const ratio = launch.rps / fastapi.rps;
       if (concurrency === 8) share8 = ratio;
       report.row("10", `worker straight, ${concurrency} client${concurrency === 1 ? "" : "s"}`, {
@@ -132,7 +139,12 @@ export async function measureWorker(report, { python, pickle, sizes }) {
     }
     const isLowerP50 = launchLatency.p50 < fastapiLatency.p50;
     const isMet = verdict(share8, "at-least", 1.5) === "met" && isLowerP50;
-    report.target("10", "worker ≥ 1.5× FastAPI at 8 clients, lower p50", `${share8?.toFixed(2)}×, p50 ${ms(launchLatency.p50)} vs ${ms(fastapiLatency.p50)}`, isMet ? "met" : "missed");
+    report.target(
+      "10",
+      "worker ≥ 1.5× FastAPI at 8 clients, lower p50",
+      `${share8?.toFixed(2)}×, p50 ${ms(launchLatency.p50)} vs ${ms(fastapiLatency.p50)}`,
+      isMet ? "met" : "missed",
+    );
   } finally {
     await workers.stop();
     rmSync(workers.dir, { recursive: true, force: true });

@@ -93,7 +93,11 @@ export function batchJobView(job: DockerBatchJobRecord): Record<string, unknown>
   const annotations = job.annotations ?? {};
   const unknown = (key: string, fallback: unknown): unknown => (key in annotations ? annotations[key] : fallback);
   const priority = unknown("__INT_priority", config.priority ?? null);
-  const labels = Object.fromEntries(Object.entries(annotations).filter(([key]) => key.startsWith("__LABEL_")).map(([key, value]) => [key.slice("__LABEL_".length), value]));
+  const labels = Object.fromEntries(
+    Object.entries(annotations)
+      .filter(([key]) => key.startsWith("__LABEL_"))
+      .map(([key, value]) => [key.slice("__LABEL_".length), value]),
+  );
   return {
     job_id: job.id,
     input_data_path: ((value) => (value === NULL_TOKEN ? null : value))(unknown("__INT_input_data_path", stringOrNull(config.input_data_path))),

@@ -16,7 +16,7 @@ import type { IdGenerator } from "../ids.js";
 import type { ModelWeightsLocator } from "../llm/llm-ports.js";
 import type { LlmHardware } from "../llm/llm-requests.js";
 import { LOCAL_HARDWARE } from "../llm/llm-rules.js";
-import type { DockerBatchBundleRepository, DockerBatchJobRepository } from "../ports.js";
+import type { DockerBatchBundleRepository, DockerBatchJobRepository } from "../job-ports.js";
 import { batchJobView, encodeMetadata, engineRequestConfig, modelConfigView, naiveLocalIso } from "./batch-completion-job.js";
 import { type CreateBatchCompletionsRequest, isV1Content } from "./batch-completion-requests.js";
 import { BATCH_MODEL_DIR_ENV, batchRunnerBundle } from "./batch-runner.js";
@@ -48,12 +48,19 @@ export class BatchCompletionService {
     const modelDir = await this.modelDir(request);
     const hardware: LlmHardware = { ...LOCAL_HARDWARE };
     const config = { ...request.model_config, num_shards: LOCAL_HARDWARE.gpus };
-    if (request.tool_config !== null && request.tool_config.name !== "code_evaluator") throw badRequest("Only code_evaluator tool is supported for batch completions.");
+    if (request.tool_config !== null && request.tool_config.name !== "code_evaluator")
+      throw badRequest("Only code_evaluator tool is supported for batch completions.");
     this.checkLocal(request);
     const { clock } = this.deps;
     const bundle = batchRunnerBundle(user, this.deps.ids.xid("batbun_"), config.model, hardware, clock.now(), this.deps.version);
     this.deps.bundles.insert(bundle);
-    validateResourceRequests(null, { cpus: hardware.cpus, memory: hardware.memory, storage: hardware.storage, gpus: hardware.gpus, gpuType: hardware.gpu_type });
+    validateResourceRequests(null, {
+      cpus: hardware.cpus,
+      memory: hardware.memory,
+      storage: hardware.storage,
+      gpus: hardware.gpus,
+      gpuType: hardware.gpu_type,
+    });
     const job = this.deps.jobs.submitForService(user, {
       bundle: { ...bundle, env: { ...bundle.env, [BATCH_MODEL_DIR_ENV]: modelDir } },
       jobConfig: engineRequestConfig({ ...request, model_config: config }, config.labels, true),
@@ -71,9 +78,17 @@ export class BatchCompletionService {
     const modelDir = await this.modelDir(request);
     const { cpus, gpus, memory, storage, gpu_type: gpuType } = request;
     const isGiven = cpus !== null && gpus !== null && memory !== null && storage !== null && gpuType !== null;
-    const hardware: LlmHardware = isGiven ? { cpus, gpus, memory, storage, gpu_type: gpuType, nodes_per_worker: request.nodes_per_worker ?? 1 } : { ...LOCAL_HARDWARE };
+    const hardware: LlmHardware = isGiven
+      ? { cpus, gpus, memory, storage, gpu_type: gpuType, nodes_per_worker: request.nodes_per_worker ?? 1 }
+      : { ...LOCAL_HARDWARE };
     const config = { ...request.model_config, num_shards: hardware.gpus ?? 1 };
-    validateResourceRequests(null, { cpus: hardware.cpus, memory: hardware.memory, storage: hardware.storage, gpus: hardware.gpus, gpuType: hardware.gpu_type });
+    validateResourceRequests(null, {
+      cpus: hardware.cpus,
+      memory: hardware.memory,
+      storage: hardware.storage,
+      gpus: hardware.gpus,
+      gpuType: hardware.gpu_type,
+    });
     this.checkLocal(request);
     const { clock } = this.deps;
     const now = clock.now();
@@ -140,12 +155,19 @@ export class BatchCompletionService {
       s3Only("input_data_path", request.input_data_path);
       this.deps.assertBlobLocation(request.input_data_path);
     }
-    if (request.tool_config !== null) throw badRequest("tool_config is not supported by launch-local's batch runner (the real code_evaluator runs model-written code in its sandbox).");
+    if (request.tool_config !== null)
+      throw badRequest("tool_config is not supported by launch-local's batch runner (the real code_evaluator runs model-written code in its sandbox).");
     if (!isV1Content(request.content) && request.content !== null && request.content.length === 0) throw badRequest("content must hold at least one request.");
   }
 
   private grant(request: CreateBatchCompletionsRequest): JobGrant {
-    return { files: [], reads: request.input_data_path === null ? [] : [request.input_data_path], writes: [request.output_data_path], writePrefixes: [], endpointName: null };
+    return {
+      files: [],
+      reads: request.input_data_path === null ? [] : [request.input_data_path],
+      writes: [request.output_data_path],
+      writePrefixes: [],
+      endpointName: null,
+    };
   }
 
   private owned(user: User, id: string): DockerBatchJobRecord {

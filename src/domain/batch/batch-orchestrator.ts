@@ -26,7 +26,7 @@ export interface BatchOrchestratorDeps {
   jobs: BatchJobRepository;
   endpoints: Pick<EndpointRepository, "get">;
   /** Deletes the temporary endpoint as its owner (EndpointService.delete: workers stopped, row removed). */
-  deleteEndpoint(owner: User, endpointId: string): Promise<void>;
+  deleteEndpoint(owner: User, endpointId: string): Promise<unknown>;
   /** GET /v1/async-tasks/{id}'s view of a task: what each result line holds (§6.1 step 4). */
   readTask(taskId: string): GetAsyncTaskV1Response;
   /** The rows' `task` events, announced once each change is committed (tasks/task-lifecycle.ts). */
@@ -167,11 +167,17 @@ export class BatchOrchestrator {
     }
     const endpointId = record.endpointId;
     if (endpointId === null) return;
-    const isComplete = await submitRows(this.deps, job, inputs, { endpointId, owner: record.owner }, {
-      chunkRows: this.deps.submitChunkRows ?? 1000,
-      follow: (taskId) => this.follow(job, taskId),
-      shouldStop: () => job.isStopped || this.isDisposed,
-    });
+    const isComplete = await submitRows(
+      this.deps,
+      job,
+      inputs,
+      { endpointId, owner: record.owner },
+      {
+        chunkRows: this.deps.submitChunkRows ?? 1000,
+        follow: (taskId) => this.follow(job, taskId),
+        shouldStop: () => job.isStopped || this.isDisposed,
+      },
+    );
     if (!isComplete) return;
     // All rows are in SQLite: RUNNING, and progress becomes visible (§3.3).
     const latest = this.deps.jobs.get(job.id);

@@ -81,7 +81,12 @@ export class MultipartService {
     });
     // The key may have become another owner's since the upload began.
     await this.deps.objects.assertWritable(actor, bucket, key);
-    await this.deps.files.assemble(uploadId, listed.map((part) => part.partNumber), bucket, key);
+    await this.deps.files.assemble(
+      uploadId,
+      listed.map((part) => part.partNumber),
+      bucket,
+      key,
+    );
     const location = locationOf(bucket, key);
     this.deps.access.recordWrite(ownerActor(upload.owner), location, upload.isPublic ?? this.deps.access.isPublic(location));
     await this.deps.files.discard(uploadId);

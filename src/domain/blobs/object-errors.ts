@@ -50,8 +50,6 @@ export const noSuchKey = (bucket: string, key: string): ObjectError => new Objec
 export const noSuchBucket = (bucket: string): ObjectError => new ObjectError("NoSuchBucket", "The specified bucket does not exist", { bucket });
 export const accessDenied = (place: ObjectErrorPlace = {}): ObjectError => new ObjectError("AccessDenied", "Access Denied", place);
 export const noSuchUpload = (uploadId: string): ObjectError =>
-  new ObjectError(
-    "NoSuchUpload",
-    "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
-    { uploadId },
-  );
+  new ObjectError("NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", {
+    uploadId,
+  });

@@ -32,8 +32,7 @@ const bundleNotFound = (what: string) => notFound(`Model Bundle ${what}  was not
 export const OWNED_BUNDLE_NOT_FOUND = "The specified model bundle could not be found.";
 
 /** Python truthiness of a JSON object: `{}` and null are falsy (`new_app_config or original`). */
-const isNonEmpty = (value: Record<string, unknown> | null): value is Record<string, unknown> =>
-  value !== null && Object.keys(value).length > 0;
+const isNonEmpty = (value: Record<string, unknown> | null): value is Record<string, unknown> => value !== null && Object.keys(value).length > 0;
 
 export class BundleService {
   private readonly bundles: BundleRepository;

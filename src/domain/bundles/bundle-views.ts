@@ -64,8 +64,7 @@ export function bundleV2View(record: BundleRecord): ModelBundleV2Response {
 
 const stringOrNull = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
-const isFrameworkType = (value: unknown): value is FrameworkType =>
-  typeof value === "string" && (FRAMEWORK_TYPES as readonly string[]).includes(value);
+const isFrameworkType = (value: unknown): value is FrameworkType => typeof value === "string" && (FRAMEWORK_TYPES as readonly string[]).includes(value);
 
 /**
  * ModelBundleEnvironmentParams with all five keys, in declaration order. Recorded env_params were

@@ -7,7 +7,7 @@
 import type { BatchProgress } from "../batch/batch-job.js";
 import type { Clock } from "../clock.js";
 import type { FaultRegistry } from "../control/fault-rules.js";
-import type { DockerBatchJobRepository, TriggerRepository } from "../ports.js";
+import type { DockerBatchJobRepository, TriggerRepository } from "../job-ports.js";
 import type { EndpointRepository } from "../ports.js";
 import { notFound } from "../errors.js";
 import type { User } from "../identity.js";
@@ -79,7 +79,14 @@ export class DashboardService {
         .listByOwner(owner)
         .slice(-RECENT_JOBS)
         .reverse()
-        .map((job) => ({ id: job.id, status: job.status, created_at: job.createdAt, finished_at: job.finishedAt, trigger_id: job.triggerId, status_reason: job.statusReason })),
+        .map((job) => ({
+          id: job.id,
+          status: job.status,
+          created_at: job.createdAt,
+          finished_at: job.finishedAt,
+          trigger_id: job.triggerId,
+          status_reason: job.statusReason,
+        })),
       triggers: deps.triggers.listByOwner(owner).map((trigger) => ({
         id: trigger.id,
         name: trigger.name,

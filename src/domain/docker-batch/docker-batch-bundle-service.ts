@@ -8,7 +8,8 @@ import { pyNumberRepr } from "../endpoints/python-format.js";
 import { notFound } from "../errors.js";
 import type { User } from "../identity.js";
 import type { IdGenerator } from "../ids.js";
-import type { DockerBatchBundleRepository, OrderBy } from "../ports.js";
+import type { OrderBy } from "../ports.js";
+import type { DockerBatchBundleRepository } from "../job-ports.js";
 import type { CreateDockerBatchBundleInput, DockerBatchBundleRecord } from "./docker-batch-bundle.js";
 
 export interface DockerBatchBundleServiceDeps {
@@ -18,8 +19,7 @@ export interface DockerBatchBundleServiceDeps {
 }
 
 /** `str(value)` of a `str | int | float` field: "0.1", "1", "1Gi" (§2.5 "stored as strings"). */
-const pyStr = (value: string | number | null): string | null =>
-  value === null ? null : typeof value === "string" ? value : pyNumberRepr(value, false);
+const pyStr = (value: string | number | null): string | null => (value === null ? null : typeof value === "string" ? value : pyNumberRepr(value, false));
 
 export class DockerBatchBundleService {
   private readonly bundles: DockerBatchBundleRepository;

@@ -14,15 +14,9 @@ import type {
   DockerBatchJobLogRepository,
   DockerBatchJobRepository,
   TriggerRepository,
-} from "../ports.js";
+} from "../job-ports.js";
 import type { DockerBatchBundleRecord, DockerBatchResourceRequests } from "./docker-batch-bundle.js";
-import {
-  DEFAULT_MOUNT_LOCATION,
-  type DockerBatchJobRecord,
-  type DockerBatchJobStatus,
-  isExpired,
-  isWellFormedJobId,
-} from "./docker-batch-job.js";
+import { DEFAULT_MOUNT_LOCATION, type DockerBatchJobRecord, type DockerBatchJobStatus, isExpired, isWellFormedJobId } from "./docker-batch-job.js";
 import type { JobGrant } from "./job-grant.js";
 import { mergeResources, validateJobResources, validateMaxRuntime } from "./job-resources.js";
 
@@ -67,10 +61,7 @@ const JOB_NOT_FOUND = "The specified batch job could not be found";
 export const triggerNotFound = (id: string) => notFound(`Trigger ${id} was not found.`);
 
 /** Shared with trigger create, which runs the same bundle and image checks (§2.6). */
-export async function checkImage(
-  imageExists: DockerBatchJobServiceDeps["imageExists"],
-  bundle: DockerBatchBundleRecord,
-): Promise<void> {
+export async function checkImage(imageExists: DockerBatchJobServiceDeps["imageExists"], bundle: DockerBatchBundleRecord): Promise<void> {
   if (imageExists && !(await imageExists(bundle.imageRepository, bundle.imageTag))) {
     throw notFound(`The specified docker image ${bundle.imageRepository}:${bundle.imageTag} was not found`);
   }

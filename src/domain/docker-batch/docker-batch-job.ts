@@ -70,8 +70,7 @@ export interface DockerBatchJobRecord {
 export const isFinished = (job: DockerBatchJobRecord): boolean => job.status === "SUCCESS" || job.status === "FAILURE";
 
 /** Past ttlSecondsAfterFinished, a finished job is gone for every route (§2.5). */
-export const isExpired = (job: DockerBatchJobRecord, now: number): boolean =>
-  job.finishedAt !== null && now - job.finishedAt >= FINISHED_JOB_TTL_MS;
+export const isExpired = (job: DockerBatchJobRecord, now: number): boolean => job.finishedAt !== null && now - job.finishedAt >= FINISHED_JOB_TTL_MS;
 
 /**
  * DockerImageBatchJob as the list route shows it (§2.5): `annotations` always null,

@@ -6,7 +6,7 @@
  * environment, never stored.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { DockerBatchJobRepository } from "../ports.js";
+import type { DockerBatchJobRepository } from "../job-ports.js";
 import type { JobGrant } from "./job-grant.js";
 
 export const JOB_TOKEN_PREFIX = "launch-local-job.";

@@ -163,17 +163,20 @@ export class EndpointLifecycle {
         }
         if (events.has("endpoint")) events.emit(event);
       },
-      (error: unknown) => this.#hold(() => {
-        rewrite();
-        this.#settle(record, from, rewrite, isDeleted);
-      }, error),
+      (error: unknown) =>
+        this.#hold(() => {
+          rewrite();
+          this.#settle(record, from, rewrite, isDeleted);
+        }, error),
     );
   }
 
   #hold(write: () => void, error: unknown): void {
     if (!this.#isFailing) {
       this.#isFailing = true;
-      this.deps.logger.error(`an endpoint status change did not reach the database (${error instanceof Error ? error.message : String(error)}); written again until it does`);
+      this.deps.logger.error(
+        `an endpoint status change did not reach the database (${error instanceof Error ? error.message : String(error)}); written again until it does`,
+      );
     }
     this.#held.push(write);
     if (this.#cancelRetry !== null) return;

@@ -104,9 +104,7 @@ export function validateMultinodeBundle(bundle: BundleRecord, nodesPerWorker: nu
   ) {
     return;
   }
-  throw badRequest(
-    `Bundle ${bundle.name} is not multinode compatible. It must be a RunnableImage and have worker_command and worker_args set.`,
-  );
+  throw badRequest(`Bundle ${bundle.name} is not multinode compatible. It must be a RunnableImage and have worker_command and worker_args set.`);
 }
 
 /** §2.2 rule 7: only streaming GPU endpoints can span several nodes. */

@@ -117,10 +117,7 @@ function prefixedDefinitions(prefix: string, definitions: JsonObject): JsonObjec
     if (!isObject(value)) return value;
     const out: JsonObject = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] =
-        key === "$ref" && typeof inner === "string"
-          ? inner.replace("#/components/schemas/", `#/components/schemas/${prefix}-`)
-          : rewrite(inner);
+      out[key] = key === "$ref" && typeof inner === "string" ? inner.replace("#/components/schemas/", `#/components/schemas/${prefix}-`) : rewrite(inner);
     }
     return out;
   };
@@ -174,7 +171,11 @@ export async function endpointsOpenApiDocument(
     const definitions = endpoint.schemaLocation === null ? null : await readDefinitions(endpoint.schemaLocation, readSchemaFile);
     if (definitions) Object.assign(schemas, prefixedDefinitions(endpoint.name, definitions));
   }
-  const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]]));
+  const sorted = Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((name) => [name, schemas[name]]),
+  );
   return {
     openapi: "3.0.2",
     info: { title: API_REFERENCE_TITLE, version: API_REFERENCE_VERSION },

@@ -47,8 +47,7 @@ const GPU_TYPE_MEMBERS: Record<GpuType, string> = {
   "nvidia-hopper-h100-3g40gb": "NVIDIA_HOPPER_H100_3G_40GB",
 };
 
-const gpuTypeRepr = (gpuType: GpuType | null): string =>
-  gpuType === null ? "None" : `<GpuType.${GPU_TYPE_MEMBERS[gpuType]}: '${gpuType}'>`;
+const gpuTypeRepr = (gpuType: GpuType | null): string => (gpuType === null ? "None" : `<GpuType.${GPU_TYPE_MEMBERS[gpuType]}: '${gpuType}'>`);
 
 const bytesOf = (quantity: string): number => parseMemoryBytes(quantity) ?? 0;
 

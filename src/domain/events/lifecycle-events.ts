@@ -16,9 +16,28 @@ export type WorkerState = "starting" | "ready" | "stopping" | "stopped" | "faile
 
 export type LifecycleEvent =
   /** A task's status changed (`from` null: created). Sync and streaming: one event at the end. */
-  | { type: "task"; at: number; taskId: string | null; endpointId: string; owner: string; kind: TaskKind; from: TaskStatus | null; to: TaskStatus; durationMs?: number }
+  | {
+      type: "task";
+      at: number;
+      taskId: string | null;
+      endpointId: string;
+      owner: string;
+      kind: TaskKind;
+      from: TaskStatus | null;
+      to: TaskStatus;
+      durationMs?: number;
+    }
   /** An endpoint's status changed (`from` null: created; `isDeleted`: its row is gone, `to` the last status). */
-  | { type: "endpoint"; at: number; endpointId: string; owner: string; from: EndpointStatus | null; to: EndpointStatus; reason: string | null; isDeleted?: boolean }
+  | {
+      type: "endpoint";
+      at: number;
+      endpointId: string;
+      owner: string;
+      from: EndpointStatus | null;
+      to: EndpointStatus;
+      reason: string | null;
+      isDeleted?: boolean;
+    }
   /** A worker of an endpoint changed state; `startMs` on "ready" (from start to ready). */
   | { type: "worker"; at: number; endpointId: string; owner: string; workerId: string; state: WorkerState; startMs?: number; reason?: string }
   /** A batch job's progress or status changed. */

@@ -6,7 +6,7 @@
 import type { Clock } from "../clock.js";
 import { badRequest, notFound } from "../errors.js";
 import type { User } from "../identity.js";
-import type { FileRepository } from "../ports.js";
+import type { FileRepository } from "../job-ports.js";
 import { assertValidFilename } from "./file-names.js";
 import type { StoredFile, StoredFileInfo } from "./stored-file.js";
 

@@ -8,7 +8,8 @@ import { isLaunchError } from "../errors.js";
 import { llmMetadataOf } from "../llm/llm-metadata.js";
 import { fineTuneEventsKey } from "../llm/fine-tuned-paths.js";
 import type { ModelWeightsLocator } from "../llm/llm-ports.js";
-import type { BlobOwnerRepository, EndpointRepository, FileRepository } from "../ports.js";
+import type { BlobOwnerRepository, EndpointRepository } from "../ports.js";
+import type { FileRepository } from "../job-ports.js";
 import type { BaseModelFinder, DatasetReader, FineTuneEventsStore, FineTuneRepositoryDocument } from "./fine-tune-ports.js";
 
 /** A missing, foreign or unreadable object (or an invalid location) reads as null; other failures propagate. */
@@ -25,7 +26,12 @@ async function readText(read: () => Promise<Buffer>): Promise<string | null> {
  * The template document decides which code runs for everyone's fine-tunes, so when `--admin-keys`
  * is set it counts only if an admin wrote it; otherwise, as on a platform without accounts, anyone may.
  */
-export function blobRepositoryDocument(blobs: BlobAccess, owners: Pick<BlobOwnerRepository, "get">, location: string, adminKeys: readonly string[] | null): FineTuneRepositoryDocument {
+export function blobRepositoryDocument(
+  blobs: BlobAccess,
+  owners: Pick<BlobOwnerRepository, "get">,
+  location: string,
+  adminKeys: readonly string[] | null,
+): FineTuneRepositoryDocument {
   return {
     read: () => {
       const writer = owners.get(location)?.owner;

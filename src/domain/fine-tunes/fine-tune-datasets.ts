@@ -35,8 +35,7 @@ export function resolveDataset(reader: DatasetReader, user: User, value: string,
 
 /** `check_file_is_valid`: readable, with the required headers. */
 export async function readDataset(reader: DatasetReader, user: User, dataset: ResolvedDataset): Promise<void> {
-  const text =
-    dataset.fileId !== null ? reader.file(user, dataset.fileId) : dataset.location !== null ? await reader.location(user, dataset.location) : null;
+  const text = dataset.fileId !== null ? reader.file(user, dataset.fileId) : dataset.location !== null ? await reader.location(user, dataset.location) : null;
   if (text === null) throw cannotFindFile(dataset.kind);
   validateDatasetHeaders(text, dataset.kind);
 }

@@ -12,9 +12,7 @@ const SUFFIX_PATTERN = /^[A-Za-z0-9-]+$/;
 export function validateSuffix(suffix: string | null): void {
   if (suffix === null) return;
   if (!SUFFIX_PATTERN.test(suffix) || [...suffix].length > MAX_SUFFIX_LENGTH) {
-    throw badRequest(
-      `User-provided suffix is invalid, must only contain alphanumeric characters and dashes and be at most ${MAX_SUFFIX_LENGTH} characters`,
-    );
+    throw badRequest(`User-provided suffix is invalid, must only contain alphanumeric characters and dashes and be at most ${MAX_SUFFIX_LENGTH} characters`);
   }
 }
 
@@ -39,7 +37,10 @@ export function fineTuneTimestamp(ms: number): string {
  */
 export function k8sLabelValue(name: string): string {
   const replaced = [...name].map((char) => (/^[-A-Za-z0-9_.]$/.test(char) ? char : "-")).join("");
-  return replaced.replace(/^[-_.]+/, "").slice(0, 62).replace(/[-_.]+$/, "");
+  return replaced
+    .replace(/^[-_.]+/, "")
+    .slice(0, 62)
+    .replace(/[-_.]+$/, "");
 }
 
 export function fineTunedModelName(model: string, suffix: string | null, now: number): string {

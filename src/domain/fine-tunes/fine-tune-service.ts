@@ -11,7 +11,7 @@ import type { DockerBatchJobService } from "../docker-batch/docker-batch-job-ser
 import { type DockerBatchJobRecord, isExpired, isWellFormedJobId } from "../docker-batch/docker-batch-job.js";
 import { badRequest, notFound } from "../errors.js";
 import type { User } from "../identity.js";
-import type { DockerBatchBundleRepository, DockerBatchJobRepository } from "../ports.js";
+import type { DockerBatchBundleRepository, DockerBatchJobRepository } from "../job-ports.js";
 import { type FineTuneEvent, parseFineTuneEvents } from "./fine-tune-events.js";
 import { fineTunedModelName, validateSuffix } from "./fine-tune-names.js";
 import type { BaseModelFinder, DatasetReader, FineTuneEventsStore, FineTuneRepositoryDocument } from "./fine-tune-ports.js";
@@ -117,7 +117,12 @@ export class FineTuneService {
   /** Every docker-image batch job of the team, as the real list does (§7.2). */
   list(user: User): { jobs: FineTuneView[] } {
     const now = this.deps.clock.now();
-    return { jobs: this.deps.jobRows.listByOwner(user.teamId).filter((job) => !isExpired(job, now)).map(fineTuneView) };
+    return {
+      jobs: this.deps.jobRows
+        .listByOwner(user.teamId)
+        .filter((job) => !isExpired(job, now))
+        .map(fineTuneView),
+    };
   }
 
   /** `{"success": false}` for an unknown or foreign id (no 404, §7.2); else the job is cancelled (deleted). */

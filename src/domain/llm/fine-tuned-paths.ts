@@ -10,8 +10,7 @@ import { keySegment } from "../key-segment.js";
 export const FINE_TUNED_WEIGHTS_PREFIX = "hosted-model-inference/fine_tuned_weights";
 
 /** The key of the folder holding `owner`'s weights of `model` (each made one safe key segment). */
-export const fineTunedWeightsKey = (owner: string, model: string): string =>
-  `${FINE_TUNED_WEIGHTS_PREFIX}/${keySegment(owner)}/${keySegment(model)}`;
+export const fineTunedWeightsKey = (owner: string, model: string): string => `${FINE_TUNED_WEIGHTS_PREFIX}/${keySegment(owner)}/${keySegment(model)}`;
 
 /** The key of the events file of `owner`'s fine-tune of `model` (`models--` + name, `/` as `--`). */
 export const fineTuneEventsKey = (owner: string, model: string): string =>

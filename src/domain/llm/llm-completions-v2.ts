@@ -57,7 +57,12 @@ export class LlmCompletionsV2 {
     if (target.endpoint.endpointType !== "sync" && target.endpoint.endpointType !== "streaming") {
       throw badRequest(`Unsupported inference type: Endpoint ${name} does not serve sync requests.`);
     }
-    this.checkSupport(target, kind, (message) => `Unsupported inference type: ${message}`, (message) => `Endpoint does not support request: ${message}`);
+    this.checkSupport(
+      target,
+      kind,
+      (message) => `Unsupported inference type: ${message}`,
+      (message) => `Endpoint does not support request: ${message}`,
+    );
     let answer;
     try {
       answer = await this.deps.trip.call(target.endpoint, spec.path, this.argsOf(target, kind, body));
@@ -81,7 +86,12 @@ export class LlmCompletionsV2 {
     const target = this.deps.trip.target(user, name, { notFound: `Model endpoint ${name} not found.` });
     this.checkDeprecated(target);
     if (target.endpoint.endpointType !== "streaming") throw badRequest(`Endpoint ${name} is not a streaming endpoint.`);
-    this.checkSupport(target, kind, (message) => message, (message) => message);
+    this.checkSupport(
+      target,
+      kind,
+      (message) => message,
+      (message) => message,
+    );
     const requestId = this.deps.ids.uuid();
     const source = this.deps.trip.stream(target.endpoint, spec.path, this.argsOf(target, kind, { ...body, stream: true }));
     // The next chunk to send, or null at the end: one async step per upstream item, no generator between.
@@ -112,7 +122,11 @@ export class LlmCompletionsV2 {
         for (let chunk = first; chunk !== null; chunk = await nextChunk()) yield chunk;
       } catch (error) {
         const [status, message] =
-          error instanceof UpstreamBadRequest ? [400, error.upstreamRepr] : error instanceof LaunchError && (error.code === "INTERNAL_DETAIL" || error.code === "STORE_WRITE_FAILED") ? [500, error.message] : [500, INTERNAL];
+          error instanceof UpstreamBadRequest
+            ? [400, error.upstreamRepr]
+            : error instanceof LaunchError && (error.code === "INTERNAL_DETAIL" || error.code === "STORE_WRITE_FAILED")
+              ? [500, error.message]
+              : [500, INTERNAL];
         // CompletionV2StreamErrorChunk has no request_id field, so it is dropped (exclude_none).
         yield { error: { status_code: status, content: { error: message, timestamp: timestamp() } } };
       } finally {

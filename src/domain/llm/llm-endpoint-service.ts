@@ -102,7 +102,8 @@ export class LlmEndpointService {
     const flavor = llmBundleFlavor(spec);
     validateResourceRequests(flavor, { cpus, memory, storage, gpus, gpuType });
     // LLM endpoint names are unique across teams (the real partial unique index); the caller's own clash is the 400.
-    const clash = endpoints.findByName(user.teamId, request.name) ?? endpoints.all().find((record) => record.name === request.name && llmMetadataOf(record) !== null);
+    const clash =
+      endpoints.findByName(user.teamId, request.name) ?? endpoints.all().find((record) => record.name === request.name && llmMetadataOf(record) !== null);
     if (clash) throw badRequest("The specified model endpoint already exists.");
 
     const bundle = this.deps.bundles.createV2(user, { name: request.name, metadata: {}, schema_location: "TBA", flavor });
@@ -160,7 +161,7 @@ export class LlmEndpointService {
     if (recreate) {
       const framework: LlmFramework = llm.inference_framework;
       const imageTag =
-        request.inference_framework_image_tag === "latest" ? LATEST_IMAGE_TAG : (request.inference_framework_image_tag || llm.inference_framework_image_tag);
+        request.inference_framework_image_tag === "latest" ? LATEST_IMAGE_TAG : request.inference_framework_image_tag || llm.inference_framework_image_tag;
       const modelName = request.model_name || llm.model_name;
       const numShards = request.num_shards || llm.num_shards;
       const quantize: Quantization | null = set.has("quantize") ? request.quantize : llm.quantize;

@@ -29,7 +29,8 @@ export function llmMetadataDict(metadata: Omit<LlmMetadata, "vllm_additional_arg
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-const oneOf = <T extends string>(values: readonly T[], value: unknown): value is T => typeof value === "string" && (values as readonly string[]).includes(value);
+const oneOf = <T extends string>(values: readonly T[], value: unknown): value is T =>
+  typeof value === "string" && (values as readonly string[]).includes(value);
 const stringOrNull = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 /** The record's `_llm` metadata, or null when it is not an LLM endpoint (or the metadata is not one we wrote). */

@@ -70,7 +70,11 @@ export class LlmTrip {
   }
 
   /** One sync call: the worker's JSON answer, or a FAILURE. An upstream 400 throws UpstreamBadRequest. */
-  async call(endpoint: EndpointRecord, path: string, args: Record<string, unknown>): Promise<{ ok: true; json: unknown } | { ok: false; response: PredictResponse }> {
+  async call(
+    endpoint: EndpointRecord,
+    path: string,
+    args: Record<string, unknown>,
+  ): Promise<{ ok: true; json: unknown } | { ok: false; response: PredictResponse }> {
     const response = await this.deps.gateway.predictSync(endpoint, predictRequest(path, args), {});
     if (response.status !== "SUCCESS") return { ok: false, response };
     // The runnable forwarder wraps the answer as `{"result": "<json.dumps text>"}` (§4.2).
@@ -87,7 +91,11 @@ export class LlmTrip {
    * A streaming call: each item is one upstream SSE `data`, parsed (`[DONE]` stays a string), or the
    * FAILURE the streaming gateway reports. An upstream 400 throws UpstreamBadRequest on the first read.
    */
-  async *stream(endpoint: EndpointRecord, path: string, args: Record<string, unknown>): AsyncGenerator<{ ok: true; data: unknown } | { ok: false; response: PredictResponse }> {
+  async *stream(
+    endpoint: EndpointRecord,
+    path: string,
+    args: Record<string, unknown>,
+  ): AsyncGenerator<{ ok: true; data: unknown } | { ok: false; response: PredictResponse }> {
     const tokens = this.deps.tokens;
     // The engine's usage is cumulative per chunk (continuous_usage_stats): the last one counts.
     let usage: { prompt: number; completion: number } | null = null;

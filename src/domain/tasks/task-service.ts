@@ -104,13 +104,7 @@ export class TaskService {
   }
 
   /** POST /v1/sync-tasks: sync and streaming endpoints both serve it (§2.3 table). */
-  async predictSync(
-    user: User,
-    endpointId: string,
-    request: PredictRequest,
-    raw: Record<string, unknown>,
-    rawBody?: Uint8Array,
-  ): Promise<PredictResponse> {
+  async predictSync(user: User, endpointId: string, request: PredictRequest, raw: Record<string, unknown>, rawBody?: Uint8Array): Promise<PredictResponse> {
     const endpoint = this.endpointFor(user, endpointId, "owner-or-public");
     if (endpoint.endpointType !== "sync" && endpoint.endpointType !== "streaming") {
       throw badRequest(`Unsupported inference type: Endpoint ${endpointId} does not serve sync tasks.`);

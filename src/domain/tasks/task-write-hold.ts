@@ -48,8 +48,7 @@ const TAKES_FROM: Readonly<Partial<Record<TaskStatus, readonly TaskStatus[]>>> =
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 2000;
 
-const causeOf = (error: unknown): string =>
-  isStoreWriteError(error) ? error.message : error instanceof Error ? error.message : String(error);
+const causeOf = (error: unknown): string => (isStoreWriteError(error) ? error.message : error instanceof Error ? error.message : String(error));
 
 export class TaskWriteHold {
   readonly #deps: TaskWriteHoldDeps;

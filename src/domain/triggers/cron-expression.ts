@@ -40,7 +40,14 @@ export interface CronSchedule {
 }
 
 // minute, hour, day of month, month, day of week, second.
-const RANGES: readonly (readonly [number, number])[] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7], [0, 59]];
+const RANGES: readonly (readonly [number, number])[] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+  [0, 59],
+];
 const LEN_MEANS_ALL = [60, 24, 31, 12, 7, 60];
 const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 const WEEKDAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
@@ -51,9 +58,7 @@ const MONTH_NAMES = Object.keys(MONTHS).join("|");
 const STEP_SEARCH = /^([^-]+)-([^-/]+)(\/(\d+))?$/;
 const ONLY_INT = /^\d+$/;
 const STAR_OR_INT = /^(\d+|\*)$/;
-const SPECIAL_DOW = new RegExp(
-  `^(?<pre>((?<he>((${DAY_NAMES})(-(${DAY_NAMES}))?)|((${MONTH_NAMES})(-(${MONTH_NAMES}))?)|\\w+)#)|l)(?<last>\\d+)$`,
-);
+const SPECIAL_DOW = new RegExp(`^(?<pre>((?<he>((${DAY_NAMES})(-(${DAY_NAMES}))?)|((${MONTH_NAMES})(-(${MONTH_NAMES}))?)|\\w+)#)|l)(?<last>\\d+)$`);
 const HASH_EXPRESSION = /^(?<type>h|r)(\((?<begin>\d+)-(?<end>\d+)\))?(\/(?<divisor>\d+))?$/;
 
 type Token = number | "*" | "l";

@@ -62,10 +62,7 @@ export function nextFireTime(schedule: CronSchedule, afterMs: number, searchYear
   for (let offset = 0; offset <= days; offset++) {
     const dayStart = firstDay + offset * DAY_MS;
     if (!matchesDay(schedule, new Date(dayStart))) continue;
-    const time =
-      offset === 0
-        ? earliestTime(schedule, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds())
-        : earliestTime(schedule, 0, 0, 0);
+    const time = offset === 0 ? earliestTime(schedule, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds()) : earliestTime(schedule, 0, 0, 0);
     if (time) return dayStart + ((time[0] * 60 + time[1]) * 60 + time[2]) * 1000;
   }
   return null;

@@ -11,7 +11,7 @@ import { validateLabels } from "../endpoints/endpoint-rules.js";
 import { badRequest, notFound } from "../errors.js";
 import type { User } from "../identity.js";
 import type { IdGenerator } from "../ids.js";
-import type { DockerBatchBundleRepository, TriggerRepository, TriggerScheduler } from "../ports.js";
+import type { DockerBatchBundleRepository, TriggerRepository, TriggerScheduler } from "../job-ports.js";
 import { validateCron } from "./cron-validation.js";
 import type { CreateTriggerInput, TriggerRecord, UpdateTriggerInput } from "./trigger.js";
 

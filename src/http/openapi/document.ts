@@ -36,7 +36,20 @@ export function buildOpenApiDocument(): JsonSchema {
     const item = (paths[spec.path] ??= {});
     item[spec.method] = renderOperation(spec);
   }
-  const models = { ...commonModels, ...bundleModels, ...endpointModels, ...taskModels, ...batchModels, ...fileAndTriggerModels, ...llmEndpointModels, ...llmCompletionModels, ...fineTuneModels, ...batchCompletionModels, ...controlModels, ...dashboardModels };
+  const models = {
+    ...commonModels,
+    ...bundleModels,
+    ...endpointModels,
+    ...taskModels,
+    ...batchModels,
+    ...fileAndTriggerModels,
+    ...llmEndpointModels,
+    ...llmCompletionModels,
+    ...fineTuneModels,
+    ...batchCompletionModels,
+    ...controlModels,
+    ...dashboardModels,
+  };
   const schemas = Object.fromEntries(Object.entries(models).sort(([a], [b]) => a.localeCompare(b)));
   return {
     openapi: "3.0.3",

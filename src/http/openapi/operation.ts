@@ -70,9 +70,7 @@ export function renderOperation(spec: OperationSpec): JsonSchema {
     operationId: operationId(spec),
     ...(spec.isPublic ? {} : { security: SECURITY }),
     ...(params.length > 0 ? { parameters: params } : {}),
-    ...(spec.body
-      ? { requestBody: { required: true, ...json(ref(spec.body.model), spec.body.multipart ? "multipart/form-data" : "application/json") } }
-      : {}),
+    ...(spec.body ? { requestBody: { required: true, ...json(ref(spec.body.model), spec.body.multipart ? "multipart/form-data" : "application/json") } } : {}),
     responses,
   };
 }

@@ -19,7 +19,9 @@ export function batchCompletionRoutes(batches: BatchCompletionService): Hono<Htt
     return c.json(batches.update(c.get("user"), c.req.param("batch_completion_id"), request.priority));
   });
 
-  app.post("/v2/batch-completions/:batch_completion_id/actions/cancel", async (c) => c.json(await batches.cancel(c.get("user"), c.req.param("batch_completion_id"))));
+  app.post("/v2/batch-completions/:batch_completion_id/actions/cancel", async (c) =>
+    c.json(await batches.cancel(c.get("user"), c.req.param("batch_completion_id"))),
+  );
 
   return app;
 }

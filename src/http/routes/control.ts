@@ -26,9 +26,7 @@ export function controlRoutes(services: Pick<Services, "control">): Hono<HttpEnv
 
   app.get(`${ENDPOINT}/workers`, (c) => c.json(control.workers(c.get("user"), c.req.param("endpoint_id"))));
 
-  app.post(`${ENDPOINT}/workers/:worker_id/kill`, (c) =>
-    c.json(control.killWorker(c.get("user"), c.req.param("endpoint_id"), c.req.param("worker_id"))),
-  );
+  app.post(`${ENDPOINT}/workers/:worker_id/kill`, (c) => c.json(control.killWorker(c.get("user"), c.req.param("endpoint_id"), c.req.param("worker_id"))));
 
   app.get(`${ENDPOINT}/workers/:worker_id/logs`, (c) => {
     const query = parseQuery<{ limit: number }>(WORKER_LOGS_QUERY, c.req.query());
@@ -46,9 +44,7 @@ export function controlRoutes(services: Pick<Services, "control">): Hono<HttpEnv
 
   app.delete(`${ENDPOINT}/faults`, (c) => c.json(control.clearFaults(c.get("user"), c.req.param("endpoint_id"))));
 
-  app.delete(`${ENDPOINT}/faults/:fault_id`, (c) =>
-    c.json(control.removeFault(c.get("user"), c.req.param("endpoint_id"), c.req.param("fault_id"))),
-  );
+  app.delete(`${ENDPOINT}/faults/:fault_id`, (c) => c.json(control.removeFault(c.get("user"), c.req.param("endpoint_id"), c.req.param("fault_id"))));
 
   app.get(`${ENDPOINT}/logs`, (c) => {
     const query = parseQuery<{ stream: "build" | "worker" | null; limit: number }>(LOGS_QUERY, c.req.query());

@@ -37,8 +37,6 @@ export function dockerImageBatchJobBundleRoutes(bundles: DockerBatchBundleServic
     return c.json(dockerBatchBundleView(bundles.latest(c.get("user"), query.bundle_name)));
   });
 
-  app.get("/v1/docker-image-batch-job-bundles/:id", (c) =>
-    c.json(dockerBatchBundleView(bundles.get(c.get("user"), c.req.param("id")))),
-  );
+  app.get("/v1/docker-image-batch-job-bundles/:id", (c) => c.json(dockerBatchBundleView(bundles.get(c.get("user"), c.req.param("id")))));
   return app;
 }

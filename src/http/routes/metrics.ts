@@ -37,7 +37,11 @@ export function metricsRoutes(metrics: MetricsExposition, hasAdminKeys: boolean,
     const text = await metrics.render();
     if (hasAdminKeys) return c.body(text, 200, { "Content-Type": metrics.contentType });
     const own = ownEndpointIds(c.get("user"));
-    return c.body(ownSamples(text, (id) => own.has(id)), 200, { "Content-Type": metrics.contentType });
+    return c.body(
+      ownSamples(text, (id) => own.has(id)),
+      200,
+      { "Content-Type": metrics.contentType },
+    );
   });
   return app;
 }

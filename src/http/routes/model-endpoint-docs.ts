@@ -7,12 +7,8 @@ import type { Services } from "../services.js";
 
 const SCHEMA_PATH = "/v1/model-endpoints-schema.json";
 
-
 /** The caller's endpoints as an API reference (server-contract.md §1 rows 20-21, §2.2). */
-export function modelEndpointDocsRoutes(services: {
-  endpoints: Services["endpoints"];
-  blobAccess: Pick<Services["blobAccess"], "read">;
-}): Hono<HttpEnv> {
+export function modelEndpointDocsRoutes(services: { endpoints: Services["endpoints"]; blobAccess: Pick<Services["blobAccess"], "read"> }): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
 
   app.get(SCHEMA_PATH, async (c) => {

@@ -1,11 +1,6 @@
 import { Hono } from "hono";
 import type { HttpEnv } from "../context.js";
-import {
-  createEndpointSchema,
-  type EndpointOrderBy,
-  endpointOrderBySchema,
-  updateEndpointSchema,
-} from "../schemas/model-endpoints.js";
+import { createEndpointSchema, type EndpointOrderBy, endpointOrderBySchema, updateEndpointSchema } from "../schemas/model-endpoints.js";
 import type { Services } from "../services.js";
 import { str } from "../validation/schema.js";
 import { parseBody, parseQuery } from "../validation/parse.js";
@@ -32,13 +27,9 @@ export function modelEndpointRoutes(services: Pick<Services, "endpoints">): Hono
     c.json(endpoints.update(c.get("user"), c.req.param("model_endpoint_id"), parseBody(updateEndpointSchema, c.get("body")))),
   );
 
-  app.delete("/v1/model-endpoints/:model_endpoint_id", async (c) =>
-    c.json(await endpoints.delete(c.get("user"), c.req.param("model_endpoint_id"))),
-  );
+  app.delete("/v1/model-endpoints/:model_endpoint_id", async (c) => c.json(await endpoints.delete(c.get("user"), c.req.param("model_endpoint_id"))));
 
-  app.post("/v1/model-endpoints/:model_endpoint_id/restart", async (c) =>
-    c.json(await endpoints.restart(c.get("user"), c.req.param("model_endpoint_id"))),
-  );
+  app.post("/v1/model-endpoints/:model_endpoint_id/restart", async (c) => c.json(await endpoints.restart(c.get("user"), c.req.param("model_endpoint_id"))));
 
   return app;
 }

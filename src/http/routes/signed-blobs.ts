@@ -22,7 +22,10 @@ function signedObject(url: string, prefix = SIGNED_BLOBS_PATH): { bucket: string
   if (at < 0) throw invalidSignature();
   let segments: string[];
   try {
-    segments = path.slice(at + prefix.length + 1).split("/").map(decodeURIComponent);
+    segments = path
+      .slice(at + prefix.length + 1)
+      .split("/")
+      .map(decodeURIComponent);
   } catch {
     throw invalidSignature();
   }

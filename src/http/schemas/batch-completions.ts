@@ -4,13 +4,21 @@
  * `UpdateBatchCompletionsV2Request`. v2 content items are OpenAI-style requests, checked by the
  * engine when the job runs (README "Parity").
  */
-import type { BatchContent, BatchModelConfig, BatchV1Content, CreateBatchCompletionsRequest, ToolConfig } from "../../domain/batch-completions/batch-completion-requests.js";
+import type {
+  BatchContent,
+  BatchModelConfig,
+  BatchV1Content,
+  CreateBatchCompletionsRequest,
+  ToolConfig,
+} from "../../domain/batch-completions/batch-completion-requests.js";
 import { MODEL_CONFIG_ENGINE_FIELDS } from "../../domain/batch-completions/batch-completion-job.js";
 import { INVALID, type Schema, any, bool, dict, int, list, object, optional, str, union } from "../validation/schema.js";
 import { completionSamplingFields } from "./llm-completions.js";
 import { engineArgFields, engineArgsOf, hardwareFields } from "./llm-endpoints.js";
 
-const modelConfigEngineFields = Object.fromEntries(MODEL_CONFIG_ENGINE_FIELDS.flatMap((name) => (engineArgFields[name] === undefined ? [] : [[name, engineArgFields[name]]])));
+const modelConfigEngineFields = Object.fromEntries(
+  MODEL_CONFIG_ENGINE_FIELDS.flatMap((name) => (engineArgFields[name] === undefined ? [] : [[name, engineArgFields[name]]])),
+);
 
 function modelConfigSchema(withLabels: boolean): Schema<BatchModelConfig> {
   const fields = object({

@@ -36,8 +36,7 @@ export const faultBodySchema = discriminated<FaultBody>("kind", {
 });
 
 /** What an artifact worker answers for an exception (§4.3), so a default failure reads like one. */
-const defaultFailureBody = (statusCode: number): string =>
-  JSON.stringify({ detail: { traceback: `Injected fault (launch-local): HTTP ${statusCode}` } });
+const defaultFailureBody = (statusCode: number): string => JSON.stringify({ detail: { traceback: `Injected fault (launch-local): HTTP ${statusCode}` } });
 
 /** Fail and crash rules hit one call unless told otherwise; latency stays until cleared. */
 export function faultSpecOf(body: FaultBody): FaultSpec {

@@ -9,8 +9,7 @@ import { GPU_TYPES } from "../../domain/endpoint.js";
 import { issue } from "../validation/issues.js";
 import { INVALID, type Schema, any, bool, dict, enumOf, int, list, nullable, object, optional, str, strOrNumber } from "../validation/schema.js";
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const NO_RESOURCE_REQUESTS: DockerBatchResourceRequests = {
   cpus: null,

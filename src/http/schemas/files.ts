@@ -33,9 +33,7 @@ export async function readUpload(request: Request, limit: number): Promise<Uploa
   // Any other content type reads as an empty form in FastAPI: the field is missing.
   if (part === null) throw validationError([issue("missing", ["body", "file"], "Field required", null)]);
   if (typeof part === "string") {
-    throw validationError([
-      issue("value_error", ["body", "file"], "Value error, Expected UploadFile, received: <class 'str'>", part, { error: {} }),
-    ]);
+    throw validationError([issue("value_error", ["body", "file"], "Value error, Expected UploadFile, received: <class 'str'>", part, { error: {} })]);
   }
   return { filename: part.name, bytes: new Uint8Array(await part.arrayBuffer()) };
 }

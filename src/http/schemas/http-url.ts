@@ -17,9 +17,7 @@ export function httpUrl(): Schema<string> {
         return INVALID;
       }
       if (input.length > MAX_URL_LENGTH) {
-        issues.push(
-          issue("url_too_long", loc, `URL should have at most ${MAX_URL_LENGTH} characters`, input, { max_length: MAX_URL_LENGTH }),
-        );
+        issues.push(issue("url_too_long", loc, `URL should have at most ${MAX_URL_LENGTH} characters`, input, { max_length: MAX_URL_LENGTH }));
         return INVALID;
       }
       const trimmed = input.trim();
@@ -30,9 +28,7 @@ export function httpUrl(): Schema<string> {
         return INVALID;
       }
       if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-        issues.push(
-          issue("url_scheme", loc, "URL scheme should be 'http' or 'https'", input, { expected_schemes: "'http' or 'https'" }),
-        );
+        issues.push(issue("url_scheme", loc, "URL scheme should be 'http' or 'https'", input, { expected_schemes: "'http' or 'https'" }));
         return INVALID;
       }
       return parsed.href;

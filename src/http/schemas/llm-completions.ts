@@ -39,7 +39,9 @@ function nonEmptyList(item: Schema<unknown>): Schema<unknown[]> {
       const parsed = inner.parse(input, loc, issues);
       if (parsed === INVALID) return INVALID;
       if (parsed.length === 0) {
-        issues.push(issue("too_short", loc, "List should have at least 1 item after validation, not 0", input, { field_type: "List", min_length: 1, actual_length: 0 }));
+        issues.push(
+          issue("too_short", loc, "List should have at least 1 item after validation, not 0", input, { field_type: "List", min_length: 1, actual_length: 0 }),
+        );
         return INVALID;
       }
       return parsed;

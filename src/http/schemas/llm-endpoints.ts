@@ -120,7 +120,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * The callable discriminator `get_inference_framework` with `Tag(...)` variants: a missing field
  * means vllm; errors inside a variant are under its tag (`["body", "vllm", "name"]`).
  */
-function frameworkUnion<T>(tags: readonly LlmFramework[], parseVariant: (tag: LlmFramework, input: unknown, loc: (string | number)[], issues: ReturnType<typeof issue>[]) => T | typeof INVALID): Schema<T> {
+function frameworkUnion<T>(
+  tags: readonly LlmFramework[],
+  parseVariant: (tag: LlmFramework, input: unknown, loc: (string | number)[], issues: ReturnType<typeof issue>[]) => T | typeof INVALID,
+): Schema<T> {
   const expected = tags.map((tag) => `<LLMInferenceFramework.${tag.toUpperCase()}: '${tag}'>`).join(", ");
   return {
     kind: "tagged-union",
@@ -130,11 +133,17 @@ function frameworkUnion<T>(tags: readonly LlmFramework[], parseVariant: (tag: Ll
       if (tag === undefined) {
         const shown = typeof raw === "string" ? raw : JSON.stringify(raw);
         issues.push(
-          issue("union_tag_invalid", loc, `Input tag '${shown}' found using get_inference_framework() does not match any of the expected tags: ${expected}`, input, {
-            discriminator: "get_inference_framework()",
-            tag: shown,
-            expected_tags: expected,
-          }),
+          issue(
+            "union_tag_invalid",
+            loc,
+            `Input tag '${shown}' found using get_inference_framework() does not match any of the expected tags: ${expected}`,
+            input,
+            {
+              discriminator: "get_inference_framework()",
+              tag: shown,
+              expected_tags: expected,
+            },
+          ),
         );
         return INVALID;
       }

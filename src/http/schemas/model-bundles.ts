@@ -9,12 +9,18 @@ import { type EnvironmentParams, FRAMEWORK_TYPES, PACKAGING_TYPES } from "../../
 import { issue } from "../validation/issues.js";
 import { INVALID, type Invalid, type Schema, any, dict, discriminated, enumOf, int, list, literal, num, object, optional, str } from "../validation/schema.js";
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Python truthiness of a JSON value (`assert field_values[...]`). */
 const isTruthy = (value: unknown): boolean =>
-  !(value === null || value === false || value === 0 || value === "" || (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0));
+  !(
+    value === null ||
+    value === false ||
+    value === 0 ||
+    value === "" ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isPlainObject(value) && Object.keys(value).length === 0)
+  );
 
 const envParamsFields = object({
   framework_type: enumOf(FRAMEWORK_TYPES),

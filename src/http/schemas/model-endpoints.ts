@@ -1,21 +1,7 @@
 import type { CallbackAuth } from "../../domain/endpoint.js";
 import { ENDPOINT_TYPES, GPU_TYPES } from "../../domain/endpoint.js";
 import type { CreateEndpointRequest, UpdateEndpointRequest } from "../../domain/endpoints/endpoint-requests.js";
-import {
-  any,
-  bool,
-  dict,
-  discriminated,
-  enumOf,
-  int,
-  list,
-  literal,
-  object,
-  optional,
-  type Schema,
-  str,
-  strOrNumber,
-} from "../validation/schema.js";
+import { any, bool, dict, discriminated, enumOf, int, list, literal, object, optional, type Schema, str, strOrNumber } from "../validation/schema.js";
 import { httpUrl } from "./http-url.js";
 
 /**

@@ -48,8 +48,7 @@ export interface PredictInput {
   raw: Record<string, unknown>;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * Validates `?model_endpoint_id=` and the body together, as FastAPI does: query errors first, then

@@ -16,8 +16,7 @@ export interface Schema<T> {
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 interface NumberBounds {
   ge?: number;
@@ -33,9 +32,7 @@ function checkBounds(value: number, bounds: NumberBounds, loc: Loc, issues: Issu
     return false;
   }
   if (bounds.ge !== undefined && !(value >= bounds.ge)) {
-    issues.push(
-      issue("greater_than_equal", loc, `Input should be greater than or equal to ${fmt(bounds.ge)}`, value, { ge: bounds.ge }),
-    );
+    issues.push(issue("greater_than_equal", loc, `Input should be greater than or equal to ${fmt(bounds.ge)}`, value, { ge: bounds.ge }));
     return false;
   }
   if (bounds.lt !== undefined && !(value < bounds.lt)) {
@@ -43,9 +40,7 @@ function checkBounds(value: number, bounds: NumberBounds, loc: Loc, issues: Issu
     return false;
   }
   if (bounds.le !== undefined && !(value <= bounds.le)) {
-    issues.push(
-      issue("less_than_equal", loc, `Input should be less than or equal to ${fmt(bounds.le)}`, value, { le: bounds.le }),
-    );
+    issues.push(issue("less_than_equal", loc, `Input should be less than or equal to ${fmt(bounds.le)}`, value, { le: bounds.le }));
     return false;
   }
   return true;
@@ -316,13 +311,11 @@ export function discriminated<T>(tag: string, variants: Record<string, Schema<T>
       const variant = typeof value === "string" ? variants[value] : undefined;
       if (!variant) {
         issues.push(
-          issue(
-            "union_tag_invalid",
-            loc,
-            `Input tag '${String(value)}' found using '${tag}' does not match any of the expected tags: ${expectedTags}`,
-            input,
-            { discriminator: `'${tag}'`, tag: String(value), expected_tags: expectedTags },
-          ),
+          issue("union_tag_invalid", loc, `Input tag '${String(value)}' found using '${tag}' does not match any of the expected tags: ${expectedTags}`, input, {
+            discriminator: `'${tag}'`,
+            tag: String(value),
+            expected_tags: expectedTags,
+          }),
         );
         return INVALID;
       }

@@ -55,8 +55,7 @@ export async function findCloudpickleDir(python: string, env: Env): Promise<stri
 }
 
 /** requirements.txt as pip reads it, one requirement a line. */
-export const requirementsText = (requirements: readonly string[]): string =>
-  requirements.length === 0 ? "" : `${requirements.join("\n")}\n`;
+export const requirementsText = (requirements: readonly string[]): string => (requirements.length === 0 ? "" : `${requirements.join("\n")}\n`);
 
 /**
  * Downloads the wheels (or sdists) of `requirements` into `destDir` with the host's pip. Returns
@@ -74,11 +73,16 @@ export async function downloadRequirements(
   const listFile = join(destDir, "..", "requirements.txt");
   log(`Downloading requirements on the host: ${requirements.join(" ")}`);
   let used: readonly string[] = requirements;
-  const result = await runPipWithFallback(requirements, pipFallback, async (lines) => {
-    used = lines;
-    await writeFile(listFile, requirementsText(lines));
-    return runCommand([python, "-m", "pip", "download", "--disable-pip-version-check", "--dest", destDir, "-r", listFile], { env, onLine: log });
-  }, log);
+  const result = await runPipWithFallback(
+    requirements,
+    pipFallback,
+    async (lines) => {
+      used = lines;
+      await writeFile(listFile, requirementsText(lines));
+      return runCommand([python, "-m", "pip", "download", "--disable-pip-version-check", "--dest", destDir, "-r", listFile], { env, onLine: log });
+    },
+    log,
+  );
   return { failure: result.code === 0 ? null : result.tail.slice(-5).join(" | "), requirements: used };
 }
 

@@ -13,15 +13,7 @@ import { LaunchError, badRequest } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import { withTerminalProgress } from "../build-progress.js";
 import { type Env, LineTail } from "../process/run-command.js";
-import {
-  type ContextFile,
-  collectTree,
-  contentHash,
-  diskEntries,
-  downloadRequirements,
-  findCloudpickleDir,
-  requirementsText,
-} from "./build-context.js";
+import { type ContextFile, collectTree, contentHash, diskEntries, downloadRequirements, findCloudpickleDir, requirementsText } from "./build-context.js";
 import { renderDockerfile } from "./dockerfile.js";
 import { type ImageMap, frameworkImage } from "./image-map.js";
 import { BUNDLE_IMAGE_LABEL, BUNDLE_IMAGE_REPOSITORY } from "./labels.js";
@@ -98,7 +90,8 @@ export function createBundleImages(options: BundleImageOptions): BundleImages {
         entries.push(...(await diskEntries(wheels, "launch/wheels")));
         // The image installs what was downloaded (a --pip-fallback substitution included).
         const listed = entries.findIndex((entry) => entry.name === "launch/requirements.txt");
-        if (listed >= 0) entries[listed] = { name: "launch/requirements.txt", mode: 0o644, source: { data: Buffer.from(requirementsText(downloaded.requirements)) } };
+        if (listed >= 0)
+          entries[listed] = { name: "launch/requirements.txt", mode: 0o644, source: { data: Buffer.from(requirementsText(downloaded.requirements)) } };
       }
       log(`Building image ${tag}`);
       const startedAt = options.clock.now();

@@ -18,11 +18,7 @@ export interface ContainerOutput {
 
 const isReadable = (value: NodeJS.ReadableStream): value is Readable => "destroy" in value;
 
-export async function followContainerOutput(
-  docker: Dockerode,
-  container: Dockerode.Container,
-  log: (line: string) => void,
-): Promise<ContainerOutput> {
+export async function followContainerOutput(docker: Dockerode, container: Dockerode.Container, log: (line: string) => void): Promise<ContainerOutput> {
   const stderrTail = new LineTail(20);
   const stdout = new PassThrough();
   const stderr = new PassThrough();

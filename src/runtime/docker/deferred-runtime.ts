@@ -4,7 +4,8 @@
  * makes those calls fail with its reason (an endpoint then ends UPDATE_FAILED with it); the next
  * call tries again. Disposing what never loaded does nothing.
  */
-import type { JobHandle, JobRunner, WorkerHandle, WorkerRuntime } from "../../domain/ports.js";
+import type { WorkerHandle, WorkerRuntime } from "../../domain/ports.js";
+import type { JobHandle, JobRunner } from "../../domain/job-ports.js";
 
 /** A worker runtime and the docker-image batch job runner that goes with it. */
 export interface RuntimePair {

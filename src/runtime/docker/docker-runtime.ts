@@ -109,7 +109,13 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
 
   // As under the process runtime, an LLM engine runs without GPUs where the host has fewer than asked.
   const checkGpuCount = (requested: number, allocator: GpuAllocator, log: (line: string) => void, bundle?: BundleRecord): boolean =>
-    fitsGpuPolicy(requested, allocator, bundle !== undefined && !isArtifactFlavor(bundle.flavor) && isEngineCommand(runnableArgv(bundle.flavor)) ? "ignore" : policy, log, badRequest);
+    fitsGpuPolicy(
+      requested,
+      allocator,
+      bundle !== undefined && !isArtifactFlavor(bundle.flavor) && isEngineCommand(runnableArgv(bundle.flavor)) ? "ignore" : policy,
+      log,
+      badRequest,
+    );
 
   const imageFor = async (bundle: BundleRecord, log: (line: string) => void): Promise<string> => {
     const flavor = bundle.flavor;

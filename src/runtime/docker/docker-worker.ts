@@ -178,9 +178,15 @@ export class DockerWorker implements WorkerHandle {
       let hasExited = false;
       void this.exited.then((exit) => {
         hasExited = true;
-        const last = this.output.stderrTail.all.map((line) => line.trim()).filter((line) => line.length > 0).slice(-5).join(" | ");
+        const last = this.output.stderrTail.all
+          .map((line) => line.trim())
+          .filter((line) => line.length > 0)
+          .slice(-5)
+          .join(" | ");
         const stopped = this.stopPromise ? " (stopped before it became ready)" : "";
-        settle(new LaunchError("BAD_REQUEST", `Worker container ${describe(exit)} before becoming ready${stopped}${last ? `; last stderr lines: ${last}` : "."}`));
+        settle(
+          new LaunchError("BAD_REQUEST", `Worker container ${describe(exit)} before becoming ready${stopped}${last ? `; last stderr lines: ${last}` : "."}`),
+        );
       });
       void (async () => {
         if (this.launch.initialDelayMs > 0) await clock.sleep(this.launch.initialDelayMs);

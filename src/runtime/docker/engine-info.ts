@@ -10,8 +10,7 @@ export interface EngineInfo {
   isRootless: boolean;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Parses the engine's `GET /info` answer (typed `any` by dockerode). */
 export function parseEngineInfo(raw: unknown): EngineInfo {
@@ -31,9 +30,8 @@ export async function readEngineInfo(docker: Dockerode): Promise<EngineInfo> {
 export function isDockerAvailable(docker: Dockerode, timeoutMs = 2_000): Promise<boolean> {
   return new Promise((resolve) => {
     try {
-      docker.modem.dial(
-        { path: "/_ping", method: "GET", statusCodes: { 200: true }, abortSignal: AbortSignal.timeout(timeoutMs) },
-        (error) => resolve(error === null),
+      docker.modem.dial({ path: "/_ping", method: "GET", statusCodes: { 200: true }, abortSignal: AbortSignal.timeout(timeoutMs) }, (error) =>
+        resolve(error === null),
       );
     } catch {
       resolve(false);

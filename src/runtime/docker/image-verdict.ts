@@ -39,6 +39,8 @@ export async function dockerVerdict(bundle: BundleRecord, map: ImageMap, engine:
   if (await engine.hasImage(image)) return { canServe: true, why: `${what} ${name} is present locally` };
   const whyNot = await engine.whyNotPullable(image);
   if (whyNot === null) return { canServe: true, why: `${what} ${name} is not present locally but can be pulled` };
-  const hint = isMapped ? `build or load it, or change --image-map ${request.suggestedKey}=<local image>` : `map it with --image-map ${request.suggestedKey}=<local image>`;
+  const hint = isMapped
+    ? `build or load it, or change --image-map ${request.suggestedKey}=<local image>`
+    : `map it with --image-map ${request.suggestedKey}=<local image>`;
   return { canServe: false, why: `${what} ${name} is not present locally and cannot be pulled (${whyNot}); ${hint} to run it in Docker` };
 }

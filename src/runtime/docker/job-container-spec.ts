@@ -5,7 +5,7 @@
  */
 import { posix } from "node:path";
 import type Dockerode from "dockerode";
-import type { JobRunSpec } from "../../domain/ports.js";
+import type { JobRunSpec } from "../../domain/job-ports.js";
 import { jobEnvironment } from "../job-env.js";
 import type { CpuMemoryLimits } from "./container-limits.js";
 import { hideUnassignedGpus, resourceHostConfig } from "./container-spec.js";

@@ -6,7 +6,7 @@
  */
 import type Dockerode from "dockerode";
 import type { Clock } from "../../domain/clock.js";
-import type { JobExit, JobHandle } from "../../domain/ports.js";
+import type { JobExit, JobHandle } from "../../domain/job-ports.js";
 import { type ContainerOutput, followContainerOutput } from "./container-output.js";
 import { exitFromStatus } from "./docker-worker.js";
 import { engineMessage, engineStatus } from "./local-image.js";

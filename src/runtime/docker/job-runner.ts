@@ -11,7 +11,7 @@ import { join, posix, resolve } from "node:path";
 import type Dockerode from "dockerode";
 import { type Clock, systemClock } from "../../domain/clock.js";
 import type { Logger } from "../../domain/logger.js";
-import type { JobHandle, JobRunSpec, JobRunner } from "../../domain/ports.js";
+import type { JobHandle, JobRunSpec, JobRunner } from "../../domain/job-ports.js";
 import { type GpuAllocator, type GpuPolicy, fitsGpuPolicy, lazyGpuAllocator } from "../gpu-inventory.js";
 import { killLeftover } from "../process/job-process.js";
 import type { Env } from "../process/run-command.js";
@@ -71,7 +71,16 @@ export function createDockerJobRunner(options: DockerJobRunnerOptions): JobRunne
   const allocateGpus = async (requested: number, log: (line: string) => void): Promise<string[]> => {
     if (requested <= 0) return [];
     const allocator = await gpuAllocator();
-    if (!fitsGpuPolicy(requested, allocator, policy, (line) => log(note(line)), (reason) => new Error(reason))) return [];
+    if (
+      !fitsGpuPolicy(
+        requested,
+        allocator,
+        policy,
+        (line) => log(note(line)),
+        (reason) => new Error(reason),
+      )
+    )
+      return [];
     const ids = allocator.allocate(requested);
     // The real Job would wait in Pending for a node; a local job fails with the reason instead.
     if (ids === null) throw new Error(`Requested gpus=${requested} but only ${allocator.freeCount} of this host's ${allocator.size} GPU(s) are free`);

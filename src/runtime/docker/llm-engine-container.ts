@@ -38,11 +38,7 @@ export async function weightMounts(weightsDir: string): Promise<Dockerode.MountS
   return mounts;
 }
 
-export async function llmEngineContainerPlan(
-  flavor: RunnableBundleFlavor,
-  image: string,
-  weightsDir: string | null,
-): Promise<ContainerPlan> {
+export async function llmEngineContainerPlan(flavor: RunnableBundleFlavor, image: string, weightsDir: string | null): Promise<ContainerPlan> {
   const base = runnablePlan(flavor, image);
   // launch_local_llm/http_server.py checks it on every request (a vLLM image ignores it).
   const token = newWorkerToken();

@@ -16,8 +16,7 @@ export interface ProgressMessage {
   progress: { current: number; total: number } | null;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const stringField = (record: Record<string, unknown>, key: string): string | null => {
   const value = record[key];
@@ -37,7 +36,13 @@ export function parseProgressLine(line: string): ProgressMessage | null {
   if (!isRecord(parsed)) return rawOutput(text);
   const detail = parsed["errorDetail"];
   const error = stringField(parsed, "error") ?? (isRecord(detail) ? stringField(detail, "message") : null);
-  return { stream: stringField(parsed, "stream"), status: stringField(parsed, "status"), error, id: stringField(parsed, "id"), progress: byteProgress(parsed["progressDetail"]) };
+  return {
+    stream: stringField(parsed, "stream"),
+    status: stringField(parsed, "status"),
+    error,
+    id: stringField(parsed, "id"),
+    progress: byteProgress(parsed["progressDetail"]),
+  };
 }
 
 const rawOutput = (text: string): ProgressMessage => ({ stream: `${text}\n`, status: null, error: null, id: null, progress: null });

@@ -68,7 +68,11 @@ function isHealthy(url: string, headers: Record<string, string> = {}): Promise<b
 }
 
 const summarize = (lines: readonly string[]): string => {
-  const text = lines.map((line) => line.trim()).filter((line) => line.length > 0).slice(-5).join(" | ");
+  const text = lines
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .slice(-5)
+    .join(" | ");
   return text.length > 400 ? `...${text.slice(-400)}` : text;
 };
 
@@ -129,11 +133,20 @@ export function spawnChild(launch: ChildLaunch, clock: Clock): ChildHandle {
     void exited.then(async (exit) => {
       await drained;
       if (isSettled) return;
-      const how = spawnError ? `could not start: ${spawnError.message}` : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`;
+      const how = spawnError
+        ? `could not start: ${spawnError.message}`
+        : exit.signal
+          ? `was killed by ${exit.signal}`
+          : `exited with code ${String(exit.code)}`;
       const stopped = stopPromise ? " (stopped before it became ready)" : "";
       const last = summarize(stderrTail.all);
       const message = `Worker ${how} before becoming ready${stopped}${last ? `; last stderr lines: ${last}` : "."}`;
-      settle(new WorkerStartFailure(message, stderrTail.all.some((line) => PORT_CONFLICT.test(line))));
+      settle(
+        new WorkerStartFailure(
+          message,
+          stderrTail.all.some((line) => PORT_CONFLICT.test(line)),
+        ),
+      );
     });
     void (async () => {
       const startedAt = clock.now();

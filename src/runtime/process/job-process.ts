@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import type { Clock } from "../../domain/clock.js";
-import type { JobExit, JobHandle } from "../../domain/ports.js";
+import type { JobExit, JobHandle } from "../../domain/job-ports.js";
 import { signalGroup, waitForGroupGone } from "./process-group.js";
 import { type Env, pipeLines } from "./run-command.js";
 

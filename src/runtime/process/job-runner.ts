@@ -10,7 +10,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Clock, systemClock } from "../../domain/clock.js";
 import type { Logger } from "../../domain/logger.js";
-import type { JobHandle, JobRunner } from "../../domain/ports.js";
+import type { JobHandle, JobRunner } from "../../domain/job-ports.js";
 import { jobEnvironment } from "../job-env.js";
 import { inheritedEnv } from "../worker-env.js";
 import { killLeftover, spawnJobProcess } from "./job-process.js";

@@ -62,7 +62,8 @@ export function createLlmEngineEnv(options: LlmEngineEnvOptions): LlmEngineEnv {
     // The engine's own check names what is missing without importing anything (launch_local_llm/check.py).
     const found = await runCommand([python, "-m", "launch_local_llm.check"], { env, onLine: log });
     if (found.code !== 0) {
-      const reason = [...found.tail].reverse().find((line) => line.trim() !== "") ?? `The LLM engine's interpreter ${python} could not be run (exit ${String(found.code)}).`;
+      const reason =
+        [...found.tail].reverse().find((line) => line.trim() !== "") ?? `The LLM engine's interpreter ${python} could not be run (exit ${String(found.code)}).`;
       throw badRequest(reason.length > 500 ? `${reason.slice(0, 497)}...` : reason);
     }
     // Then a real import: a package that is there but broken (a torch built for another CPU) fails here.
@@ -75,7 +76,9 @@ export function createLlmEngineEnv(options: LlmEngineEnvOptions): LlmEngineEnv {
       },
     });
     if (result.code !== 0) {
-      const reason = output.find((line) => line.startsWith("The LLM engine cannot run")) ?? `The LLM engine's interpreter ${python} could not be run (exit ${String(result.code)}).`;
+      const reason =
+        output.find((line) => line.startsWith("The LLM engine cannot run")) ??
+        `The LLM engine's interpreter ${python} could not be run (exit ${String(result.code)}).`;
       throw badRequest(reason.length > 500 ? `${reason.slice(0, 497)}...` : reason);
     }
     return python;

@@ -86,7 +86,12 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): WorkerRunt
   const execWithParent = join(dirname(options.workerScript), "exec_with_parent.py");
   // The standard AWS variables for the bundle's owner (worker-env.ts awsWorkerEnv); a bundle's own env wins.
   const awsEnv = (owner: string): Env => (options.s3EndpointUrl ? awsWorkerEnv(options.s3EndpointUrl(), owner) : {});
-  const runnableEnv = (flavor: RunnableBundleFlavor, owner = ""): Env => ({ ...baseEnv, ...(owner === "" ? {} : awsEnv(owner)), PYTHONUNBUFFERED: "1", ...(flavor.env ?? {}) });
+  const runnableEnv = (flavor: RunnableBundleFlavor, owner = ""): Env => ({
+    ...baseEnv,
+    ...(owner === "" ? {} : awsEnv(owner)),
+    PYTHONUNBUFFERED: "1",
+    ...(flavor.env ?? {}),
+  });
 
   const artifactPlan = async (spec: WorkerLaunchSpec, flavor: ArtifactFlavor, log: (line: string) => void) => {
     if (spec.artifactPath === null) throw new SystemError(`Worker ${spec.workerId}: an artifact bundle needs artifactPath.`);

@@ -48,8 +48,7 @@ interface Build {
   listeners: Set<(line: string) => void>;
 }
 
-const IDENTITY_SCRIPT =
-  "import platform, sys; print(sys.implementation.name, platform.python_version(), sys.executable)";
+const IDENTITY_SCRIPT = "import platform, sys; print(sys.implementation.name, platform.python_version(), sys.executable)";
 
 export function createVenvBuilder(options: VenvBuilderOptions): VenvBuilder {
   const venvRoot = join(options.dataDir, "venvs");
@@ -98,10 +97,15 @@ export function createVenvBuilder(options: VenvBuilderOptions): VenvBuilder {
     }
     const requirementsFile = join(dir, "requirements.txt");
     // -r keeps option lines (--extra-index-url …) and markers working as in a requirements.txt.
-    const pip = await runPipWithFallback(requirements, options.pipFallback ?? false, async (lines) => {
-      await writeFile(requirementsFile, `${lines.join("\n")}\n`);
-      return runCommand([venvPython, "-m", "pip", "install", "-r", requirementsFile], { env: buildEnv, onLine: emit });
-    }, emit);
+    const pip = await runPipWithFallback(
+      requirements,
+      options.pipFallback ?? false,
+      async (lines) => {
+        await writeFile(requirementsFile, `${lines.join("\n")}\n`);
+        return runCommand([venvPython, "-m", "pip", "install", "-r", requirementsFile], { env: buildEnv, onLine: emit });
+      },
+      emit,
+    );
     if (pip.code !== 0) return fail(pipFailureReason(pip.code, pip.tail));
     await writeFile(join(dir, MARKER), `${JSON.stringify({ requirements, python, builtAt: new Date(options.clock.now()).toISOString() })}\n`);
     emit("Virtual environment ready.");

@@ -46,10 +46,14 @@ interface Pending {
 
 export function startDriverProcess(options: DriverProcessOptions): RayDriver {
   const { logger } = options;
-  const child: ChildProcessWithoutNullStreams = spawn(options.python, [options.driverScript, options.address, options.namespace, options.workerPackage, ...(options.enginePackage === undefined ? [] : [options.enginePackage])], {
-    env: { ...options.env, PYTHONUNBUFFERED: "1", RAY_USAGE_STATS_ENABLED: "0" },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child: ChildProcessWithoutNullStreams = spawn(
+    options.python,
+    [options.driverScript, options.address, options.namespace, options.workerPackage, ...(options.enginePackage === undefined ? [] : [options.enginePackage])],
+    {
+      env: { ...options.env, PYTHONUNBUFFERED: "1", RAY_USAGE_STATS_ENABLED: "0" },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   const pending = new Map<number, Pending>();
   const actors = new Map<string, RayActorEvents>();
   let nextId = 1;
@@ -116,7 +120,10 @@ export function startDriverProcess(options: DriverProcessOptions): RayDriver {
     const onGone = (why: string) => {
       if (gone !== null) return;
       gone = new SystemError(why);
-      const last = stderrTail.filter((line) => line.trim() !== "").slice(-3).join(" | ");
+      const last = stderrTail
+        .filter((line) => line.trim() !== "")
+        .slice(-3)
+        .join(" | ");
       settleConnected.reject(new SystemError(`The Ray driver (${options.python}) ${why}${last ? `: ${last}` : "."}`));
       for (const waiter of pending.values()) waiter.reject(gone);
       pending.clear();

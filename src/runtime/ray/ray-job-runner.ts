@@ -8,7 +8,7 @@
  */
 import type { Clock } from "../../domain/clock.js";
 import type { Logger } from "../../domain/logger.js";
-import type { JobExit, JobHandle, JobRunner } from "../../domain/ports.js";
+import type { JobExit, JobHandle, JobRunner } from "../../domain/job-ports.js";
 import { jobEnvironment } from "../job-env.js";
 import { planJobMount } from "../process/job-mount.js";
 import { type ActorNames, actorOptions, infeasibleReason } from "./actor-options.js";

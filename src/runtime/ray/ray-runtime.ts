@@ -74,7 +74,13 @@ export function createRayRuntime(options: RayRuntimeOptions): RayRuntime {
     if (location.startsWith(`s3://${options.blobs.bucket}/`)) return options.blobs.createSignedDownload(location, options.gatewayUrl());
     const bytes = await readFile(artifactPath);
     const copy = `s3://${options.blobs.bucket}/launch-local/ray-artifacts/${createHash("sha256").update(bytes).digest("hex")}`;
-    const isCopied = await options.blobs.localPath(copy).then((path) => stat(path).then(() => true), () => false).catch(() => false);
+    const isCopied = await options.blobs
+      .localPath(copy)
+      .then(
+        (path) => stat(path).then(() => true),
+        () => false,
+      )
+      .catch(() => false);
     if (!isCopied) await options.blobs.put(copy, bytes);
     return options.blobs.createSignedDownload(copy, options.gatewayUrl());
   };
@@ -88,7 +94,8 @@ export function createRayRuntime(options: RayRuntimeOptions): RayRuntime {
       const requirements = requirementsOf(flavor);
       const executable = isArtifactFlavor(flavor) ? null : (runnableArgv(flavor)[0] ?? "");
       if (executable === "") throw badRequest("The bundle's command is empty; the Ray runtime has nothing to run.");
-      if (requirements.length > 0) log(`Building the environment on a Ray node (${requirements.join(", ")}); each node builds it once and keeps it, by the hash of the list.`);
+      if (requirements.length > 0)
+        log(`Building the environment on a Ray node (${requirements.join(", ")}); each node builds it once and keeps it, by the hash of the list.`);
       let probe;
       try {
         probe = await driver.probe(requirements, executable);
@@ -103,7 +110,9 @@ export function createRayRuntime(options: RayRuntimeOptions): RayRuntime {
         throw badRequest(`cloudpickle is not installed in the Ray nodes' Python (${probe.python}); the worker server needs it.`);
       }
       if (!isArtifactFlavor(flavor) && !probe.executableFound) {
-        throw badRequest(`The bundle's command executable "${executable ?? ""}" was not found on the Ray node ${probe.nodeIp} (the Ray runtime runs runnable-image commands on the nodes, without their image).`);
+        throw badRequest(
+          `The bundle's command executable "${executable ?? ""}" was not found on the Ray node ${probe.nodeIp} (the Ray runtime runs runnable-image commands on the nodes, without their image).`,
+        );
       }
       if (gpus > 0) log(`The endpoint asks for ${gpus} GPU(s); Ray places each worker on a node that has them.`);
     },

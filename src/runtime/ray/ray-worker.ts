@@ -27,8 +27,7 @@ export interface RayWorkerLaunch {
   onGone(exit: WorkerExit): void;
 }
 
-const describe = (exit: RayExit): string =>
-  exit.reason ?? (exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`);
+const describe = (exit: RayExit): string => exit.reason ?? (exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`);
 
 export class RayWorker implements WorkerHandle {
   readonly ready: Promise<void>;
@@ -155,7 +154,10 @@ export class RayWorker implements WorkerHandle {
       }
       const exit = exitInfo ?? (await exitReport);
       const stopped = this.stopPromise ? " (stopped before it became ready)" : "";
-      const last = this.lastLines.map((line) => line.trim()).filter((line) => line.length > 0).join(" | ");
+      const last = this.lastLines
+        .map((line) => line.trim())
+        .filter((line) => line.length > 0)
+        .join(" | ");
       return fail(`Worker ${describe(exit)} before becoming ready${stopped}${last ? `; last output lines: ${last.slice(-400)}` : "."}`);
     } finally {
       cancelTimeout();

@@ -61,7 +61,13 @@ export function workerPlan(input: WorkerPlanInput): WorkerPlan {
       PYTHONPATH: placement.workerPath,
     };
     return {
-      plan: { argv: [placement.python, "-m", "launch_worker"], env, cwd: placement.scratch, download: [{ url: input.artifactUrl, path: bundlePath }], mkdir: [workDir] },
+      plan: {
+        argv: [placement.python, "-m", "launch_worker"],
+        env,
+        cwd: placement.scratch,
+        download: [{ url: input.artifactUrl, path: bundlePath }],
+        mkdir: [workDir],
+      },
       healthRoute: "/readyz",
       port,
       token,

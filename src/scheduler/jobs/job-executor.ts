@@ -14,7 +14,7 @@ import type { Clock } from "../../domain/clock.js";
 import { DEFAULT_MAX_RUNTIME_SECONDS, type DockerBatchJobRecord, FINISHED_JOB_TTL_MS } from "../../domain/docker-batch/docker-batch-job.js";
 import { jobConfigFileText } from "../../domain/docker-batch/job-config.js";
 import type { Logger } from "../../domain/logger.js";
-import type { DockerBatchJobExecutor, DockerBatchJobLogRepository, DockerBatchJobRepository, JobExit, JobHandle, JobRunner } from "../../domain/ports.js";
+import type { DockerBatchJobExecutor, DockerBatchJobLogRepository, DockerBatchJobRepository, JobExit, JobHandle, JobRunner } from "../../domain/job-ports.js";
 import { longTimeout } from "../../domain/long-timeout.js";
 
 export interface JobExecutorDeps {
@@ -42,8 +42,7 @@ const LOST_REASON = "launch-local stopped while the job was running; the job was
 const CLOSED_REASON = "launch-local was closed while the job was running.";
 const SWEEP_INTERVAL_MS = 3_600_000;
 
-const describeExit = (exit: JobExit): string =>
-  exit.error ?? (exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`);
+const describeExit = (exit: JobExit): string => exit.error ?? (exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`);
 
 export function createJobExecutor(deps: JobExecutorDeps): JobExecutor {
   const { jobs, logs, runner, clock, logger } = deps;

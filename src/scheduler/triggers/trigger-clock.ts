@@ -8,7 +8,7 @@
  */
 import type { Clock } from "../../domain/clock.js";
 import type { Logger } from "../../domain/logger.js";
-import type { TriggerRepository, TriggerScheduler } from "../../domain/ports.js";
+import type { TriggerRepository, TriggerScheduler } from "../../domain/job-ports.js";
 import { nextFireTime } from "../../domain/triggers/cron-next.js";
 import { scheduleOf } from "../../domain/triggers/cron-validation.js";
 import type { TriggerRecord } from "../../domain/triggers/trigger.js";

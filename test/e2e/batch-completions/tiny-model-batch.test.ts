@@ -28,10 +28,16 @@ interface CompletionOutput {
 }
 
 async function finished(id: string): Promise<string> {
-  return waitFor(async () => {
-    const { status } = (await request(app.url).get(`/v2/batch-completions/${id}`).set("authorization", app.auth()).expect(200)).body.job as { status: string };
-    return status === "completed" || status === "failed" ? status : null;
-  }, BUDGET_MS, `batch completion ${id} to finish`);
+  return waitFor(
+    async () => {
+      const { status } = (await request(app.url).get(`/v2/batch-completions/${id}`).set("authorization", app.auth()).expect(200)).body.job as {
+        status: string;
+      };
+      return status === "completed" || status === "failed" ? status : null;
+    },
+    BUDGET_MS,
+    `batch completion ${id} to finish`,
+  );
 }
 
 async function output(location: string): Promise<unknown[]> {
@@ -51,7 +57,16 @@ beforeAll(async () => {
   await request(app.url)
     .post("/v1/llm/model-endpoints")
     .set("authorization", app.auth())
-    .send({ name: "tiny-sync", model_name: "tiny", endpoint_type: "streaming", metadata: {}, min_workers: 1, max_workers: 1, per_worker: 4, labels: { team: "t", product: "p" } })
+    .send({
+      name: "tiny-sync",
+      model_name: "tiny",
+      endpoint_type: "streaming",
+      metadata: {},
+      min_workers: 1,
+      max_workers: 1,
+      per_worker: 4,
+      labels: { team: "t", product: "p" },
+    })
     .expect(200);
 });
 
@@ -116,13 +131,21 @@ describe("batch completions on the tiny model", () => {
       const id = String(created.body.job_id);
       if ((await finished(id)) !== "completed") throw new Error(`the batch failed: ${await jobLog(id)}`);
       const [completion, chat, refused] = (await output(location)) as Record<string, unknown>[];
-      const sync = await request(app.url).post("/v2/completions").set("authorization", app.auth()).send({ ...requests[0], model: "tiny-sync" }).expect(200);
-      const text = (answer: unknown) => ((answer as { choices: { text?: string; message?: { content: string } }[] }).choices[0]);
+      const sync = await request(app.url)
+        .post("/v2/completions")
+        .set("authorization", app.auth())
+        .send({ ...requests[0], model: "tiny-sync" })
+        .expect(200);
+      const text = (answer: unknown) => (answer as { choices: { text?: string; message?: { content: string } }[] }).choices[0];
       expect(text(completion)?.text).toBe(text(sync.body)?.text);
       // The file holds vLLM's own answer (vllm_batch.py dumps it); the /v2 route answers model-engine's model of it.
       const { prompt_tokens, completion_tokens } = (sync.body as { usage: { prompt_tokens: number; completion_tokens: number } }).usage;
       expect(completion).toMatchObject({ object: "text_completion", model: "tiny", usage: { prompt_tokens, completion_tokens } });
-      const syncChat = await request(app.url).post("/v2/chat/completions").set("authorization", app.auth()).send({ ...requests[1], model: "tiny-sync" }).expect(200);
+      const syncChat = await request(app.url)
+        .post("/v2/chat/completions")
+        .set("authorization", app.auth())
+        .send({ ...requests[1], model: "tiny-sync" })
+        .expect(200);
       expect(text(chat)?.message?.content).toBe(text(syncChat.body)?.message?.content);
       expect(refused).toMatchObject({ object: "error", code: 400, message: "suffix is not currently supported" });
     },

@@ -51,19 +51,40 @@ describe.runIf(hasChromium())("API docs pages in a real browser, offline", () =>
   it("renders the caller's endpoints at /v1/model-endpoints-api with their bundle's schemas", async () => {
     const auth = app.auth("schema-owner");
     const schemaLocation = "s3://launch-local/docs-test/schema.json";
-    const schemas = { RequestSchema: { title: "DoublerRequest", type: "object", properties: { x: { title: "X", type: "integer" } }, required: ["x"] }, ResponseSchema: { title: "DoublerResponse", type: "integer" } };
-    const seeded = await fetch(`${app.url}/_launch_local/blobs?location=${encodeURIComponent(schemaLocation)}`, { method: "PUT", headers: { authorization: auth }, body: JSON.stringify(schemas) });
+    const schemas = {
+      RequestSchema: { title: "DoublerRequest", type: "object", properties: { x: { title: "X", type: "integer" } }, required: ["x"] },
+      ResponseSchema: { title: "DoublerResponse", type: "integer" },
+    };
+    const seeded = await fetch(`${app.url}/_launch_local/blobs?location=${encodeURIComponent(schemaLocation)}`, {
+      method: "PUT",
+      headers: { authorization: auth },
+      body: JSON.stringify(schemas),
+    });
     expect(seeded.status).toBe(200);
     const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
-      const response = await fetch(`${app.url}${path}`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const response = await fetch(`${app.url}${path}`, {
+        method: "POST",
+        headers: { authorization: auth, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       expect(response.status, await response.clone().text()).toBe(200);
       return (await response.json()) as Record<string, unknown>;
     };
     const flavor = { flavor: "runnable_image", repository: "echo", tag: "1", command: ["serve"], protocol: "http" };
     const bundle = await post("/v2/model-bundles", { name: "doubler", schema_location: schemaLocation, flavor });
     await post("/v1/model-endpoints", {
-      name: "doubler-ep", model_bundle_id: bundle.model_bundle_id, endpoint_type: "sync", metadata: {}, cpus: 1, gpus: 0, memory: "1Gi", storage: "1Gi",
-      min_workers: 0, max_workers: 1, per_worker: 1, labels: { team: "t", product: "p" },
+      name: "doubler-ep",
+      model_bundle_id: bundle.model_bundle_id,
+      endpoint_type: "sync",
+      metadata: {},
+      cpus: 1,
+      gpus: 0,
+      memory: "1Gi",
+      storage: "1Gi",
+      min_workers: 0,
+      max_workers: 1,
+      per_worker: 1,
+      labels: { team: "t", product: "p" },
     });
 
     // The page itself needs credentials, as the real route does; the browser sends them on every request.

@@ -89,7 +89,9 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: artifact bundles", () =>
   it("starts two workers on distinct loopback ports that answer predict", async () => {
     workers = await Promise.all(
       [1, 2].map((n) =>
-        runtime.start(specOf(bundle, { workerId: `end_e2e-echo${n}`, artifactPath: fixtures.echo, cpus: "500m", memory: "256Mi" }), (line) => workerLog.push(line)),
+        runtime.start(specOf(bundle, { workerId: `end_e2e-echo${n}`, artifactPath: fixtures.echo, cpus: "500m", memory: "256Mi" }), (line) =>
+          workerLog.push(line),
+        ),
       ),
     );
     await Promise.all(workers.map((worker) => worker.ready));

@@ -97,7 +97,10 @@ describe.skipIf(!shouldRunDockerTests)("--runtime auto with a running engine", (
     const portFile = join(dir, "port");
     let cli: CliProcess | undefined;
     try {
-      cli = startCli(["--port", "0", "--port-file", portFile, "--data-dir", join(dir, "data")], { LAUNCH_LOCAL_RUNTIME: undefined, LAUNCH_LOCAL_IMAGE_MAP: undefined });
+      cli = startCli(["--port", "0", "--port-file", portFile, "--data-dir", join(dir, "data")], {
+        LAUNCH_LOCAL_RUNTIME: undefined,
+        LAUNCH_LOCAL_IMAGE_MAP: undefined,
+      });
       const port = await waitFor(() => readPortFile(portFile), 60_000, "the port file");
       expect(cli.stdout()).toContain("(runtime: auto,");
       const http = new LaunchHttp(`http://127.0.0.1:${port}`);
@@ -116,7 +119,12 @@ describe.skipIf(!shouldRunDockerTests)("--runtime auto with a running engine", (
       const containers = await docker.listContainers({ all: true, filters: { label: [`${LABELS.endpoint}=${endpointId}`] } });
       expect(containers).toEqual([]);
       // One line on the terminal for the endpoint's choice.
-      expect(cli.stderr().split("\n").filter((line) => line.includes("not in Docker (--runtime auto)"))).toHaveLength(1);
+      expect(
+        cli
+          .stderr()
+          .split("\n")
+          .filter((line) => line.includes("not in Docker (--runtime auto)")),
+      ).toHaveLength(1);
     } finally {
       cli?.child.kill("SIGTERM");
       await cli?.exited;
@@ -156,7 +164,9 @@ describe.skipIf(!shouldRunDockerTests)("--runtime auto with a running engine", (
       const view = await settled(http, await quickStart(http, tag));
       expect(view.status).toBe("UPDATE_FAILED");
       expect(view.status_reason).toMatch(
-        new RegExp(`^Base image pytorch/pytorch:${tag.replace(/\./g, "\\.")} is not available locally and could not be pulled \\(.+\\); map it with --image-map pytorch=<local image>$`),
+        new RegExp(
+          `^Base image pytorch/pytorch:${tag.replace(/\./g, "\\.")} is not available locally and could not be pulled \\(.+\\); map it with --image-map pytorch=<local image>$`,
+        ),
       );
     } finally {
       await instance.close();

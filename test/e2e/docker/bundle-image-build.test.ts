@@ -56,10 +56,12 @@ const flavorWith = (requirements: string[], framework: CloudpickleFlavor["framew
 const pytorch = { framework_type: "pytorch", pytorch_image_tag: "1.7.0" } as const;
 
 async function prepareError(runtime: DockerRuntime, flavor: CloudpickleFlavor, log: string[]): Promise<LaunchError> {
-  const error: unknown = await runtime.prepare(bundleOf(flavor), 0, (line) => log.push(line)).then(
-    () => null,
-    (caught: unknown) => caught,
-  );
+  const error: unknown = await runtime
+    .prepare(bundleOf(flavor), 0, (line) => log.push(line))
+    .then(
+      () => null,
+      (caught: unknown) => caught,
+    );
   if (!(error instanceof LaunchError)) throw new Error(`expected a LaunchError, got ${String(error)}`);
   return error;
 }
@@ -133,7 +135,11 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: bundle image builds", ()
 
   it("fails with a clear status_reason when a build step fails", async () => {
     const log: string[] = [];
-    const error = await prepareError(runtime, flavorWith(["idna"], { framework_type: "custom_base_image", image_repository: "no-pip/base", image_tag: "1" }), log);
+    const error = await prepareError(
+      runtime,
+      flavorWith(["idna"], { framework_type: "custom_base_image", image_repository: "no-pip/base", image_tag: "1" }),
+      log,
+    );
     buildLog.push(...log);
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toMatch(/^Image build failed: .*returned a non-zero code/);

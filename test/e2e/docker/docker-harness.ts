@@ -200,7 +200,11 @@ export const runnableFlavor = (repository: string, tag: string, command: string[
 
 /** `token`: the worker's (WorkerHandle.token), which launch-local's worker checks on every call. */
 export async function postJson(url: string, body: unknown, token: string | null = null): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...(token === null ? {} : { "x-launch-worker-token": token }) }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(token === null ? {} : { "x-launch-worker-token": token }) },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, json: text.length > 0 ? (JSON.parse(text) as unknown) : null };
 }

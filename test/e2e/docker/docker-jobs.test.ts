@@ -9,7 +9,7 @@
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../src/domain/logger.js";
-import type { JobRunSpec } from "../../../src/domain/ports.js";
+import type { JobRunSpec } from "../../../src/domain/job-ports.js";
 import { createInstance, type Instance } from "../../../src/instance.js";
 import { JOB_LABEL } from "../../../src/runtime/docker/job-container-spec.js";
 import { createDockerJobRunner } from "../../../src/runtime/docker/job-runner.js";
@@ -61,11 +61,16 @@ describe.skipIf(!shouldRunDockerTests)("docker-image batch jobs as containers, t
     (await http.ok<{ job_id: string }>("POST", "/v1/docker-image-batch-jobs", { labels: LABELS_BODY, ...body })).job_id;
   const statusOf = async (id: string): Promise<string> => (await http.ok<{ status: string }>("GET", `/v1/docker-image-batch-jobs/${id}`)).status;
   const waitForStatus = (id: string, statuses: string[], timeoutMs = 60_000): Promise<string> =>
-    waitFor(async () => {
-      const status = await statusOf(id);
-      return statuses.includes(status) ? status : null;
-    }, timeoutMs, `job ${id} to reach ${statuses.join("/")}`);
-  const logsOf = (id: string) => http.ok<{ status: string; status_reason: string | null; lines: string[] }>("GET", `/_launch_local/docker-image-batch-jobs/${id}/logs`);
+    waitFor(
+      async () => {
+        const status = await statusOf(id);
+        return statuses.includes(status) ? status : null;
+      },
+      timeoutMs,
+      `job ${id} to reach ${statuses.join("/")}`,
+    );
+  const logsOf = (id: string) =>
+    http.ok<{ status: string; status_reason: string | null; lines: string[] }>("GET", `/_launch_local/docker-image-batch-jobs/${id}/logs`);
 
   beforeAll(async () => {
     releaseLock = await lockDockerSuite();

@@ -42,7 +42,11 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: GPUs and hygiene", () =>
   });
 
   afterAll(async () => {
-    for (const id of strays) await docker?.getContainer(id).remove({ force: true }).catch(() => undefined);
+    for (const id of strays)
+      await docker
+        ?.getContainer(id)
+        .remove({ force: true })
+        .catch(() => undefined);
     if (sandbox !== undefined) await removeSandbox(sandbox);
     await releaseLock?.();
   });

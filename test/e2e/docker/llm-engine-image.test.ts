@@ -34,7 +34,16 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: an LLM endpoint on a vLL
     const model = tinyModel();
     app = await createTestApp({ useProcessRuntime: true, runtime: "docker", imageMap: `vllm/vllm-openai=${image}`, llmModelsDir: dirname(model.dir) });
     const me = new LaunchHttp(app.url);
-    await me.ok("POST", "/v1/llm/model-endpoints", { name: "docker-llm", model_name: basename(model.dir), endpoint_type: "streaming", metadata: {}, min_workers: 1, max_workers: 1, per_worker: 1, labels: { team: "t", product: "p" } });
+    await me.ok("POST", "/v1/llm/model-endpoints", {
+      name: "docker-llm",
+      model_name: basename(model.dir),
+      endpoint_type: "streaming",
+      metadata: {},
+      min_workers: 1,
+      max_workers: 1,
+      per_worker: 1,
+      labels: { team: "t", product: "p" },
+    });
   }, 600_000);
 
   afterAll(async () => {
@@ -48,7 +57,9 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: an LLM endpoint on a vLL
     const name = basename(tinyModel().dir);
     let answer: { status: number; json: unknown } = { status: 0, json: null };
     await waitFor(
-      async () => (answer = await me.call("POST", "/v1/llm/completions-sync?model_endpoint_name=docker-llm", { prompt: "Hi", max_new_tokens: 1, temperature: 0 })).status === 200,
+      async () =>
+        (answer = await me.call("POST", "/v1/llm/completions-sync?model_endpoint_name=docker-llm", { prompt: "Hi", max_new_tokens: 1, temperature: 0 }))
+          .status === 200,
       120_000,
       () => `a 200 from the engine image: last ${JSON.stringify(answer)}`,
     );
@@ -58,7 +69,9 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: an LLM endpoint on a vLL
     const [info] = await docker.listContainers({ filters: { label: ["launch-local.endpoint"] } }).then((all) => all.filter((c) => c.Image === image));
     expect(info).toBeDefined();
     const inspected = await docker.getContainer(info?.Id ?? "").inspect();
-    expect([inspected.Config.Entrypoint ?? []].flat().join(" ")).toContain("python3 -m vllm.entrypoints.openai.api_server --model model_files --served-model-name");
+    expect([inspected.Config.Entrypoint ?? []].flat().join(" ")).toContain(
+      "python3 -m vllm.entrypoints.openai.api_server --model model_files --served-model-name",
+    );
     expect(inspected.Config.WorkingDir).toBe("/launch-local/llm");
     const mounts = inspected.Mounts.map((mount) => [mount.Destination, mount.RW]);
     expect(mounts).toContainEqual(["/launch-local/llm/model_files/config.json", false]);

@@ -113,7 +113,9 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: runnable images", () => 
     const worker = await runtime.start(specOf(bundle), () => undefined);
     await worker.ready;
     const [running] = await instanceContainers(docker, sandbox.instanceId);
-    await newDocker().getContainer(running?.Id ?? "").kill();
+    await newDocker()
+      .getContainer(running?.Id ?? "")
+      .kill();
     expect(await worker.exited).toEqual({ code: null, signal: "SIGKILL" });
     expect(await instanceContainers(docker, sandbox.instanceId)).toEqual([]);
   });

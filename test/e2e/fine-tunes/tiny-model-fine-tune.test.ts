@@ -48,7 +48,10 @@ async function replayClientFlow(csvPath: string): Promise<{ id: string; model: s
   const [code] = (await once(child, "exit")) as [number | null];
   const made = /^fine-tune: (\S+) (\S+)$/m.exec(output);
   if (code !== 0 || made?.[1] === undefined || made[2] === undefined || !output.includes("fine-tune client flow: OK")) {
-    const logs = made?.[1] === undefined ? "" : JSON.stringify((await request(app.url).get(`/_launch_local/docker-image-batch-jobs/${made[1]}/logs`).set("authorization", app.auth())).body);
+    const logs =
+      made?.[1] === undefined
+        ? ""
+        : JSON.stringify((await request(app.url).get(`/_launch_local/docker-image-batch-jobs/${made[1]}/logs`).set("authorization", app.auth())).body);
     throw new Error(`the client flow failed (exit ${String(code)}): ${output.slice(-3000)} ${logs.slice(-3000)}`);
   }
   return { id: made[1], model: made[2], output };

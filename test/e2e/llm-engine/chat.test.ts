@@ -9,7 +9,10 @@ import { runLlmPython, startLlmEngine, tinyModel, type TinyModel } from "../../h
 
 let model: TinyModel;
 let engine: PythonServer;
-const MESSAGES = [{ role: "system", content: "You are terse." }, { role: "user", content: "Say hello." }];
+const MESSAGES = [
+  { role: "system", content: "You are terse." },
+  { role: "user", content: "Say hello." },
+];
 const CHATML = "<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nSay hello.<|im_end|>\n<|im_start|>assistant\n";
 
 beforeAll(async () => {
@@ -26,7 +29,8 @@ const greedy = { temperature: 0, max_completion_tokens: 16, ignore_eos: true };
 
 /** How many tokens the model's tokenizer.json makes of `text` (special tokens in it included). */
 function countTokens(text: string): number {
-  const code = "import sys; from tokenizers import Tokenizer; print(len(Tokenizer.from_file(sys.argv[1] + '/tokenizer.json').encode(sys.argv[2], add_special_tokens=False).ids))";
+  const code =
+    "import sys; from tokenizers import Tokenizer; print(len(Tokenizer.from_file(sys.argv[1] + '/tokenizer.json').encode(sys.argv[2], add_special_tokens=False).ids))";
   return Number(runLlmPython(code, [model.dir, text]).trim());
 }
 
@@ -37,13 +41,30 @@ describe("chat completions on the tiny model", () => {
     const { status, body } = await chat(greedy);
     expect(status).toBe(200);
     expect(Object.keys(body)).toEqual([
-      "id", "object", "created", "model", "choices", "service_tier", "system_fingerprint", "usage", "prompt_logprobs", "prompt_token_ids", "kv_transfer_params",
+      "id",
+      "object",
+      "created",
+      "model",
+      "choices",
+      "service_tier",
+      "system_fingerprint",
+      "usage",
+      "prompt_logprobs",
+      "prompt_token_ids",
+      "kv_transfer_params",
     ]);
     expect(body["object"]).toBe("chat.completion");
     expect(String(body["id"])).toMatch(/^chatcmpl-[0-9a-f]{32}$/);
     expect(Object.keys(choice(body))).toEqual(["index", "message", "logprobs", "finish_reason", "stop_reason", "token_ids"]);
     expect(message(body)).toEqual({
-      role: "assistant", content: expect.any(String), refusal: null, annotations: null, audio: null, function_call: null, tool_calls: [], reasoning_content: null,
+      role: "assistant",
+      content: expect.any(String),
+      refusal: null,
+      annotations: null,
+      audio: null,
+      function_call: null,
+      tool_calls: [],
+      reasoning_content: null,
     });
     expect(choice(body)["finish_reason"]).toBe("length");
     expect(usageOf(body)).toEqual({ prompt: countTokens(CHATML), completion: 16, total: countTokens(CHATML) + 16 });
@@ -52,7 +73,11 @@ describe("chat completions on the tiny model", () => {
   it("streams a role chunk, content deltas that join to the sync content, usage on every chunk and at the end", async () => {
     const sync = await chat(greedy);
     const stream = await postStream(engine.url, "/v1/chat/completions", {
-      model: "model_files", messages: MESSAGES, ...greedy, stream: true, stream_options: { include_usage: true, continuous_usage_stats: true },
+      model: "model_files",
+      messages: MESSAGES,
+      ...greedy,
+      stream: true,
+      stream_options: { include_usage: true, continuous_usage_stats: true },
     });
     expect(stream.endsWithDone).toBe(true);
     const [first, ...rest] = stream.events;
@@ -105,7 +130,11 @@ describe("chat completions on the tiny model", () => {
   });
 
   it("forces a named tool call or the required ones, arguments valid against each tool's parameters", async () => {
-    const weather = { type: "object", properties: { city: { type: "string", minLength: 1, maxLength: 10 }, days: { type: "integer", minimum: 1, maximum: 7 } }, required: ["city", "days"] };
+    const weather = {
+      type: "object",
+      properties: { city: { type: "string", minLength: 1, maxLength: 10 }, days: { type: "integer", minimum: 1, maximum: 7 } },
+      required: ["city", "days"],
+    };
     const time = { type: "object", properties: { zone: { enum: ["UTC", "CET"] } }, required: ["zone"] };
     const tools = [
       { type: "function", function: { name: "get_weather", parameters: weather } },
@@ -115,12 +144,26 @@ describe("chat completions on the tiny model", () => {
     const named = await chat({ ...base, tool_choice: { type: "function", function: { name: "get_weather" } } });
     const call = asRecord(asArray(message(named.body)["tool_calls"])[0]);
     expect(message(named.body)["content"]).toBe("");
-    expect(call).toEqual({ id: expect.stringMatching(/^chatcmpl-tool-[0-9a-f]{32}$/), type: "function", function: { name: "get_weather", arguments: expect.any(String) } });
+    expect(call).toEqual({
+      id: expect.stringMatching(/^chatcmpl-tool-[0-9a-f]{32}$/),
+      type: "function",
+      function: { name: "get_weather", arguments: expect.any(String) },
+    });
     const required = await chat({ ...base, tool_choice: "required", seed: 3, max_tokens: 400 });
     const calls = asArray(message(required.body)["tool_calls"]).map((item) => asRecord(asRecord(item)["function"]));
     expect(calls.length).toBeGreaterThan(0);
-    const stream = await postStream(engine.url, "/v1/chat/completions", { model: "model_files", messages: MESSAGES, ...base, seed: 4, stream: true, tool_choice: { type: "function", function: { name: "get_time" } } });
-    const deltas = stream.events.slice(1).map((chunk) => asArray(asRecord(choice(chunk)["delta"])["tool_calls"])[0]).map((item) => asRecord(asRecord(item)["function"]));
+    const stream = await postStream(engine.url, "/v1/chat/completions", {
+      model: "model_files",
+      messages: MESSAGES,
+      ...base,
+      seed: 4,
+      stream: true,
+      tool_choice: { type: "function", function: { name: "get_time" } },
+    });
+    const deltas = stream.events
+      .slice(1)
+      .map((chunk) => asArray(asRecord(choice(chunk)["delta"])["tool_calls"])[0])
+      .map((item) => asRecord(asRecord(item)["function"]));
     expect(deltas[0]?.["name"]).toBe("get_time");
     const checks = [
       [weather, String(asRecord(call["function"])["arguments"])],
@@ -135,7 +178,15 @@ describe("chat completions on the tiny model", () => {
 
   it("refuses what vLLM refuses, in its error object", async () => {
     const both = await chat({ add_generation_prompt: true, continue_final_message: true });
-    expect(both).toEqual({ status: 400, body: expect.objectContaining({ object: "error", type: "BadRequestError", code: 400, message: "Cannot set both `continue_final_message` and `add_generation_prompt` to True." }) });
+    expect(both).toEqual({
+      status: 400,
+      body: expect.objectContaining({
+        object: "error",
+        type: "BadRequestError",
+        code: 400,
+        message: "Cannot set both `continue_final_message` and `add_generation_prompt` to True.",
+      }),
+    });
     const tools = await chat({ tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }] });
     expect(tools.body["message"]).toBe('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set');
     const topOnly = await chat({ top_logprobs: 2 });

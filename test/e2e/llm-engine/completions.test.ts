@@ -111,7 +111,12 @@ describe("the engine on the tiny model", () => {
   it("streams deltas that join to the sync text, then usage, then [DONE]", async () => {
     const sync = await complete({ ...greedy, logprobs: 1 });
     const stream = await postStream(engine.url, "/v1/completions", {
-      model: "model_files", prompt: PROMPT, ...greedy, logprobs: 1, stream: true, stream_options: { include_usage: true },
+      model: "model_files",
+      prompt: PROMPT,
+      ...greedy,
+      logprobs: 1,
+      stream: true,
+      stream_options: { include_usage: true },
     });
     expect(stream.status).toBe(200);
     expect(stream.contentType).toMatch(/^text\/event-stream/);
@@ -153,7 +158,11 @@ describe("the engine on the tiny model", () => {
     expect(usageOf(many.body).completion).toBe(20);
     // Each prompt of a list samples as it would alone (vLLM runs them as requests of their own).
     const alone = await postJson(engine.url, "/v1/completions", { prompt: "two", n: 2, temperature: 1, seed: 3, max_tokens: 5, ignore_eos: true });
-    expect(asArray(alone.body["choices"]).map((item) => asRecord(item)["text"])).toEqual(asArray(many.body["choices"]).slice(2).map((item) => asRecord(item)["text"]));
+    expect(asArray(alone.body["choices"]).map((item) => asRecord(item)["text"])).toEqual(
+      asArray(many.body["choices"])
+        .slice(2)
+        .map((item) => asRecord(item)["text"]),
+    );
 
     const ids = asArray(choice((await complete({ ...greedy, return_token_ids: true })).body)["token_ids"]).map(Number);
     const stopId = ids[3] ?? -1;
@@ -180,7 +189,10 @@ describe("the engine on the tiny model", () => {
     expect(String(choice(other.body)["text"])).toBe(expected.slice(0, String(choice(other.body)["text"]).length));
     let raw = new TextDecoder().decode(first.value);
     for (let part = await reader.read(); !part.done; part = await reader.read()) raw += new TextDecoder().decode(part.value);
-    const texts = raw.split("\n\n").filter((block) => block.startsWith("data: {")).map((block) => choice(asRecord(JSON.parse(block.slice(6))))["text"]);
+    const texts = raw
+      .split("\n\n")
+      .filter((block) => block.startsWith("data: {"))
+      .map((block) => choice(asRecord(JSON.parse(block.slice(6))))["text"]);
     expect(texts.join("")).toBe(expected);
   });
 
@@ -192,7 +204,11 @@ describe("the engine on the tiny model", () => {
     expect(asArray(choice(limited.body)["token_ids"]).every((token) => allowed.includes(Number(token)))).toBe(true);
 
     const plain = await complete({ ...greedy, return_token_ids: true, logprobs: 0 });
-    const word = asArray(asRecord(choice(plain.body)["logprobs"])["tokens"]).map(String).find((token) => /^\s?[A-Za-z]+$/.test(token))?.trim() ?? "";
+    const word =
+      asArray(asRecord(choice(plain.body)["logprobs"])["tokens"])
+        .map(String)
+        .find((token) => /^\s?[A-Za-z]+$/.test(token))
+        ?.trim() ?? "";
     expect(word).not.toBe("");
     const banned: number[] = [];
     for (const text of [word, ` ${word}`]) {

@@ -59,7 +59,8 @@ print(json.dumps([lex_and_parse(text) for text in documents]))
 `;
 
 function refusal(schema: unknown): string {
-  const code = "import json, sys\nfrom launch_local_llm.guided.json_schema import SchemaGrammar\nfrom launch_local_llm.errors import RequestError\ntry:\n    SchemaGrammar(json.loads(sys.argv[1])).compile(); print('compiled')\nexcept RequestError as error:\n    print(error.message)";
+  const code =
+    "import json, sys\nfrom launch_local_llm.guided.json_schema import SchemaGrammar\nfrom launch_local_llm.errors import RequestError\ntry:\n    SchemaGrammar(json.loads(sys.argv[1])).compile(); print('compiled')\nexcept RequestError as error:\n    print(error.message)";
   return runLlmPython(code, [JSON.stringify(schema)]).trim();
 }
 
@@ -71,13 +72,41 @@ describe("guided-decoding compilers", () => {
   it("compiles a schema to a grammar that takes what validates and refuses what does not", () => {
     const schema = {
       type: "object",
-      properties: { a: { type: "integer", minimum: 1, maximum: 3 }, b: { type: "string", maxLength: 2 }, c: { type: "array", items: { enum: [true, null] }, maxItems: 2 } },
+      properties: {
+        a: { type: "integer", minimum: 1, maximum: 3 },
+        b: { type: "string", maxLength: 2 },
+        c: { type: "array", items: { enum: [true, null] }, maxItems: 2 },
+      },
       required: ["a"],
     };
-    const documents = ['{"a": 2}', '{"a": 1, "c": [true, null]}', '{"a": 3, "b": "xy", "c": []}', '{"b": "x"}', '{"a": 4}', '{"a": 1, "b": "xyz"}', '{"c": [], "a": 1}', '{"a": 1, "c": [true, true, true]}'];
-    expect(JSON.parse(runLlmPython(SCHEMA_GRAMMAR, [JSON.stringify(schema), JSON.stringify(documents)]))).toEqual([true, true, true, false, false, false, false, false]);
-    const recursive = { $defs: { node: { type: "object", properties: { next: { anyOf: [{ $ref: "#/$defs/node" }, { type: "null" }] } }, required: ["next"] } }, $ref: "#/$defs/node" };
-    expect(JSON.parse(runLlmPython(SCHEMA_GRAMMAR, [JSON.stringify(recursive), JSON.stringify(['{"next": {"next": null}}', '{"next": {}}'])]))).toEqual([true, false]);
+    const documents = [
+      '{"a": 2}',
+      '{"a": 1, "c": [true, null]}',
+      '{"a": 3, "b": "xy", "c": []}',
+      '{"b": "x"}',
+      '{"a": 4}',
+      '{"a": 1, "b": "xyz"}',
+      '{"c": [], "a": 1}',
+      '{"a": 1, "c": [true, true, true]}',
+    ];
+    expect(JSON.parse(runLlmPython(SCHEMA_GRAMMAR, [JSON.stringify(schema), JSON.stringify(documents)]))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    const recursive = {
+      $defs: { node: { type: "object", properties: { next: { anyOf: [{ $ref: "#/$defs/node" }, { type: "null" }] } }, required: ["next"] } },
+      $ref: "#/$defs/node",
+    };
+    expect(JSON.parse(runLlmPython(SCHEMA_GRAMMAR, [JSON.stringify(recursive), JSON.stringify(['{"next": {"next": null}}', '{"next": {}}'])]))).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it("refuses the keywords it cannot honour, by name", () => {

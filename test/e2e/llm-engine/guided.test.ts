@@ -63,7 +63,15 @@ describe("guided decoding", () => {
     const greedy = await complete({ temperature: 0, guided_regex: pattern, logprobs: 0 });
     expect(text(greedy.body)).toMatch(full);
     expect(asArray(asRecord(choice(greedy.body)["logprobs"])["token_logprobs"]).every((value) => Number(value) <= 0)).toBe(true);
-    const stream = await postStream(engine.url, "/v1/completions", { model: "model_files", prompt: "Hi", max_tokens: 60, temperature: 1, seed: 4, guided_regex: pattern, stream: true });
+    const stream = await postStream(engine.url, "/v1/completions", {
+      model: "model_files",
+      prompt: "Hi",
+      max_tokens: 60,
+      temperature: 1,
+      seed: 4,
+      guided_regex: pattern,
+      stream: true,
+    });
     expect(stream.events.map((chunk) => choice(chunk)["text"]).join("")).toMatch(full);
   });
 
@@ -72,7 +80,12 @@ describe("guided decoding", () => {
     const outputs = [];
     for (const seed of SEEDS) outputs.push(text((await complete({ temperature: 1, seed, guided_choice: choices })).body));
     const chat = await postJson(engine.url, "/v1/chat/completions", {
-      model: "model_files", messages: [{ role: "user", content: "Pick an animal." }], temperature: 1, seed: 9, max_tokens: 20, guided_choice: choices,
+      model: "model_files",
+      messages: [{ role: "user", content: "Pick an animal." }],
+      temperature: 1,
+      seed: 9,
+      max_tokens: 20,
+      guided_choice: choices,
     });
     outputs.push(String(asRecord(choice(chat.body)["message"])["content"]));
     for (const output of outputs) expect(choices).toContain(output);
@@ -86,8 +99,13 @@ describe("guided decoding", () => {
       outputs.push(text(body));
     }
     const chat = await postJson(engine.url, "/v1/chat/completions", {
-      model: "model_files", messages: [{ role: "user", content: "Describe someone." }], temperature: 0.8, seed: 5, max_tokens: 200,
-      response_format: { type: "json_schema", json_schema: { name: "person", schema: PERSON } }, guided_whitespace_pattern: "[ ]?",
+      model: "model_files",
+      messages: [{ role: "user", content: "Describe someone." }],
+      temperature: 0.8,
+      seed: 5,
+      max_tokens: 200,
+      response_format: { type: "json_schema", json_schema: { name: "person", schema: PERSON } },
+      guided_whitespace_pattern: "[ ]?",
     });
     outputs.push(String(asRecord(choice(chat.body)["message"])["content"]));
     const structured = await complete({ temperature: 1, seed: 6, structured_outputs: { json: PERSON }, guided_whitespace_pattern: "[ ]?", max_tokens: 200 });
@@ -97,8 +115,13 @@ describe("guided decoding", () => {
 
   it("writes a JSON object for response_format json_object", async () => {
     const { body } = await postJson(engine.url, "/v1/chat/completions", {
-      model: "model_files", messages: [{ role: "user", content: "JSON please." }], temperature: 1, seed: 11, max_tokens: 300,
-      response_format: { type: "json_object" }, guided_whitespace_pattern: "[ ]?",
+      model: "model_files",
+      messages: [{ role: "user", content: "JSON please." }],
+      temperature: 1,
+      seed: 11,
+      max_tokens: 300,
+      response_format: { type: "json_object" },
+      guided_whitespace_pattern: "[ ]?",
     });
     expect(choice(body)["finish_reason"]).toBe("stop");
     expect(validate({ type: "object" }, [String(asRecord(choice(body)["message"])["content"])])).toEqual(["ok"]);

@@ -14,16 +14,69 @@ import { llmPython, startLlmEngine, tinyModel } from "../../helpers/tiny-model.j
 
 // Every flag model-engine's _create_vllm_bundle_command can write (VLLMEndpointAdditionalArgs), with a value.
 const MODEL_ENGINE_FLAGS = [
-  "--tensor-parallel-size", "1", "--gpu-memory-utilization", "0.9", "--enforce-eager", "--max-model-len", "512",
-  "--max-num-seqs", "8", "--trust-remote-code", "--pipeline-parallel-size", "1", "--disable-log-requests",
-  "--tool-call-parser", "hermes", "--enable-auto-tool-choice", "--load-format", "safetensors", "--config-format", "hf",
-  "--tokenizer-mode", "auto", "--limit-mm-per-prompt", "image=1", "--max-num-batched-tokens", "4096", "--dtype", "auto",
-  "--seed", "3", "--revision", "main", "--code-revision", "main", "--rope-scaling", '{"type":"linear","factor":2.0}',
-  "--tokenizer-revision", "main", "--quantization-param-path", "x.json", "--max-seq-len-to-capture", "1024",
-  "--disable-sliding-window", "--skip-tokenizer-init", "--override-neuron-config", "{}", "--mm-processor-kwargs", "{}",
-  "--block-size", "16", "--swap-space", "4", "--cache-dtype", "auto", "--num-gpu-blocks-override", "100",
-  "--enable-prefix-caching", "--max-gpu-memory-utilization", "0.9", "--attention-backend", "FLASHINFER",
-  "--chat-template", "{{ messages }}",
+  "--tensor-parallel-size",
+  "1",
+  "--gpu-memory-utilization",
+  "0.9",
+  "--enforce-eager",
+  "--max-model-len",
+  "512",
+  "--max-num-seqs",
+  "8",
+  "--trust-remote-code",
+  "--pipeline-parallel-size",
+  "1",
+  "--disable-log-requests",
+  "--tool-call-parser",
+  "hermes",
+  "--enable-auto-tool-choice",
+  "--load-format",
+  "safetensors",
+  "--config-format",
+  "hf",
+  "--tokenizer-mode",
+  "auto",
+  "--limit-mm-per-prompt",
+  "image=1",
+  "--max-num-batched-tokens",
+  "4096",
+  "--dtype",
+  "auto",
+  "--seed",
+  "3",
+  "--revision",
+  "main",
+  "--code-revision",
+  "main",
+  "--rope-scaling",
+  '{"type":"linear","factor":2.0}',
+  "--tokenizer-revision",
+  "main",
+  "--quantization-param-path",
+  "x.json",
+  "--max-seq-len-to-capture",
+  "1024",
+  "--disable-sliding-window",
+  "--skip-tokenizer-init",
+  "--override-neuron-config",
+  "{}",
+  "--mm-processor-kwargs",
+  "{}",
+  "--block-size",
+  "16",
+  "--swap-space",
+  "4",
+  "--cache-dtype",
+  "auto",
+  "--num-gpu-blocks-override",
+  "100",
+  "--enable-prefix-caching",
+  "--max-gpu-memory-utilization",
+  "0.9",
+  "--attention-backend",
+  "FLASHINFER",
+  "--chat-template",
+  "{{ messages }}",
 ];
 
 // Importing torch and transformers takes seconds on a quiet machine and minutes on a crowded one.
@@ -58,9 +111,14 @@ async function runEngine(args: readonly string[], isolated = false, module = "la
 
 describe("engine start-up", () => {
   it("names every missing package in one line and exits 4, after accepting model-engine's flags", async () => {
-    const exit = await runEngine(["--model", "model_files", "--served-model-name", "m", "model_files", "--port", "5005", "--host", "::", ...MODEL_ENGINE_FLAGS], true);
+    const exit = await runEngine(
+      ["--model", "model_files", "--served-model-name", "m", "model_files", "--port", "5005", "--host", "::", ...MODEL_ENGINE_FLAGS],
+      true,
+    );
     expect(exit.code).toBe(4);
-    expect(exit.lastStderrLine).toMatch(/^launch-local-llm: cannot start: Python packages "torch", "transformers", .* are not installed for \S+python\S* \(pip install -r \S+requirements\.txt\)$/);
+    expect(exit.lastStderrLine).toMatch(
+      /^launch-local-llm: cannot start: Python packages "torch", "transformers", .* are not installed for \S+python\S* \(pip install -r \S+requirements\.txt\)$/,
+    );
   });
 
   it("has a check the gateway runs when it builds the environment: exit 0, or 4 and the same line", async () => {
@@ -91,36 +149,48 @@ describe("engine start-up", () => {
     expect(notModel.lastStderrLine).toContain("has no config.json");
   });
 
-  it("takes its port from LAUNCH_WORKER_PORT over --port, honours --max-model-len and a literal --chat-template", async () => {
-    // model-engine passes chat_template_override as text; vLLM decodes its escapes (\\n here).
-    const template = "{% for m in messages %}[{{ m['role'] }}] {{ m['content'] }}\\n{% endfor %}{% if add_generation_prompt %}[assistant] {% endif %}";
-    const model = tinyModel();
-    const engine = await startLlmEngine(model, ["--port", "5005", "--max-model-len", "256", "--chat-template", template], { LAUNCH_WORKER_PORT: "0" });
-    try {
-      expect(engine.stdout()).toMatch(/serving tiny \((cpu|cuda)\); ready on \S+:\d+/);
-      expect(engine.port).not.toBe(5005);
-      const models = asRecord(await (await fetch(`${engine.url}/v1/models`)).json());
-      expect(asRecord(asArray(models["data"])[0])["max_model_len"]).toBe(256);
-      const tokenized = await postJson(engine.url, "/tokenize", { model: "tiny", messages: [{ role: "user", content: "hi" }] });
-      const rendered = await postJson(engine.url, "/detokenize", { model: "tiny", tokens: tokenized.body["tokens"] });
-      expect(rendered.body["prompt"]).toBe("[user] hi\n[assistant] ");
-    } finally {
-      expect(await engine.stop()).toBe(0);
-    }
-  }, ENGINE_START_BUDGET_MS);
+  it(
+    "takes its port from LAUNCH_WORKER_PORT over --port, honours --max-model-len and a literal --chat-template",
+    async () => {
+      // model-engine passes chat_template_override as text; vLLM decodes its escapes (\\n here).
+      const template = "{% for m in messages %}[{{ m['role'] }}] {{ m['content'] }}\\n{% endfor %}{% if add_generation_prompt %}[assistant] {% endif %}";
+      const model = tinyModel();
+      const engine = await startLlmEngine(model, ["--port", "5005", "--max-model-len", "256", "--chat-template", template], { LAUNCH_WORKER_PORT: "0" });
+      try {
+        expect(engine.stdout()).toMatch(/serving tiny \((cpu|cuda)\); ready on \S+:\d+/);
+        expect(engine.port).not.toBe(5005);
+        const models = asRecord(await (await fetch(`${engine.url}/v1/models`)).json());
+        expect(asRecord(asArray(models["data"])[0])["max_model_len"]).toBe(256);
+        const tokenized = await postJson(engine.url, "/tokenize", { model: "tiny", messages: [{ role: "user", content: "hi" }] });
+        const rendered = await postJson(engine.url, "/detokenize", { model: "tiny", tokens: tokenized.body["tokens"] });
+        expect(rendered.body["prompt"]).toBe("[user] hi\n[assistant] ");
+      } finally {
+        expect(await engine.stop()).toBe(0);
+      }
+    },
+    ENGINE_START_BUDGET_MS,
+  );
 
-  it("answers only calls with its LAUNCH_WORKER_TOKEN once launch-local gives it one, /health included", async () => {
-    const engine = await startLlmEngine(tinyModel(), [], { LAUNCH_WORKER_PORT: "0", LAUNCH_WORKER_TOKEN: "engine-token" });
-    try {
-      expect((await fetch(`${engine.url}/health`)).status).toBe(401);
-      expect((await fetch(`${engine.url}/health`, { headers: { "x-launch-worker-token": "other" } })).status).toBe(403);
-      const refused = await fetch(`${engine.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"model": "tiny", "prompt": "hi", "max_tokens": 1}' });
-      expect(refused.status).toBe(401);
-      expect(asRecord(await refused.json())["message"]).toBe("No worker token");
-      expect((await fetch(`${engine.url}/health`, { headers: { "x-launch-worker-token": "engine-token" } })).status).toBe(200);
-      expect((await fetch(`${engine.url}/v1/models`, { headers: { "x-launch-worker-token": "engine-token" } })).status).toBe(200);
-    } finally {
-      expect(await engine.stop()).toBe(0);
-    }
-  }, ENGINE_START_BUDGET_MS);
+  it(
+    "answers only calls with its LAUNCH_WORKER_TOKEN once launch-local gives it one, /health included",
+    async () => {
+      const engine = await startLlmEngine(tinyModel(), [], { LAUNCH_WORKER_PORT: "0", LAUNCH_WORKER_TOKEN: "engine-token" });
+      try {
+        expect((await fetch(`${engine.url}/health`)).status).toBe(401);
+        expect((await fetch(`${engine.url}/health`, { headers: { "x-launch-worker-token": "other" } })).status).toBe(403);
+        const refused = await fetch(`${engine.url}/v1/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: '{"model": "tiny", "prompt": "hi", "max_tokens": 1}',
+        });
+        expect(refused.status).toBe(401);
+        expect(asRecord(await refused.json())["message"]).toBe("No worker token");
+        expect((await fetch(`${engine.url}/health`, { headers: { "x-launch-worker-token": "engine-token" } })).status).toBe(200);
+        expect((await fetch(`${engine.url}/v1/models`, { headers: { "x-launch-worker-token": "engine-token" } })).status).toBe(200);
+      } finally {
+        expect(await engine.stop()).toBe(0);
+      }
+    },
+    ENGINE_START_BUDGET_MS,
+  );
 });

@@ -31,7 +31,16 @@ afterAll(async () => {
 it("ends UPDATE_FAILED with a status_reason naming the missing packages", async () => {
   const me = new LaunchHttp(app.url);
   const name = join(tinyModel().dir).split("/").pop() ?? "";
-  await me.ok("POST", "/v1/llm/model-endpoints", { name: "no-torch", model_name: name, endpoint_type: "streaming", metadata: {}, min_workers: 1, max_workers: 1, per_worker: 1, labels: { team: "t", product: "p" } });
+  await me.ok("POST", "/v1/llm/model-endpoints", {
+    name: "no-torch",
+    model_name: name,
+    endpoint_type: "streaming",
+    metadata: {},
+    min_workers: 1,
+    max_workers: 1,
+    per_worker: 1,
+    labels: { team: "t", product: "p" },
+  });
   const id = (await me.ok<{ id: string }>("GET", "/v1/llm/model-endpoints/no-torch")).id;
   const endpoint = await waitFor(
     async () => {

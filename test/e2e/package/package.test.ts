@@ -21,9 +21,22 @@ afterAll(() => installed?.remove());
 describe("the npm tarball", () => {
   it("ships no source map whose sources are missing, and what the exports map names", async () => {
     const { stdout } = await run("tar", ["-tzf", installed.tarball]);
-    const files = new Set(stdout.split("\n").filter((line) => line !== "").map((line) => line.replace(/^package\//, "")));
+    const files = new Set(
+      stdout
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => line.replace(/^package\//, "")),
+    );
     expect([...files].filter((file) => file.endsWith(".map"))).toEqual([]);
-    for (const file of ["bin/launch-local.js", "dist/cli.bundle.mjs", "dist/index.js", "dist/index.d.ts", "src/worker/server.py", "static/docs/docs.js", "package.json"]) {
+    for (const file of [
+      "bin/launch-local.js",
+      "dist/cli.bundle.mjs",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "src/worker/server.py",
+      "static/docs/docs.js",
+      "package.json",
+    ]) {
       expect(files.has(file), file).toBe(true);
     }
     expect([...files].filter((file) => file.startsWith("src/") && !file.startsWith("src/worker/"))).toEqual([]);
@@ -62,7 +75,7 @@ describe("the npm tarball", () => {
     const script = [
       'import { startLaunchLocal } from "launch-local";',
       'const launch = await startLaunchLocal({ port: 0, ephemeral: true, runtime: "process", logLevel: "silent" });',
-      'const ready = await fetch(`${launch.url}/readyz`);',
+      "const ready = await fetch(`${launch.url}/readyz`);",
       "await launch.close();",
       'let deep = "exported";',
       'try { await import("launch-local/dist/instance.js"); } catch (error) { deep = error.code; }',
@@ -83,15 +96,22 @@ describe.runIf(shouldRunDockerTests)("the Docker image (Dockerfile, scripts/dock
   });
 
   it("builds from the installed package and turns healthy on /readyz", async () => {
-    await run("bash", [join(REPO_ROOT, "scripts/docker/build-image.sh"), "--app", installed.appDir, "--tag", tag], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
+    await run("bash", [join(REPO_ROOT, "scripts/docker/build-image.sh"), "--app", installed.appDir, "--tag", tag], {
+      cwd: REPO_ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const started = await run("docker", ["run", "-d", "--rm", "-p", "127.0.0.1::5001", "--health-interval=1s", "--health-start-period=30s", tag]);
     container = started.stdout.trim();
-    const health = await waitFor(async () => {
-      const { stdout } = await run("docker", ["inspect", "--format", "{{.State.Health.Status}}", container]);
-      const status = stdout.trim();
-      if (status === "unhealthy") throw new Error(`the container is unhealthy: ${(await run("docker", ["logs", container])).stderr}`);
-      return status === "healthy" ? status : null;
-    }, 60_000, "a healthy container");
+    const health = await waitFor(
+      async () => {
+        const { stdout } = await run("docker", ["inspect", "--format", "{{.State.Health.Status}}", container]);
+        const status = stdout.trim();
+        if (status === "unhealthy") throw new Error(`the container is unhealthy: ${(await run("docker", ["logs", container])).stderr}`);
+        return status === "healthy" ? status : null;
+      },
+      60_000,
+      "a healthy container",
+    );
     expect(health).toBe("healthy");
     const { stdout } = await run("docker", ["port", container, "5001"]);
     const port = stdout.trim().split("\n")[0]?.split(":").pop();

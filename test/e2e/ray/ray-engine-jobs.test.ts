@@ -57,17 +57,29 @@ describe.skipIf(!HAS_RAY)("LLM engine jobs on a two-node Ray cluster", () => {
     modelsDir = await mkdtemp(join(tmpdir(), "ray-engine-models-"));
     await symlink(model.dir, join(modelsDir, "tiny"), "dir");
     cluster = await startRayCluster();
-    launch = await startLaunchLocal({ port: 0, ephemeral: true, runtime: "ray", rayAddress: cluster.address, rayPython: RAY_PYTHON, llmModelsDir: modelsDir, logLevel: "warn" });
+    launch = await startLaunchLocal({
+      port: 0,
+      ephemeral: true,
+      runtime: "ray",
+      rayAddress: cluster.address,
+      rayPython: RAY_PYTHON,
+      llmModelsDir: modelsDir,
+      logLevel: "warn",
+    });
     http = new LaunchHttp(launch.url);
   }, 600_000);
 
   afterAll(async () => {
     await launch?.close();
     if (cluster !== undefined) {
-      const left = await eventually(async () => {
-        const state = await cluster.leftovers();
-        return state.actors.length === 0 ? state : null;
-      }, 60_000, "the cluster to hold no launch-local actor");
+      const left = await eventually(
+        async () => {
+          const state = await cluster.leftovers();
+          return state.actors.length === 0 ? state : null;
+        },
+        60_000,
+        "the cluster to hold no launch-local actor",
+      );
       expect(left.actors).toEqual([]);
       await cluster.stop();
     }
@@ -83,10 +95,14 @@ describe.skipIf(!HAS_RAY)("LLM engine jobs on a two-node Ray cluster", () => {
         model_config: { model: "tiny", labels: { team: "t", product: "p" } },
         content: { prompts: PROMPTS, max_new_tokens: 6, temperature: 0 },
       });
-      const status = await eventually(async () => {
-        const view = await http.ok<{ job: { status: string } }>("GET", `/v2/batch-completions/${id}`);
-        return view.job.status === "completed" || view.job.status === "failed" ? view.job.status : null;
-      }, BUDGET_MS, "the batch to finish");
+      const status = await eventually(
+        async () => {
+          const view = await http.ok<{ job: { status: string } }>("GET", `/v2/batch-completions/${id}`);
+          return view.job.status === "completed" || view.job.status === "failed" ? view.job.status : null;
+        },
+        BUDGET_MS,
+        "the batch to finish",
+      );
       if (status !== "completed") throw new Error(`the batch failed: ${JSON.stringify(await jobLogs(id)).slice(-3000)}`);
       await expectRanOnTheCluster(id);
       // v1's fixed hardware answer asks for an A10, which no node has: the engine runs on CPU.
@@ -106,11 +122,20 @@ describe.skipIf(!HAS_RAY)("LLM engine jobs on a two-node Ray cluster", () => {
     async () => {
       const training = "s3://launch-local/ray/memorise.csv";
       await putBlob(training, memorisationCsv());
-      const { id } = await http.ok<{ id: string }>("POST", "/v1/llm/fine-tunes", { model: "tiny", training_file: training, hyperparameters: MEMORISE_HPARAMS, suffix: "ray" });
-      const done = await eventually(async () => {
-        const view = await http.ok<{ status: string; fine_tuned_model: string | null }>("GET", `/v1/llm/fine-tunes/${id}`);
-        return ["SUCCESS", "FAILURE", "CANCELLED"].includes(view.status) ? view : null;
-      }, BUDGET_MS, "the fine-tune to finish");
+      const { id } = await http.ok<{ id: string }>("POST", "/v1/llm/fine-tunes", {
+        model: "tiny",
+        training_file: training,
+        hyperparameters: MEMORISE_HPARAMS,
+        suffix: "ray",
+      });
+      const done = await eventually(
+        async () => {
+          const view = await http.ok<{ status: string; fine_tuned_model: string | null }>("GET", `/v1/llm/fine-tunes/${id}`);
+          return ["SUCCESS", "FAILURE", "CANCELLED"].includes(view.status) ? view : null;
+        },
+        BUDGET_MS,
+        "the fine-tune to finish",
+      );
       if (done.status !== "SUCCESS") throw new Error(`the fine-tune ended ${done.status}: ${JSON.stringify(await jobLogs(id)).slice(-3000)}`);
       await expectRanOnTheCluster(id);
 

@@ -44,10 +44,14 @@ const runScript = (script: string, args: string[]): Promise<{ code: number | nul
   });
 
 const expectClusterEmpty = async () =>
-  eventually(async () => {
-    const left = await cluster.leftovers();
-    return left.actors.length === 0 && left.cpusInUse === 0 ? left : null;
-  }, 60_000, "the cluster to hold nothing of launch-local");
+  eventually(
+    async () => {
+      const left = await cluster.leftovers();
+      return left.actors.length === 0 && left.cpusInUse === 0 ? left : null;
+    },
+    60_000,
+    "the cluster to hold nothing of launch-local",
+  );
 
 let bundleId = "";
 
@@ -76,10 +80,14 @@ describe.skipIf(!HAS_RAY)("the Ray runtime on a two-node cluster", () => {
 
   it("places workers by their resources: one per node when each needs most of a node, the GPU node for a T4", async () => {
     const wide = await http.createEndpoint("wide", bundleId, { endpoint_type: "sync", cpus: 3, min_workers: 2, max_workers: 2 });
-    const wideWorkers = await eventually(async () => {
-      const workers = await workersOf(http, wide);
-      return workers.filter((worker) => worker.state === "ready").length === 2 ? workers : null;
-    }, 90_000, "two ready workers");
+    const wideWorkers = await eventually(
+      async () => {
+        const workers = await workersOf(http, wide);
+        return workers.filter((worker) => worker.state === "ready").length === 2 ? workers : null;
+      },
+      90_000,
+      "two ready workers",
+    );
     expect(new Set(wideWorkers.map((worker) => worker.node))).toEqual(new Set([HEAD_IP, GPU_NODE_IP]));
     await http.ok("DELETE", `/v1/model-endpoints/${wide}`);
 
@@ -93,10 +101,14 @@ describe.skipIf(!HAS_RAY)("the Ray runtime on a two-node cluster", () => {
 
     // No node offers an A100: the endpoint fails with the reason instead of waiting for ever.
     const a100 = await http.createEndpoint("a100", bundleId, { endpoint_type: "sync", gpus: 1, gpu_type: "nvidia-ampere-a100" });
-    const failed = await eventually(async () => {
-      const endpoint = await http.ok<{ status: string; status_reason: string | null }>("GET", `/v1/model-endpoints/${a100}`);
-      return endpoint.status === "UPDATE_FAILED" ? endpoint : null;
-    }, 60_000, "the A100 endpoint to fail");
+    const failed = await eventually(
+      async () => {
+        const endpoint = await http.ok<{ status: string; status_reason: string | null }>("GET", `/v1/model-endpoints/${a100}`);
+        return endpoint.status === "UPDATE_FAILED" ? endpoint : null;
+      },
+      60_000,
+      "the A100 endpoint to fail",
+    );
     expect(failed.status_reason).toContain("No node of the Ray cluster can hold a worker with num_cpus=1, num_gpus=1");
     await http.ok("DELETE", `/v1/model-endpoints/${a100}`);
   }, 240_000);
@@ -128,10 +140,14 @@ def load_predict_fn(model):
     await http.waitForWorkers(id, 90_000);
     const [first] = await workersOf(http, id);
     await http.ok("POST", `/_launch_local/endpoints/${id}/workers/${first?.id ?? ""}/kill`);
-    await eventually(async () => {
-      const workers = await workersOf(http, id);
-      return workers.some((worker) => worker.state === "ready" && worker.id !== first?.id) ? workers : null;
-    }, 90_000, "a replacement worker");
+    await eventually(
+      async () => {
+        const workers = await workersOf(http, id);
+        return workers.some((worker) => worker.state === "ready" && worker.id !== first?.id) ? workers : null;
+      },
+      90_000,
+      "a replacement worker",
+    );
     await http.ok("POST", `/_launch_local/endpoints/${id}/faults`, { kind: "crash" });
     const answer = await http.ok<{ status: string }>("POST", `/v1/sync-tasks?model_endpoint_id=${id}`, { args: { x: 7 }, timeout_seconds: 60 });
     expect(answer.status).toBe("SUCCESS");
@@ -153,10 +169,14 @@ def load_predict_fn(model):
       job_config: { lr: 0.5 },
       labels: { team: "infra", product: "launch" },
     });
-    const status = await eventually(async () => {
-      const got = await http.ok<{ status: string }>("GET", `/v1/docker-image-batch-jobs/${job.job_id}`);
-      return got.status === "SUCCESS" || got.status === "FAILURE" ? got.status : null;
-    }, 90_000, "the job to finish");
+    const status = await eventually(
+      async () => {
+        const got = await http.ok<{ status: string }>("GET", `/v1/docker-image-batch-jobs/${job.job_id}`);
+        return got.status === "SUCCESS" || got.status === "FAILURE" ? got.status : null;
+      },
+      90_000,
+      "the job to finish",
+    );
     const { lines } = await http.ok<{ lines: string[] }>("GET", `/_launch_local/docker-image-batch-jobs/${job.job_id}/logs`);
     expect(status, lines.join("\n")).toBe("SUCCESS");
     expect(lines).toContain(`[launch-local] placed by Ray on node ${GPU_NODE_IP}`);
@@ -168,7 +188,22 @@ def load_predict_fn(model):
     await expectClusterEmpty();
     const dataDir = mkdtempSync(join(tmpdir(), "launch-local-ray-kill-"));
     const portFile = join(dataDir, "port");
-    const args = ["--port", "0", "--port-file", portFile, "--data-dir", dataDir, "--runtime", "ray", "--ray-address", cluster.address, "--ray-python", RAY_PYTHON, "--log-level", "warn"];
+    const args = [
+      "--port",
+      "0",
+      "--port-file",
+      portFile,
+      "--data-dir",
+      dataDir,
+      "--runtime",
+      "ray",
+      "--ray-address",
+      cluster.address,
+      "--ray-python",
+      RAY_PYTHON,
+      "--log-level",
+      "warn",
+    ];
     try {
       const cli = startCli(args);
       const port = await waitFor(() => readPortFile(portFile), 60_000, "the port file");
@@ -197,11 +232,15 @@ def load_predict_fn(model):
   // Last: the cluster has one node afterwards.
   it("loses no async task when a node is lost mid-load", async () => {
     const id = await http.createEndpoint("load", bundleId, { endpoint_type: "async", cpus: 3, min_workers: 2, max_workers: 2, per_worker: 4 });
-    await eventually(async () => {
-      const workers = await workersOf(http, id);
-      const nodes = new Set(workers.filter((worker) => worker.state === "ready").map((worker) => worker.node));
-      return nodes.size === 2 ? nodes : null;
-    }, 90_000, "a worker on each node");
+    await eventually(
+      async () => {
+        const workers = await workersOf(http, id);
+        const nodes = new Set(workers.filter((worker) => worker.state === "ready").map((worker) => worker.node));
+        return nodes.size === 2 ? nodes : null;
+      },
+      90_000,
+      "a worker on each node",
+    );
     const taskIds: string[] = [];
     // 8 slots, 200 ms a task: about 5 s of work, so the node goes while most of it is queued or running.
     for (let x = 0; x < 200; x++) {
@@ -209,10 +248,11 @@ def load_predict_fn(model):
     }
     const results = new Map<string, { status: string; result?: { result: string } | null }>();
     const poll = async () => {
-      for (const taskId of taskIds) if (!results.has(taskId)) {
-        const task = await http.ok<{ status: string; result?: { result: string } | null }>("GET", `/v1/async-tasks/${taskId}`);
-        if (task.status === "SUCCESS" || task.status === "FAILURE") results.set(taskId, task);
-      }
+      for (const taskId of taskIds)
+        if (!results.has(taskId)) {
+          const task = await http.ok<{ status: string; result?: { result: string } | null }>("GET", `/v1/async-tasks/${taskId}`);
+          if (task.status === "SUCCESS" || task.status === "FAILURE") results.set(taskId, task);
+        }
       return results.size;
     };
     await eventually(async () => ((await poll()) >= 4 ? true : null), 60_000, "the first tasks");
@@ -225,10 +265,14 @@ def load_predict_fn(model):
       expect(JSON.parse(task?.result?.result ?? "{}")).toMatchObject({ x });
     });
     // The lost node's worker is gone once Ray declares the node dead (or a call to it failed first).
-    const readyNodes = await eventually(async () => {
-      const nodes = (await workersOf(http, id)).filter((worker) => worker.state === "ready").map((worker) => worker.node);
-      return nodes.includes(GPU_NODE_IP) ? null : nodes;
-    }, 60_000, "the lost node's worker to go");
+    const readyNodes = await eventually(
+      async () => {
+        const nodes = (await workersOf(http, id)).filter((worker) => worker.state === "ready").map((worker) => worker.node);
+        return nodes.includes(GPU_NODE_IP) ? null : nodes;
+      },
+      60_000,
+      "the lost node's worker to go",
+    );
     expect(readyNodes).toEqual([HEAD_IP]);
   }, 300_000);
 });

@@ -28,7 +28,14 @@ describe.skipIf(!shouldRunDockerTests)("Docker runtime: no container outlives it
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.stop()));
     const left = await containersOfDataDir();
-    await Promise.all(left.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      left.map((id) =>
+        docker
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     rmSync(scratch, { recursive: true, force: true });
     await releaseLock?.();
   });

@@ -119,7 +119,14 @@ describe("SIGTERM to the CLI", () => {
     const pgids = [...new Set(children.map((entry) => entry.pgrp))].filter((pgid) => pgid !== table.find((e) => e.pid === first.pid)?.pgrp);
     expect(children.length).toBeGreaterThanOrEqual(5);
     expect(await first.stop()).toBe(0);
-    expect(await waitForNoLeftovers(pgids, children.map((entry) => entry.pid), first.pid, 1000)).toEqual([]);
+    expect(
+      await waitForNoLeftovers(
+        pgids,
+        children.map((entry) => entry.pid),
+        first.pid,
+        1000,
+      ),
+    ).toEqual([]);
 
     const second = await startServer(dataDir, ["--python", findPython()]);
     for (const id of endpoints) await second.http.waitForWorkers(id, 60_000);
@@ -127,6 +134,13 @@ describe("SIGTERM to the CLI", () => {
     expect(answer.status).toBe("SUCCESS");
     const after = descendantsOf(live(await processTable()), second.pid);
     expect(await second.stop()).toBe(0);
-    expect(await waitForNoLeftovers([], after.map((entry) => entry.pid), second.pid, 1000)).toEqual([]);
+    expect(
+      await waitForNoLeftovers(
+        [],
+        after.map((entry) => entry.pid),
+        second.pid,
+        1000,
+      ),
+    ).toEqual([]);
   }, 180_000);
 });

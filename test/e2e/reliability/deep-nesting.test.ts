@@ -74,7 +74,11 @@ describe("deep nesting and recursion reach workers as user errors", () => {
     const deeper = await postRaw(`/v1/sync-tasks?model_endpoint_id=${id}`, `{"args": {"x": ${"[".repeat(2000)}${"]".repeat(2000)}}}`);
     expect(deeper).toEqual({ status: 400, json: { detail: "There was an error parsing the body" } });
     // Sent to the worker itself, past the gateway: FastAPI's answer, not a dropped connection.
-    const direct = await fetch(`${worker.base_url}/predict`, { method: "POST", headers: { "content-type": "application/json", "x-launch-worker-token": worker.token ?? "" }, body: `{"args": ${"[".repeat(5000)}${"]".repeat(5000)}}` });
+    const direct = await fetch(`${worker.base_url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-launch-worker-token": worker.token ?? "" },
+      body: `{"args": ${"[".repeat(5000)}${"]".repeat(5000)}}`,
+    });
     expect(direct.status).toBe(400);
     expect(await direct.json()).toEqual({ detail: "There was an error parsing the body" });
     expect((await workers(id)).map((each) => each.pid)).toEqual([worker.pid]);

@@ -47,10 +47,28 @@ describe("stopping the launcher stops launch-local and its workers", () => {
   it("under an npx-like launcher that signals only its shell", async () => {
     const marker = randomUUID();
     const portFile = join(scratch, "port-npx");
-    const launcher = spawn(process.execPath, [NPX_LIKE, process.execPath, CLI, "--port", "0", "--port-file", portFile, "--data-dir", join(scratch, "state"), "--runtime", "process", "--log-level", "warn"], {
-      env: { ...process.env, LAUNCH_STOP_MARKER: marker },
-      stdio: "ignore",
-    });
+    const launcher = spawn(
+      process.execPath,
+      [
+        NPX_LIKE,
+        process.execPath,
+        CLI,
+        "--port",
+        "0",
+        "--port-file",
+        portFile,
+        "--data-dir",
+        join(scratch, "state"),
+        "--runtime",
+        "process",
+        "--log-level",
+        "warn",
+      ],
+      {
+        env: { ...process.env, LAUNCH_STOP_MARKER: marker },
+        stdio: "ignore",
+      },
+    );
     try {
       const port = await waitFor(() => readPortFile(portFile), 30_000, "the port file");
       const http = new LaunchHttp(`http://127.0.0.1:${port}`);
@@ -70,21 +88,25 @@ describe("stopping the launcher stops launch-local and its workers", () => {
   it("at the end of a session of the pytest plugin's fixture, by its own process-group stop", async () => {
     const marker = randomUUID();
     const pidsFile = join(scratch, "worker-pids");
-    const pytest = spawn("python3", ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_launch_local.plugin", join(REPO_ROOT, "test", "e2e", "python", "fixture_session")], {
-      env: {
-        ...process.env,
-        LAUNCH_STOP_MARKER: marker,
-        LAUNCH_FIXTURE_PIDS_FILE: pidsFile,
-        // The plugin from the repository, as a user's `pip install` would put it on the path.
-        PYTHONPATH: join(REPO_ROOT, "python", "pytest-launch-local"),
-        LAUNCH_LOCAL_COMMAND: `${process.execPath} ${NPX_LIKE} ${process.execPath} ${CLI} --runtime process`,
-        LAUNCH_LOCAL_LOG_LEVEL: "warn",
-        // Only the fixture's own stop is under test here (the parent watch is the case above).
-        LAUNCH_LOCAL_EXIT_WITH_PARENT: "false",
-        PYTHONDONTWRITEBYTECODE: "1",
+    const pytest = spawn(
+      "python3",
+      ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_launch_local.plugin", join(REPO_ROOT, "test", "e2e", "python", "fixture_session")],
+      {
+        env: {
+          ...process.env,
+          LAUNCH_STOP_MARKER: marker,
+          LAUNCH_FIXTURE_PIDS_FILE: pidsFile,
+          // The plugin from the repository, as a user's `pip install` would put it on the path.
+          PYTHONPATH: join(REPO_ROOT, "python", "pytest-launch-local"),
+          LAUNCH_LOCAL_COMMAND: `${process.execPath} ${NPX_LIKE} ${process.execPath} ${CLI} --runtime process`,
+          LAUNCH_LOCAL_LOG_LEVEL: "warn",
+          // Only the fixture's own stop is under test here (the parent watch is the case above).
+          LAUNCH_LOCAL_EXIT_WITH_PARENT: "false",
+          PYTHONDONTWRITEBYTECODE: "1",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     let output = "";
     pytest.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     pytest.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -150,7 +150,10 @@ describe("SIGKILL with 1,000 async tasks in flight, then a restart on the same d
       const echoed = i < TASKS / 2 ? `{"i": ${i}, "sleep": 0.02}` : `{"i": ${i}, "sleep": 0.02, "gate": ${JSON.stringify(gate)}}`;
       expect(task, `task ${i}`).toEqual({ task_id: id, status: "SUCCESS", result: { result: echoed }, traceback: null, status_code: null });
       const seen = poller.history.get(id) ?? [];
-      expect(seen.filter((status) => !["PENDING", "STARTED", "SUCCESS"].includes(status)), `task ${i}: ${seen.join(" → ")}`).toEqual([]);
+      expect(
+        seen.filter((status) => !["PENDING", "STARTED", "SUCCESS"].includes(status)),
+        `task ${i}: ${seen.join(" → ")}`,
+      ).toEqual([]);
       expect(seen.indexOf("SUCCESS"), `task ${i}: ${seen.join(" → ")}`).toBe(seen.length - 1);
     }
     expect(poller.resultChanges).toEqual([]);

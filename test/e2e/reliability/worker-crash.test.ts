@@ -90,7 +90,9 @@ describe("a worker process killed mid-request", () => {
   it("async: the task is redelivered to the replacement and completes", async () => {
     const endpointId = await server.http.createEndpoint("async-echo", echoBundle, { endpoint_type: "async" });
     await server.http.waitForWorkers(endpointId, 60_000);
-    const { task_id: taskId } = await server.http.ok<{ task_id: string }>("POST", `/v1/async-tasks?model_endpoint_id=${endpointId}`, { args: { sleep: 2, n: 2 } });
+    const { task_id: taskId } = await server.http.ok<{ task_id: string }>("POST", `/v1/async-tasks?model_endpoint_id=${endpointId}`, {
+      args: { sleep: 2, n: 2 },
+    });
     const victim = await busyWorker(endpointId);
     expect((await server.http.ok<{ status: string }>("GET", `/v1/async-tasks/${taskId}`)).status).toBe("STARTED");
     killProcess(victim.pid);

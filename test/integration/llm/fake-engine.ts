@@ -23,7 +23,16 @@ export function createFakeEngine(): FakeEngine {
       requests.push(request);
       const body = isRecord(request.json) ? request.json : {};
       if (body.prompt === "bad" || (Array.isArray(body.messages) && JSON.stringify(body.messages).includes("bad"))) {
-        return { status: 400, text: JSON.stringify({ object: "error", message: "This model's maximum context length is 8 tokens.", type: "BadRequestError", param: null, code: 400 }) };
+        return {
+          status: 400,
+          text: JSON.stringify({
+            object: "error",
+            message: "This model's maximum context length is 8 tokens.",
+            type: "BadRequestError",
+            param: null,
+            code: 400,
+          }),
+        };
       }
       if (body.prompt === "crash") return { status: 500, text: JSON.stringify({ detail: { traceback: "engine exploded" } }) };
       const isChat = request.path === "/v1/chat/completions";
@@ -32,23 +41,64 @@ export function createFakeEngine(): FakeEngine {
       if (body.stream !== true) {
         const text = TOKENS.join("");
         const choice = isChat
-          ? { index: 0, message: { role: "assistant", content: text, refusal: null, tool_calls: [], reasoning_content: null }, logprobs: null, finish_reason: "length", stop_reason: null }
-          : { index: 0, text, logprobs: withLogprobs ? { text_offset: [0, 5, 9], token_logprobs: LOGPROBS, tokens: TOKENS, top_logprobs: [] } : null, finish_reason: "length", stop_reason: null, prompt_logprobs: null };
+          ? {
+              index: 0,
+              message: { role: "assistant", content: text, refusal: null, tool_calls: [], reasoning_content: null },
+              logprobs: null,
+              finish_reason: "length",
+              stop_reason: null,
+            }
+          : {
+              index: 0,
+              text,
+              logprobs: withLogprobs ? { text_offset: [0, 5, 9], token_logprobs: LOGPROBS, tokens: TOKENS, top_logprobs: [] } : null,
+              finish_reason: "length",
+              stop_reason: null,
+              prompt_logprobs: null,
+            };
         return {
-          text: JSON.stringify({ id: "cmpl-1", object: isChat ? "chat.completion" : "text_completion", created: 1700000000, model: "model_files", choices: [choice], usage: usage(3), prompt_logprobs: null, kv_transfer_params: null }),
+          text: JSON.stringify({
+            id: "cmpl-1",
+            object: isChat ? "chat.completion" : "text_completion",
+            created: 1700000000,
+            model: "model_files",
+            choices: [choice],
+            usage: usage(3),
+            prompt_logprobs: null,
+            kv_transfer_params: null,
+          }),
         };
       }
       const options = isRecord(body.stream_options) ? body.stream_options : {};
       const events = TOKENS.map((token, index) => {
         const last = index === TOKENS.length - 1;
         const choice = isChat
-          ? { index: 0, delta: index === 0 ? { role: "assistant", content: token } : { content: token }, logprobs: null, finish_reason: last ? "length" : null, stop_reason: null }
-          : { index: 0, text: token, logprobs: withLogprobs ? { text_offset: [0], token_logprobs: [LOGPROBS[index]], tokens: [token], top_logprobs: [] } : null, finish_reason: last ? "length" : null, stop_reason: null };
-        const chunk: Record<string, unknown> = { id: "cmpl-1", object: isChat ? "chat.completion.chunk" : "text_completion", created: 1700000000, model: "model_files", choices: [choice] };
+          ? {
+              index: 0,
+              delta: index === 0 ? { role: "assistant", content: token } : { content: token },
+              logprobs: null,
+              finish_reason: last ? "length" : null,
+              stop_reason: null,
+            }
+          : {
+              index: 0,
+              text: token,
+              logprobs: withLogprobs ? { text_offset: [0], token_logprobs: [LOGPROBS[index]], tokens: [token], top_logprobs: [] } : null,
+              finish_reason: last ? "length" : null,
+              stop_reason: null,
+            };
+        const chunk: Record<string, unknown> = {
+          id: "cmpl-1",
+          object: isChat ? "chat.completion.chunk" : "text_completion",
+          created: 1700000000,
+          model: "model_files",
+          choices: [choice],
+        };
         if (options.continuous_usage_stats === true) chunk.usage = usage(index + 1);
         return JSON.stringify(chunk);
       });
-      if (options.include_usage === true) events.push(JSON.stringify({ id: "cmpl-1", object: "text_completion", created: 1700000000, model: "model_files", choices: [], usage: usage(3) }));
+      if (options.include_usage === true)
+        events.push(JSON.stringify({ id: "cmpl-1", object: "text_completion", created: 1700000000, model: "model_files", choices: [], usage: usage(3) }));
       events.push("[DONE]");
       return { events };
     },

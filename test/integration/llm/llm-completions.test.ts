@@ -24,7 +24,16 @@ beforeEach(async () => {
   engine = createFakeEngine();
   app = await createTestApp({ llmModelsDir: modelsDir, fakeRuntime: createFakeRuntime({ handler: (request) => engine.handler(request) }) });
   me = new LaunchHttp(app.url);
-  const body = { name: "llm", model_name: "tiny", endpoint_type: "streaming", metadata: {}, min_workers: 0, max_workers: 1, per_worker: 1, labels: { team: "t", product: "p" } };
+  const body = {
+    name: "llm",
+    model_name: "tiny",
+    endpoint_type: "streaming",
+    metadata: {},
+    min_workers: 0,
+    max_workers: 1,
+    per_worker: 1,
+    labels: { team: "t", product: "p" },
+  };
   await me.ok("POST", "/v1/llm/model-endpoints", body);
 });
 afterEach(async () => app.close());
@@ -32,33 +41,60 @@ afterEach(async () => app.close());
 const completion = { prompt: "Hi", max_new_tokens: 3, temperature: 0.5, return_token_log_probs: true, stop_sequences: ["\n"] };
 
 async function post(path: string, body: unknown): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${app.url}${path}`, { method: "POST", headers: { authorization: app.auth(), "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${app.url}${path}`, {
+    method: "POST",
+    headers: { authorization: app.auth(), "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, text: await response.text() };
 }
-const dataOf = (text: string): unknown[] => text.split("\r\n\r\n").filter((block) => block.startsWith("data: ")).map((block) => JSON.parse(block.slice(6)) as unknown);
+const dataOf = (text: string): unknown[] =>
+  text
+    .split("\r\n\r\n")
+    .filter((block) => block.startsWith("data: "))
+    .map((block) => JSON.parse(block.slice(6)) as unknown);
 
 describe("/v1/llm/completions-sync and -stream", () => {
   it("sends the vLLM args to /v1/completions and answers model-engine's shape", async () => {
     const { status, text } = await post("/v1/llm/completions-sync?model_endpoint_name=llm", completion);
     expect(status).toBe(200);
     expect(engine.requests.at(-1)?.path).toBe("/v1/completions");
-    expect(engine.requests.at(-1)?.body).toBe('{"prompt":"Hi","max_tokens":3,"presence_penalty":0,"frequency_penalty":0,"stop":["\\n"],"temperature":0.5,"top_k":-1,"top_p":1,"logprobs":1,"skip_special_tokens":true}');
+    expect(engine.requests.at(-1)?.body).toBe(
+      '{"prompt":"Hi","max_tokens":3,"presence_penalty":0,"frequency_penalty":0,"stop":["\\n"],"temperature":0.5,"top_k":-1,"top_p":1,"logprobs":1,"skip_special_tokens":true}',
+    );
     const answer = JSON.parse(text) as { request_id: string; output: Record<string, unknown> };
     expect(text).toBe(
       `{"request_id":"${answer.request_id}","output":{"text":" John and I","num_prompt_tokens":5,"num_completion_tokens":3,"tokens":[{"token":" John","log_prob":-0.5},{"token":" and","log_prob":-1.25},{"token":" I","log_prob":-0.75}]}}`,
     );
     const greedy = await post("/v1/llm/completions-sync?model_endpoint_name=llm", { prompt: "Hi", max_new_tokens: 3, temperature: 0 });
     expect((JSON.parse(greedy.text) as { output: { tokens: unknown } }).output.tokens).toBeNull();
-    expect(engine.requests.at(-1)?.json).toEqual({ prompt: "Hi", max_tokens: 3, presence_penalty: 0, frequency_penalty: 0, temperature: 0, skip_special_tokens: true });
+    expect(engine.requests.at(-1)?.json).toEqual({
+      prompt: "Hi",
+      max_tokens: 3,
+      presence_penalty: 0,
+      frequency_penalty: 0,
+      temperature: 0,
+      skip_special_tokens: true,
+    });
   });
 
   it("answers the real 400s, 404 and the upstream error", async () => {
     const cases: [string, unknown, number, unknown][] = [
       ["llm", { ...completion, temperature: 0, top_k: 5 }, 400, "top_k and top_p can't be enabled when temperature is 0."],
       ["llm", { ...completion, top_k: 0 }, 400, "top_k needs to be strictly positive, or set it to be -1 / None to disable top_k."],
-      ["llm", { ...completion, guided_regex: "a", guided_choice: ["a"] }, 400, "Only one of guided_json, guided_choice, guided_regex, guided_grammar can be enabled."],
+      [
+        "llm",
+        { ...completion, guided_regex: "a", guided_choice: ["a"] },
+        400,
+        "Only one of guided_json, guided_choice, guided_regex, guided_grammar can be enabled.",
+      ],
       ["nope", completion, 404, "The specified endpoint could not be found."],
-      ["llm", { ...completion, prompt: "bad" }, 400, "{'object': 'error', 'message': \"This model's maximum context length is 8 tokens.\", 'type': 'BadRequestError', 'param': None, 'code': 400}"],
+      [
+        "llm",
+        { ...completion, prompt: "bad" },
+        400,
+        "{'object': 'error', 'message': \"This model's maximum context length is 8 tokens.\", 'type': 'BadRequestError', 'param': None, 'code': 400}",
+      ],
     ];
     for (const [name, body, status, detail] of cases) {
       const answer = await post(`/v1/llm/completions-sync?model_endpoint_name=${name}`, body);
@@ -101,11 +137,35 @@ describe("/v2/chat/completions and /v2/completions", () => {
     const { status, text } = await post("/v2/chat/completions", { ...chat, top_k: 2, some_unknown: 1, temperature: null });
     expect(status).toBe(200);
     const upstream = engine.requests.at(-1)?.json as Record<string, unknown>;
-    expect(upstream).toMatchObject({ model: "model_files", messages: [{ role: "user", content: "Hi" }], max_tokens: 3, top_k: 2, temperature: 1, stream: false, n: 1 });
+    expect(upstream).toMatchObject({
+      model: "model_files",
+      messages: [{ role: "user", content: "Hi" }],
+      max_tokens: 3,
+      top_k: 2,
+      temperature: 1,
+      stream: false,
+      n: 1,
+    });
     expect(upstream).not.toHaveProperty("some_unknown");
     expect(JSON.parse(text)).toEqual({
       id: "cmpl-1",
-      choices: [{ finish_reason: "length", index: 0, message: { content: " John and I", refusal: null, tool_calls: [], annotations: null, role: "assistant", function_call: null, audio: null, reasoning_content: null }, logprobs: null }],
+      choices: [
+        {
+          finish_reason: "length",
+          index: 0,
+          message: {
+            content: " John and I",
+            refusal: null,
+            tool_calls: [],
+            annotations: null,
+            role: "assistant",
+            function_call: null,
+            audio: null,
+            reasoning_content: null,
+          },
+          logprobs: null,
+        },
+      ],
       created: 1700000000,
       model: "llm",
       service_tier: null,
@@ -123,19 +183,37 @@ describe("/v2/chat/completions and /v2/completions", () => {
     expect(text).not.toContain("DONE");
     const chunks = dataOf(text) as Record<string, unknown>[];
     expect(chunks).toHaveLength(4);
-    expect(chunks[0]).toEqual({ id: "cmpl-1", choices: [{ finish_reason: null, index: 0, text: " John" }].map(({ finish_reason: _, ...rest }) => rest), created: 1700000000, model: "llm", object: "text_completion" });
-    expect(chunks[3]).toEqual({ id: "cmpl-1", choices: [], created: 1700000000, model: "llm", object: "text_completion", usage: { completion_tokens: 3, prompt_tokens: 5, total_tokens: 8 } });
+    expect(chunks[0]).toEqual({
+      id: "cmpl-1",
+      choices: [{ finish_reason: null, index: 0, text: " John" }].map(({ finish_reason: _, ...rest }) => rest),
+      created: 1700000000,
+      model: "llm",
+      object: "text_completion",
+    });
+    expect(chunks[3]).toEqual({
+      id: "cmpl-1",
+      choices: [],
+      created: 1700000000,
+      model: "llm",
+      object: "text_completion",
+      usage: { completion_tokens: 3, prompt_tokens: 5, total_tokens: 8 },
+    });
     const chatChunks = dataOf((await post("/v2/chat/completions", { ...chat, stream: true })).text) as { choices: { delta: unknown }[] }[];
     expect(chatChunks.map((chunk) => chunk.choices[0]?.delta)).toEqual([{ content: " John", role: "assistant" }, { content: " and" }, { content: " I" }]);
   });
 
   it("answers upstream 400s with the engine's object, 404, 410 and unsupported frameworks", async () => {
     const bad = await post("/v2/chat/completions", { ...chat, messages: [{ role: "user", content: "bad" }] });
-    expect([bad.status, JSON.parse(bad.text)]).toEqual([400, { detail: { object: "error", message: "This model's maximum context length is 8 tokens.", type: "BadRequestError", param: null, code: 400 } }]);
+    expect([bad.status, JSON.parse(bad.text)]).toEqual([
+      400,
+      { detail: { object: "error", message: "This model's maximum context length is 8 tokens.", type: "BadRequestError", param: null, code: 400 } },
+    ]);
     const badStream = await post("/v2/completions", { model: "llm", prompt: "bad", stream: true });
     expect(badStream.status).toBe(400);
     expect(JSON.parse((await post("/v2/chat/completions", { ...chat, model: "nope" })).text)).toEqual({ detail: "The specified endpoint could not be found." });
-    expect(JSON.parse((await post("/v2/chat/completions", { ...chat, model: "nope", stream: true })).text)).toEqual({ detail: "Model endpoint nope not found." });
+    expect(JSON.parse((await post("/v2/chat/completions", { ...chat, model: "nope", stream: true })).text)).toEqual({
+      detail: "Model endpoint nope not found.",
+    });
     const tooShort = await post("/v2/chat/completions", { ...chat, messages: [] });
     expect(tooShort.status).toBe(422);
 
@@ -144,9 +222,20 @@ describe("/v2/chat/completions and /v2/completions", () => {
     await me.ok("PUT", "/v1/llm/model-endpoints/llm", { max_workers: 0 });
     expect(JSON.parse((await post("/v2/chat/completions", chat)).text)).toEqual({ detail: "The endpoint llm is deprecated. max_workers is 0." });
 
-    await me.ok("POST", "/v1/llm/model-endpoints", { name: "tgi", model_name: "tiny", inference_framework: "text_generation_inference", endpoint_type: "streaming", metadata: {}, min_workers: 0, max_workers: 1, per_worker: 1, labels: { team: "t", product: "p" } });
+    await me.ok("POST", "/v1/llm/model-endpoints", {
+      name: "tgi",
+      model_name: "tiny",
+      inference_framework: "text_generation_inference",
+      endpoint_type: "streaming",
+      metadata: {},
+      min_workers: 0,
+      max_workers: 1,
+      per_worker: 1,
+      labels: { team: "t", product: "p" },
+    });
     expect(JSON.parse((await post("/v2/completions", { model: "tgi", prompt: "Hi" })).text)).toEqual({
-      detail: "Unsupported inference type: The endpoint's inference framework (LLMInferenceFramework.TEXT_GENERATION_INFERENCE) does not support openai compatible completion.",
+      detail:
+        "Unsupported inference type: The endpoint's inference framework (LLMInferenceFramework.TEXT_GENERATION_INFERENCE) does not support openai compatible completion.",
     });
   });
 });

@@ -55,22 +55,54 @@ describe("POST /v1/llm/model-endpoints", () => {
 
     const llm = await me.ok<Record<string, unknown>>("GET", "/v1/llm/model-endpoints/tiny-llm");
     expect(Object.keys(llm)).toEqual([
-      "id", "name", "model_name", "source", "status", "inference_framework", "inference_framework_image_tag", "num_shards",
-      "quantize", "checkpoint_path", "chat_template_override", "task_expires_seconds", "queue_message_timeout_seconds", "spec",
+      "id",
+      "name",
+      "model_name",
+      "source",
+      "status",
+      "inference_framework",
+      "inference_framework_image_tag",
+      "num_shards",
+      "quantize",
+      "checkpoint_path",
+      "chat_template_override",
+      "task_expires_seconds",
+      "queue_message_timeout_seconds",
+      "spec",
     ]);
-    expect(llm).toMatchObject({ name: "tiny-llm", model_name: "tiny", source: "hugging_face", inference_framework: "vllm", inference_framework_image_tag: "latest", num_shards: 1, quantize: null, checkpoint_path: null });
+    expect(llm).toMatchObject({
+      name: "tiny-llm",
+      model_name: "tiny",
+      source: "hugging_face",
+      inference_framework: "vllm",
+      inference_framework_image_tag: "latest",
+      num_shards: 1,
+      quantize: null,
+      checkpoint_path: null,
+    });
     const spec = llm.spec as Record<string, unknown>;
     expect(spec).toMatchObject({ name: "tiny-llm", endpoint_type: "streaming", bundle_name: "tiny-llm", public_inference: true });
     expect((spec.metadata as Record<string, unknown>)._llm).toEqual({
-      model_name: "tiny", source: "hugging_face", inference_framework: "vllm", inference_framework_image_tag: "latest", num_shards: 1,
-      model_cache_enabled: false, quantize: null, checkpoint_path: null, chat_template_override: null,
+      model_name: "tiny",
+      source: "hugging_face",
+      inference_framework: "vllm",
+      inference_framework_image_tag: "latest",
+      num_shards: 1,
+      model_cache_enabled: false,
+      quantize: null,
+      checkpoint_path: null,
+      chat_template_override: null,
     });
 
     // The same endpoint through the ordinary routes, scaling from zero like any endpoint.
     const ordinary = await me.ok<{ model_endpoints: Record<string, unknown>[] }>("GET", "/v1/model-endpoints?name=tiny-llm");
     const endpoint = ordinary.model_endpoints[0];
     expect(endpoint?.id).toBe(llm.id);
-    await waitFor(async () => (await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${String(llm.id)}`)).status === "READY", 10_000, "the LLM endpoint to be READY");
+    await waitFor(
+      async () => (await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${String(llm.id)}`)).status === "READY",
+      10_000,
+      "the LLM endpoint to be READY",
+    );
     const ready = await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${String(llm.id)}`);
     expect(ready.deployment_state).toMatchObject({ min_workers: 0, max_workers: 1, per_worker: 2, concurrent_requests_per_worker: 250 });
     expect(ready.resource_state).toMatchObject({ cpus: 1, gpus: 1, memory: "8Gi", storage: "16Gi", gpu_type: "nvidia-ampere-a10", nodes_per_worker: 1 });
@@ -78,8 +110,12 @@ describe("POST /v1/llm/model-endpoints", () => {
     const bundles = await me.ok<{ model_bundles: Record<string, unknown>[] }>("GET", "/v2/model-bundles?model_name=tiny-llm");
     const flavor = bundles.model_bundles[0]?.flavor as Record<string, unknown>;
     expect(flavor).toMatchObject({
-      flavor: "streaming_enhanced_runnable_image", repository: "vllm/vllm-openai", tag: "latest", healthcheck_route: "/health",
-      routes: ["/v1/chat/completions", "/v1/completions"], readiness_initial_delay_seconds: 10,
+      flavor: "streaming_enhanced_runnable_image",
+      repository: "vllm/vllm-openai",
+      tag: "latest",
+      healthcheck_route: "/health",
+      routes: ["/v1/chat/completions", "/v1/completions"],
+      readiness_initial_delay_seconds: 10,
     });
     expect(flavor.command).toEqual([
       "/bin/bash",
@@ -94,7 +130,9 @@ describe("POST /v1/llm/model-endpoints", () => {
     const bundles = await me.ok<{ model_bundles: { flavor: { command: string[] } }[] }>("GET", "/v2/model-bundles?model_name=tiny-llm");
     const script = bundles.model_bundles[0]?.flavor.command[2] ?? "";
     expect(script).toContain(`export CHAT_TEMPLATE=$(echo "${Buffer.from("{{ x }}'s").toString("base64")}" | base64 --decode);python -m`);
-    expect(script).toMatch(/--max-model-len 512 --enforce-eager --tensor-parallel-size 1 --chat-template "\$CHAT_TEMPLATE" --dtype float32 --seed 3 --gpu-memory-utilization 0\.9$/);
+    expect(script).toMatch(
+      /--max-model-len 512 --enforce-eager --tensor-parallel-size 1 --chat-template "\$CHAT_TEMPLATE" --dtype float32 --seed 3 --gpu-memory-utilization 0\.9$/,
+    );
     const llm = await me.ok<{ spec: { metadata: { _llm: Record<string, unknown> } } }>("GET", "/v1/llm/model-endpoints/tiny-llm");
     expect(llm.spec.metadata._llm.vllm_additional_args).toEqual({ max_model_len: 512, dtype: "float32", seed: 3 });
   });
@@ -114,19 +152,26 @@ describe("POST /v1/llm/model-endpoints", () => {
       400,
       "Quantization Quantization.BITSANDBYTES is not supported for inference framework LLMInferenceFramework.VLLM. Supported quantization types are [<Quantization.AWQ: 'awq'>].",
     ]);
-    expect(await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ inference_framework: "text_generation_inference", chat_template_override: "t" }))).toEqual([
+    expect(
+      await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ inference_framework: "text_generation_inference", chat_template_override: "t" })),
+    ).toEqual([400, "Chat template is only supported for inference framework LLMInferenceFramework.VLLM."]);
+    expect(await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ inference_framework: "deepspeed", endpoint_type: "sync" }))).toEqual([
       400,
-      "Chat template is only supported for inference framework LLMInferenceFramework.VLLM.",
+      "DeepSpeed requires more than 1 GPU.",
     ]);
-    expect(await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ inference_framework: "deepspeed", endpoint_type: "sync" }))).toEqual([400, "DeepSpeed requires more than 1 GPU."]);
     expect(await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ labels: { team: "infra" } }))).toEqual([
       400,
       "Missing label 'product' in labels. These are all required: {'team', 'product'}",
     ]);
     const [status, missing] = await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ model_name: "llama-2-7b" }));
     expect(status).toBe(400);
-    expect(String(missing)).toMatch(/^No checkpoint path found for model llama-2-7b: no checkpoint_path was given, .*llama-2-7b is not a folder \(--llm-models-dir\), and the Hugging Face cache \(.*\) has no snapshot of huggyllama\/llama-7b\./);
-    expect(await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ model_name: "no-weights" }))).toEqual([400, "No safetensors found in the checkpoint path."]);
+    expect(String(missing)).toMatch(
+      /^No checkpoint path found for model llama-2-7b: no checkpoint_path was given, .*llama-2-7b is not a folder \(--llm-models-dir\), and the Hugging Face cache \(.*\) has no snapshot of huggyllama\/llama-7b\./,
+    );
+    expect(await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ model_name: "no-weights" }))).toEqual([
+      400,
+      "No safetensors found in the checkpoint path.",
+    ]);
     expect(await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ checkpoint_path: "/tmp/x" }))).toEqual([
       400,
       "Only S3, Azure Blob Storage, and GCS paths are supported. Given checkpoint path: /tmp/x.",
@@ -135,7 +180,10 @@ describe("POST /v1/llm/model-endpoints", () => {
       400,
       "Tar files are not supported. Given checkpoint path: s3://launch-local/m.tar.",
     ]);
-    expect(await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ checkpoint_path: "s3://launch-local/nothing/here" }))).toEqual([400, "No safetensors found in the checkpoint path."]);
+    expect(await detail(me, "POST", "/v1/llm/model-endpoints", createBody({ checkpoint_path: "s3://launch-local/nothing/here" }))).toEqual([
+      400,
+      "No safetensors found in the checkpoint path.",
+    ]);
     await me.ok("POST", "/v1/llm/model-endpoints", createBody());
     expect(await detail(other, "POST", "/v1/llm/model-endpoints", createBody())).toEqual([400, "The specified model endpoint already exists."]);
   });
@@ -143,14 +191,20 @@ describe("POST /v1/llm/model-endpoints", () => {
   it("answers pydantic's 422 under the variant's tag", async () => {
     const { status, json } = await me.call("POST", "/v1/llm/model-endpoints", createBody({ name: undefined }));
     expect(status).toBe(422);
-    expect((json as { detail: { loc: unknown[]; type: string }[] }).detail).toEqual([expect.objectContaining({ type: "missing", loc: ["body", "vllm", "name"] })]);
+    expect((json as { detail: { loc: unknown[]; type: string }[] }).detail).toEqual([
+      expect.objectContaining({ type: "missing", loc: ["body", "vllm", "name"] }),
+    ]);
     const unknown = await me.call("POST", "/v1/llm/model-endpoints", createBody({ inference_framework: "llama.cpp" }));
     expect((unknown.json as { detail: { type: string; loc: unknown[] }[] }).detail[0]).toMatchObject({ type: "union_tag_invalid", loc: ["body"] });
   });
 
   it("reads the weights from the blob folder a checkpoint_path names", async () => {
     for (const file of ["config.json", "model-00001-of-00001.safetensors"]) {
-      const put = await fetch(`${app.url}/_launch_local/blobs?location=s3://launch-local/ckpt/tiny/${file}`, { method: "PUT", headers: { authorization: app.auth() }, body: "{}" });
+      const put = await fetch(`${app.url}/_launch_local/blobs?location=s3://launch-local/ckpt/tiny/${file}`, {
+        method: "PUT",
+        headers: { authorization: app.auth() },
+        body: "{}",
+      });
       expect(put.status).toBe(200);
     }
     await me.ok("POST", "/v1/llm/model-endpoints", createBody({ name: "from-blob", model_name: "llama-2-7b", checkpoint_path: "s3://launch-local/ckpt/tiny" }));
@@ -168,7 +222,10 @@ describe("GET, PUT, DELETE /v1/llm/model-endpoints/{name} and download", () => {
     const theirs = await other.ok<{ model_endpoints: { name: string }[] }>("GET", "/v1/llm/model-endpoints");
     expect(theirs.model_endpoints.map((e) => e.name)).toEqual(["tiny-llm"]);
     expect(await detail(other, "GET", "/v1/llm/model-endpoints/private-llm")).toEqual([404, "Model Endpoint private-llm  was not found."]);
-    expect(await detail(other, "DELETE", "/v1/llm/model-endpoints/tiny-llm")).toEqual([403, "You don't have permission to delete the requested model endpoint."]);
+    expect(await detail(other, "DELETE", "/v1/llm/model-endpoints/tiny-llm")).toEqual([
+      403,
+      "You don't have permission to delete the requested model endpoint.",
+    ]);
     expect(await detail(other, "DELETE", "/v1/llm/model-endpoints/private-llm")).toEqual([404, "The requested model endpoint could not be found."]);
     expect(await me.ok("DELETE", "/v1/llm/model-endpoints/tiny-llm")).toEqual({ deleted: true });
     expect(await detail(me, "GET", "/v1/llm/model-endpoints/tiny-llm")).toEqual([404, "Model Endpoint tiny-llm  was not found."]);
@@ -177,9 +234,16 @@ describe("GET, PUT, DELETE /v1/llm/model-endpoints/{name} and download", () => {
   it("updates scaling in place and rebuilds the bundle when the model changes", async () => {
     await me.ok("POST", "/v1/llm/model-endpoints", createBody());
     const id = String((await me.ok<Record<string, unknown>>("GET", "/v1/llm/model-endpoints/tiny-llm")).id);
-    await waitFor(async () => (await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${id}`)).status === "READY", 10_000, "the endpoint to be READY");
+    await waitFor(
+      async () => (await me.ok<Record<string, unknown>>("GET", `/v1/model-endpoints/${id}`)).status === "READY",
+      10_000,
+      "the endpoint to be READY",
+    );
     expect(await detail(other, "PUT", "/v1/llm/model-endpoints/tiny-llm", { max_workers: 2 })).toEqual([404, "The specified LLM endpoint could not be found."]);
-    expect(await detail(me, "PUT", "/v1/llm/model-endpoints/tiny-llm", { metadata: { _llm: {} } })).toEqual([400, "_llm is a reserved metadata key and cannot be used by user."]);
+    expect(await detail(me, "PUT", "/v1/llm/model-endpoints/tiny-llm", { metadata: { _llm: {} } })).toEqual([
+      400,
+      "_llm is a reserved metadata key and cannot be used by user.",
+    ]);
     await me.ok("PUT", "/v1/llm/model-endpoints/tiny-llm", { max_workers: 2, metadata: { extra: 1 } });
     const scaled = await me.ok<{ spec: { metadata: Record<string, unknown>; bundle_name: string } }>("GET", "/v1/llm/model-endpoints/tiny-llm");
     expect(Object.keys(scaled.spec.metadata)).toEqual(["team_note", "_llm", "extra"]);
@@ -190,7 +254,10 @@ describe("GET, PUT, DELETE /v1/llm/model-endpoints/{name} and download", () => {
   });
 
   it("lists fine-tuned weights as signed URLs for the team's endpoint of that name", async () => {
-    expect(await detail(me, "POST", "/v1/llm/model-endpoints/download", { model_name: "tiny-llm" })).toEqual([404, "The requested fine-tuned model could not be found."]);
+    expect(await detail(me, "POST", "/v1/llm/model-endpoints/download", { model_name: "tiny-llm" })).toEqual([
+      404,
+      "The requested fine-tuned model could not be found.",
+    ]);
     await me.ok("POST", "/v1/llm/model-endpoints", createBody());
     const key = "hosted-model-inference/fine_tuned_weights/me/tiny-llm/model.safetensors";
     await fetch(`${app.url}/_launch_local/blobs?location=s3://launch-local/${key}`, { method: "PUT", headers: { authorization: app.auth() }, body: "weights" });
@@ -200,4 +267,3 @@ describe("GET, PUT, DELETE /v1/llm/model-endpoints/{name} and download", () => {
     expect(await got.text()).toBe("weights");
   });
 });
-

@@ -23,7 +23,16 @@ afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
 beforeEach(async () => {
   const engine = createFakeEngine();
   app = await createTestApp({ llmModelsDir: modelsDir, fakeRuntime: createFakeRuntime({ handler: (request) => engine.handler(request) }) });
-  const body = { name: "llm", model_name: "tiny", endpoint_type: "streaming", metadata: {}, min_workers: 0, max_workers: 1, per_worker: 1, labels: { team: "t", product: "p" } };
+  const body = {
+    name: "llm",
+    model_name: "tiny",
+    endpoint_type: "streaming",
+    metadata: {},
+    min_workers: 0,
+    max_workers: 1,
+    per_worker: 1,
+    labels: { team: "t", product: "p" },
+  };
   await new LaunchHttp(app.url).ok("POST", "/v1/llm/model-endpoints", body);
 });
 afterEach(async () => app.close());
@@ -46,7 +55,8 @@ describe("LLM streams stopped by their reader", () => {
   it("gives the worker slot back when a /v1 stream's reader stops after the first event", async () => {
     const v1 = app.instance.services.llmCompletionsV1;
     if (!v1) throw new Error("no LLM completions");
-    const events = v1.stream(userFromName("me"), "llm", parseBody(completionV1Schema, { prompt: "Hi", max_new_tokens: 3, temperature: 0 }))[Symbol.asyncIterator]();
+    const stream = v1.stream(userFromName("me"), "llm", parseBody(completionV1Schema, { prompt: "Hi", max_new_tokens: 3, temperature: 0 }));
+    const events = stream[Symbol.asyncIterator]();
     expect((await events.next()).done).toBe(false);
     expect(slotsHeld()).toBe(1);
     await events.return?.(undefined);

@@ -15,7 +15,16 @@ const body = (overrides: Partial<CreateBatchJobRequest> = {}): CreateBatchJobReq
   input_path: "s3://launch-local/in.csv",
   serialization_format: "JSON",
   labels: { team: "infra", product: "launch" },
-  resource_requests: { cpus: null, memory: null, gpus: null, gpu_type: null, storage: null, max_workers: null, per_worker: null, concurrent_requests_per_worker: null },
+  resource_requests: {
+    cpus: null,
+    memory: null,
+    gpus: null,
+    gpu_type: null,
+    storage: null,
+    max_workers: null,
+    per_worker: null,
+    concurrent_requests_per_worker: null,
+  },
   timeout_seconds: 43200,
   ...overrides,
 });
@@ -66,12 +75,19 @@ describe("batch job service: create, get, cancel (§2.4)", () => {
   });
 
   it("checks labels (400), then max_workers (500), then the bundle (404), then its resources (500)", async () => {
-    const attempt = (request: CreateBatchJobRequest, user = me) => service.create(user, request).then(() => null, (error: unknown) => error);
+    const attempt = (request: CreateBatchJobRequest, user = me) =>
+      service.create(user, request).then(
+        () => null,
+        (error: unknown) => error,
+      );
     const noProduct = body({ model_bundle_id: "bun_nope", labels: { team: "infra" }, resource_requests: { ...body().resource_requests, max_workers: 900 } });
     expect(await attempt(noProduct)).toMatchObject({ code: "BAD_REQUEST" });
     const tooMany = await attempt(body({ model_bundle_id: "bun_nope", resource_requests: { ...body().resource_requests, max_workers: 251 } }));
     expect(tooMany).toBeInstanceOf(UnmappedEndpointError);
-    expect(await attempt(body({ model_bundle_id: "bun_other" }))).toMatchObject({ code: "NOT_FOUND", message: "The specified model bundle could not be found." });
+    expect(await attempt(body({ model_bundle_id: "bun_other" }))).toMatchObject({
+      code: "NOT_FOUND",
+      message: "The specified model bundle could not be found.",
+    });
     expect(await attempt(body(), other)).toBeInstanceOf(LaunchError);
     const tooBig = await attempt(body({ resource_requests: { ...body().resource_requests, memory: "40Gi" } }));
     expect(tooBig).toBeInstanceOf(UnmappedEndpointError);

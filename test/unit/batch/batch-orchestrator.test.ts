@@ -32,10 +32,10 @@ describe("batch orchestrator: the v1 job lifecycle on a fake clock (§3.3, §6.1
     ]);
     expect(h.orchestrator.progress(job.id)).toEqual({ pending: 2, completed: 0 });
 
-    await h.complete(tasks[1]?.id ?? "", { result: "{\"x\": 2}" });
+    await h.complete(tasks[1]?.id ?? "", { result: '{"x": 2}' });
     expect(h.orchestrator.progress(job.id)).toEqual({ pending: 1, completed: 1 });
     await h.clock.advance(1500);
-    await h.complete(tasks[0]?.id ?? "", { result: "{\"x\": 1}" });
+    await h.complete(tasks[0]?.id ?? "", { result: '{"x": 1}' });
     await h.flush();
 
     const done = h.jobs.get(job.id);

@@ -23,7 +23,11 @@ describe("result file lines: Python json.dumps of the task view plus id (§6.1 s
   });
 
   it("joins lines with \\n and no newline at the end", () => {
-    expect(serializeResults([item, { ...item, id: "1" }], "JSON").toString("utf8").split("\n")).toHaveLength(2);
+    expect(
+      serializeResults([item, { ...item, id: "1" }], "JSON")
+        .toString("utf8")
+        .split("\n"),
+    ).toHaveLength(2);
     expect(serializeResults([item], "JSON").toString("utf8").endsWith("}")).toBe(true);
     expect(serializeResults([], "JSON").length).toBe(0);
   });

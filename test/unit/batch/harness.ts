@@ -65,7 +65,16 @@ export function createBatchHarness(options: { submitChunkRows?: number } = {}): 
   const scheduler = new FakeScheduler();
   const blobs = new Map<string, Buffer>();
   const deletedEndpoints: string[] = [];
-  const taskService = new TaskService({ endpoints, tasks, lifecycle: lifecycles.taskLifecycle, scheduler, gateway: scheduler, ids, clock, blobs: anyoneMayRead });
+  const taskService = new TaskService({
+    endpoints,
+    tasks,
+    lifecycle: lifecycles.taskLifecycle,
+    scheduler,
+    gateway: scheduler,
+    ids,
+    clock,
+    blobs: anyoneMayRead,
+  });
   let endpointSeq = 0;
 
   const build = (): BatchOrchestrator =>

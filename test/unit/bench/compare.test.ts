@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { FIGURES, compareFigure, compareTable } from "../../../scripts/bench/compare.mjs";
 
-const asyncRun = (tasksPerSecond: number) => ({ rows: [{ section: "3", name: "async", text: "", data: { tasksPerSecond, submitPerSecond: 2 * tasksPerSecond, peakRssSampledMiB: 100, vmHwmMiB: 110 } }] });
+const asyncRun = (tasksPerSecond: number) => ({
+  rows: [{ section: "3", name: "async", text: "", data: { tasksPerSecond, submitPerSecond: 2 * tasksPerSecond, peakRssSampledMiB: 100, vmHwmMiB: 110 } }],
+});
 const figure = (label: string) => {
   const found = FIGURES.find((entry) => entry.label === label);
   if (!found) throw new Error(`no figure ${label}`);
@@ -11,11 +13,20 @@ const figure = (label: string) => {
 describe("bench before/after comparison", () => {
   it("calls overlapping ranges noise and says which way ranges apart moved, by the figure's better side", () => {
     const tasks = figure("async tasks end to end");
-    expect(compareFigure(tasks, [asyncRun(1000), asyncRun(1400)], [asyncRun(1300), asyncRun(1500)])).toMatchObject({ verdict: "within noise", ratio: 1.4 / 1.2 });
+    expect(compareFigure(tasks, [asyncRun(1000), asyncRun(1400)], [asyncRun(1300), asyncRun(1500)])).toMatchObject({
+      verdict: "within noise",
+      ratio: 1.4 / 1.2,
+    });
     expect(compareFigure(tasks, [asyncRun(1000), asyncRun(1100)], [asyncRun(1200), asyncRun(1300)])?.verdict).toBe("better");
     expect(compareFigure(tasks, [asyncRun(1200), asyncRun(1300)], [asyncRun(1000), asyncRun(1100)])?.verdict).toBe("worse");
     // Peak RSS is better lower: the larger VmHWM counts, and a rise is worse.
-    expect(compareFigure(figure("async peak RSS"), [asyncRun(1)], [{ rows: [{ section: "3", name: "", text: "", data: { tasksPerSecond: 1, peakRssSampledMiB: 150, vmHwmMiB: 120 } }] }])).toMatchObject({
+    expect(
+      compareFigure(
+        figure("async peak RSS"),
+        [asyncRun(1)],
+        [{ rows: [{ section: "3", name: "", text: "", data: { tasksPerSecond: 1, peakRssSampledMiB: 150, vmHwmMiB: 120 } }] }],
+      ),
+    ).toMatchObject({
       before: [110],
       after: [150],
       verdict: "worse",

@@ -5,7 +5,7 @@ describe("bench LLM streams", () => {
   it("reads SSE data across chunk boundaries, with LF or CRLF, skipping [DONE]", () => {
     const parser = createEventParser();
     expect(parser.push('data: {"a":1}\r\n\r\ndata: {"b"')).toEqual([{ a: 1 }]);
-    expect(parser.push(':2}\n\n: ping\r\n\r\ndata: [DONE]\n\n')).toEqual([{ b: 2 }]);
+    expect(parser.push(":2}\n\n: ping\r\n\r\ndata: [DONE]\n\n")).toEqual([{ b: 2 }]);
   });
 
   it("finds generated text and token counts in completion, chat and v1 events", () => {

@@ -51,8 +51,7 @@ describe("CreateModelBundleV2Request", () => {
         ctx: {
           discriminator: "'flavor'",
           tag: "docker",
-          expected_tags:
-            "'cloudpickle_artifact', 'zip_artifact', 'runnable_image', 'streaming_enhanced_runnable_image', 'triton_enhanced_runnable_image'",
+          expected_tags: "'cloudpickle_artifact', 'zip_artifact', 'runnable_image', 'streaming_enhanced_runnable_image', 'triton_enhanced_runnable_image'",
         },
       },
     ]);
@@ -123,9 +122,18 @@ describe("CreateModelBundleV1Request env_params (mode='before' assertions)", () 
 
   it.each([
     [{ framework_type: "pytorch", pytorch_image_tag: "" }, "Expected `pytorch_image_tag` to be non-null because the Pytorch framework type was selected."],
-    [{ framework_type: "tensorflow", tensorflow_version: null }, "Expected `tensorflow_version` to be non-null because the Tensorflow frameworktype was selected."],
-    [{ framework_type: "custom_base_image", ecr_repo: null }, "Expected `ecr_repo` and `image_tag` to be non-null because the custom framework type was selected."],
-    [{ framework_type: "custom_base_image", ecr_repo: "r", image_tag: "" }, "Expected `ecr_repo` and `image_tag` to be non-null because the custom framework type was selected."],
+    [
+      { framework_type: "tensorflow", tensorflow_version: null },
+      "Expected `tensorflow_version` to be non-null because the Tensorflow frameworktype was selected.",
+    ],
+    [
+      { framework_type: "custom_base_image", ecr_repo: null },
+      "Expected `ecr_repo` and `image_tag` to be non-null because the custom framework type was selected.",
+    ],
+    [
+      { framework_type: "custom_base_image", ecr_repo: "r", image_tag: "" },
+      "Expected `ecr_repo` and `image_tag` to be non-null because the custom framework type was selected.",
+    ],
     [{ framework_type: "jax" }, ""],
   ])("a falsy required value is an assertion_error on env_params: %j", (env, message) => {
     expect(issuesOf(createBundleV1Schema, v1(env))).toEqual([

@@ -21,15 +21,7 @@ describe("bundle views (§2.1)", () => {
     const view = bundleV2View(bundleRecord());
     expect(Object.keys(view)).toEqual(["id", "name", "metadata", "created_at", "model_artifact_ids", "schema_location", "flavor"]);
     expect(view.created_at).toBe("2026-01-02T03:04:05.678000Z");
-    expect(Object.keys(view.flavor)).toEqual([
-      "requirements",
-      "framework",
-      "app_config",
-      "location",
-      "flavor",
-      "load_predict_fn",
-      "load_model_fn",
-    ]);
+    expect(Object.keys(view.flavor)).toEqual(["requirements", "framework", "app_config", "location", "flavor", "load_predict_fn", "load_model_fn"]);
     expect(view.flavor).toHaveProperty("app_config", null);
   });
 

@@ -25,7 +25,15 @@ describe("local blob store", () => {
     dir = mkdtempSync(join(tmpdir(), "blobs-"));
     clock = new FakeClock(Date.UTC(2026, 0, 1));
     fetched = [];
-    store = createLocalBlobStore({ root: dir, bucket: "launch-local", signingSecret: "s", ttlSeconds: 300, clock, fetchImpl: fakeFetch, inputs: { allowedDirs: [dir], allowUrls: true } });
+    store = createLocalBlobStore({
+      root: dir,
+      bucket: "launch-local",
+      signingSecret: "s",
+      ttlSeconds: 300,
+      clock,
+      fetchImpl: fakeFetch,
+      inputs: { allowedDirs: [dir], allowUrls: true },
+    });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,7 +46,13 @@ describe("local blob store", () => {
   });
 
   it("a missing object is NOT_FOUND 'Object not found: <location>'", async () => {
-    for (const location of ["s3://launch-local/nope", "s3://launch-local/a", pathToFileURL(join(dir, "nope")).href, "https://example.test/missing", "https://example.test/down"]) {
+    for (const location of [
+      "s3://launch-local/nope",
+      "s3://launch-local/a",
+      pathToFileURL(join(dir, "nope")).href,
+      "https://example.test/missing",
+      "https://example.test/down",
+    ]) {
       await expect(store.read(location)).rejects.toThrowError(new LaunchError("NOT_FOUND", `Object not found: ${location}`));
     }
     await expect(store.localPath("s3://launch-local/nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -64,8 +78,21 @@ describe("local blob store", () => {
     try {
       writeFileSync(join(outside, "secret"), "x");
       symlinkSync(join(outside, "secret"), join(dir, "link"));
-      const strict = createLocalBlobStore({ root: dir, bucket: "launch-local", signingSecret: "s", ttlSeconds: 300, clock, fetchImpl: fakeFetch, inputs: { allowedDirs: [dir], allowUrls: false } });
-      for (const location of [pathToFileURL(join(outside, "secret")).href, join(outside, "secret"), pathToFileURL(join(dir, "link")).href, "https://example.test/x"]) {
+      const strict = createLocalBlobStore({
+        root: dir,
+        bucket: "launch-local",
+        signingSecret: "s",
+        ttlSeconds: 300,
+        clock,
+        fetchImpl: fakeFetch,
+        inputs: { allowedDirs: [dir], allowUrls: false },
+      });
+      for (const location of [
+        pathToFileURL(join(outside, "secret")).href,
+        join(outside, "secret"),
+        pathToFileURL(join(dir, "link")).href,
+        "https://example.test/x",
+      ]) {
         await expect(strict.read(location), location).rejects.toMatchObject({ code: "BAD_REQUEST" });
       }
       expect(fetched).toEqual([]);

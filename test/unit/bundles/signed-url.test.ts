@@ -18,8 +18,7 @@ describe("signed blob URLs", () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 1));
     const expires = Math.floor(clock.now() / 1000) + 60;
     const signature = blobSignature(secret, "PUT", "b", "k", expires);
-    const check = () =>
-      verifyBlobSignature({ secret, method: "PUT", bucket: "b", key: "k", expires: String(expires), signature, nowMs: clock.now() });
+    const check = () => verifyBlobSignature({ secret, method: "PUT", bucket: "b", key: "k", expires: String(expires), signature, nowMs: clock.now() });
     expect(check).not.toThrow();
     await clock.advance(60_999);
     expect(check).not.toThrow();

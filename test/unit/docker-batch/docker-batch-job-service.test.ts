@@ -12,12 +12,18 @@ afterEach(() => h.db.close());
 
 describe("DockerBatchJobService.create (§2.5)", () => {
   it("checks bundle → image → resources → labels → max runtime, in that order", async () => {
-    const everythingWrong = jobInput({ labels: { team: "x" }, override_job_max_runtime_s: 0, resource_requests: { cpus: 99, memory: null, gpus: null, gpu_type: null, storage: null, nodes_per_worker: null } });
+    const everythingWrong = jobInput({
+      labels: { team: "x" },
+      override_job_max_runtime_s: 0,
+      resource_requests: { cpus: 99, memory: null, gpus: null, gpu_type: null, storage: null, nodes_per_worker: null },
+    });
     expect(await outcome(() => h.jobService.create(OTHER, everythingWrong))).toBe("NOT_FOUND: The specified batch job bundle could not be found");
     h.missingImages.add("repo/job:v1");
     expect(await outcome(() => h.jobService.create(USER, everythingWrong))).toBe("NOT_FOUND: The specified docker image repo/job:v1 was not found");
     h.missingImages.clear();
-    expect(await outcome(() => h.jobService.create(USER, everythingWrong))).toContain("Final endpoint resources requested is invalid: Requested cpus=99 too high");
+    expect(await outcome(() => h.jobService.create(USER, everythingWrong))).toContain(
+      "Final endpoint resources requested is invalid: Requested cpus=99 too high",
+    );
     const labelsAndRuntime = jobInput({ labels: { team: "x" }, override_job_max_runtime_s: 0 });
     expect(await outcome(() => h.jobService.create(USER, labelsAndRuntime))).toBe(
       "BAD_REQUEST: Missing label 'product' in labels. These are all required: {'team', 'product'}",
@@ -31,9 +37,9 @@ describe("DockerBatchJobService.create (§2.5)", () => {
     h.bundles.insert(makeDockerBundle({ id: "batbun_2", createdAt: h.clock.now(), command: ["echo", "v2"] }));
     const job = await h.jobService.create(USER, jobInput({ docker_image_batch_job_bundle_id: null, docker_image_batch_job_bundle_name: "job-bundle" }));
     expect(job.bundleId).toBe("batbun_2");
-    expect(await outcome(() => h.jobService.create(OTHER, jobInput({ docker_image_batch_job_bundle_id: null, docker_image_batch_job_bundle_name: "job-bundle" })))).toBe(
-      "NOT_FOUND: The specified batch job bundle could not be found",
-    );
+    expect(
+      await outcome(() => h.jobService.create(OTHER, jobInput({ docker_image_batch_job_bundle_id: null, docker_image_batch_job_bundle_name: "job-bundle" }))),
+    ).toBe("NOT_FOUND: The specified batch job bundle could not be found");
   });
 
   it("commits a PENDING job with a frozen spec, then submits it", async () => {
@@ -79,7 +85,18 @@ describe("DockerBatchJobService reads and cancel (§2.5, §3.3)", () => {
   });
 
   it("lists by trigger only for the trigger's owner", async () => {
-    h.triggers.insert({ id: "trig_x", name: "t", owner: "me", createdBy: "me", createdAt: 0, cronSchedule: "@daily", bundleId: "batbun_1", defaultJobConfig: null, defaultJobMetadata: null, isSuspended: false });
+    h.triggers.insert({
+      id: "trig_x",
+      name: "t",
+      owner: "me",
+      createdBy: "me",
+      createdAt: 0,
+      cronSchedule: "@daily",
+      bundleId: "batbun_1",
+      defaultJobConfig: null,
+      defaultJobMetadata: null,
+      isSuspended: false,
+    });
     const spawned = await h.jobService.create(USER, jobInput({ labels: { team: "t", product: "p", trigger_id: "trig_x" } }));
     await h.jobService.create(USER, jobInput());
     expect(h.jobService.list(USER, "trig_x").map((job) => job.id)).toEqual([spawned.id]);

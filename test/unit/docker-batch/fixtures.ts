@@ -3,7 +3,7 @@ import type { DockerBatchBundleRecord } from "../../../src/domain/docker-batch/d
 import { type CreateDockerBatchJobInput, DockerBatchJobService } from "../../../src/domain/docker-batch/docker-batch-job-service.js";
 import type { DockerBatchJobRecord } from "../../../src/domain/docker-batch/docker-batch-job.js";
 import { createIdGenerator } from "../../../src/domain/ids.js";
-import type { DockerBatchJobExecutor, TriggerScheduler } from "../../../src/domain/ports.js";
+import type { DockerBatchJobExecutor, TriggerScheduler } from "../../../src/domain/job-ports.js";
 import type { TriggerRecord } from "../../../src/domain/triggers/trigger.js";
 import { TriggerService } from "../../../src/domain/triggers/trigger-service.js";
 import { type Db, openDatabase } from "../../../src/store/database.js";

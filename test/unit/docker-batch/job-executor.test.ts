@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../../src/domain/clock.js";
 import type { DockerBatchJobRecord } from "../../../src/domain/docker-batch/docker-batch-job.js";
 import { silentLogger } from "../../../src/domain/logger.js";
-import type { JobExit, JobHandle, JobRunner, JobRunSpec } from "../../../src/domain/ports.js";
+import type { JobExit, JobHandle, JobRunner, JobRunSpec } from "../../../src/domain/job-ports.js";
 import { type JobExecutor, createJobExecutor } from "../../../src/scheduler/jobs/job-executor.js";
 import { type Db, openDatabase } from "../../../src/store/database.js";
 import { createDockerBatchJobLogRepository } from "../../../src/store/docker-batch-job-log-repository.js";
@@ -66,7 +66,14 @@ function makeJob(id: string, overrides: Partial<DockerBatchJobRecord> = {}): Doc
     annotations: null,
     jobConfig: { x: 1.5 },
     overrideJobMaxRuntimeS: null,
-    spec: { imageRepository: "r", imageTag: "t", command: ["true"], env: {}, mountLocation: "/m/p.json", resources: { cpus: "1", memory: "1Gi", storage: null, gpus: null, gpuType: null } },
+    spec: {
+      imageRepository: "r",
+      imageTag: "t",
+      command: ["true"],
+      env: {},
+      mountLocation: "/m/p.json",
+      resources: { cpus: "1", memory: "1Gi", storage: null, gpus: null, gpuType: null },
+    },
     status: "PENDING",
     startedAt: null,
     finishedAt: null,

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { type EventOf, LifecycleEvents } from "../../../src/domain/events/lifecycle-events.js";
 
 const endpointEvent = (to: EventOf<"endpoint">["to"]): EventOf<"endpoint"> => ({
-  type: "endpoint", at: 1, endpointId: "end_1", owner: "u", from: null, to, reason: null,
+  type: "endpoint",
+  at: 1,
+  endpointId: "end_1",
+  owner: "u",
+  from: null,
+  to,
+  reason: null,
 });
 
 describe("LifecycleEvents", () => {

@@ -65,16 +65,10 @@ describe("EndpointService.create — rules and messages (§2.2)", () => {
   });
 
   it("validates labels", () => {
-    expect(outcome({ labels: { product: "p" } })).toBe(
-      "BAD_REQUEST: Missing label 'team' in labels. These are all required: {'team', 'product'}",
-    );
-    expect(outcome({ labels: { team: "t" } })).toBe(
-      "BAD_REQUEST: Missing label 'product' in labels. These are all required: {'team', 'product'}",
-    );
+    expect(outcome({ labels: { product: "p" } })).toBe("BAD_REQUEST: Missing label 'team' in labels. These are all required: {'team', 'product'}");
+    expect(outcome({ labels: { team: "t" } })).toBe("BAD_REQUEST: Missing label 'product' in labels. These are all required: {'team', 'product'}");
     expect(outcome({ labels: { team: "t", product: "p", user_id: "u" } })).toBe("BAD_REQUEST: Cannot specify 'user_id' in labels");
-    expect(outcome({ labels: { team: "t", product: "p", endpoint_name: "e" } })).toBe(
-      "BAD_REQUEST: Cannot specify 'endpoint_name' in labels",
-    );
+    expect(outcome({ labels: { team: "t", product: "p", endpoint_name: "e" } })).toBe("BAD_REQUEST: Cannot specify 'endpoint_name' in labels");
     expect(outcome({ labels: { team: "_INVALID_TEAM", product: "p" } })).toBe("BAD_REQUEST: Invalid team");
     expect(outcome({ labels: { team: "t", product: "has space" } })).toBe(
       "BAD_REQUEST: Invalid label value has space, must match regex (([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?",

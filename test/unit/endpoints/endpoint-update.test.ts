@@ -120,9 +120,7 @@ describe("EndpointService.update (§2.2 PUT)", () => {
     );
 
     const async = deployedHarness();
-    expect(outcome(async.harness, async.id, { concurrent_requests_per_worker: 21 })).toBe(
-      "BAD_REQUEST: Requested concurrent requests per worker 21 too high",
-    );
+    expect(outcome(async.harness, async.id, { concurrent_requests_per_worker: 21 })).toBe("BAD_REQUEST: Requested concurrent requests per worker 21 too high");
   });
 
   it("never works from a stale copy: a scheduler write between calls is kept", () => {

@@ -5,13 +5,7 @@ import type { CreateEndpointRequest, UpdateEndpointRequest } from "../../../src/
 import { EndpointService } from "../../../src/domain/endpoints/endpoint-service.js";
 import type { IdGenerator } from "../../../src/domain/ids.js";
 import { userFromName } from "../../../src/domain/identity.js";
-import type {
-  BundleRepository,
-  EndpointLogRepository,
-  EndpointRepository,
-  EndpointScheduler,
-  WorkerCounts,
-} from "../../../src/domain/ports.js";
+import type { BundleRepository, EndpointLogRepository, EndpointRepository, EndpointScheduler, WorkerCounts } from "../../../src/domain/ports.js";
 import type { PredictResponse } from "../../../src/domain/task.js";
 import { createBundleRepository } from "../../../src/store/bundle-repository.js";
 import { type Db, openDatabase } from "../../../src/store/database.js";

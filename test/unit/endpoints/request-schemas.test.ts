@@ -11,8 +11,7 @@ const SPEC_PATH = fileURLToPath(new URL("../../../../shared/reference/launch-ope
 
 function specSchema(name: string): { properties: Record<string, unknown>; required?: string[] } {
   const spec: unknown = JSON.parse(readFileSync(SPEC_PATH, "utf8"));
-  const schemas = (spec as { components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> } })
-    .components.schemas;
+  const schemas = (spec as { components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> } }).components.schemas;
   const schema = schemas[name];
   if (!schema) throw new Error(`no schema ${name}`);
   return schema;

@@ -88,8 +88,6 @@ describe("resource limits (§5.3)", () => {
     expect(messageOf({}, triton)).toBe("Triton deployments require at least one GPU");
     expect(messageOf({ cpus: 6 }, triton)).toBe("Requested cpus=8 too high. The maximum for gpu_type=None is 6");
     expect(messageOf({ gpus: 1, gpuType: "nvidia-ampere-a10" }, triton)).toBeNull();
-    expect(messageOf({ gpus: 1, gpuType: "nvidia-ampere-a10" }, { ...triton, triton_num_cpu: 0 })).toBe(
-      "Triton deployments require at least one CPU",
-    );
+    expect(messageOf({ gpus: 1, gpuType: "nvidia-ampere-a10" }, { ...triton, triton_num_cpu: 0 })).toBe("Triton deployments require at least one CPU");
   });
 });

@@ -11,7 +11,8 @@ const grant: JobGrant = {
   endpointName: "m",
 };
 
-const call = (method: string, path: string, query: Record<string, string> = {}, body: unknown = undefined) => jobGrantAllows(grant, { method, path, query, body });
+const call = (method: string, path: string, query: Record<string, string> = {}, body: unknown = undefined) =>
+  jobGrantAllows(grant, { method, path, query, body });
 
 describe("what a job's credentials allow (job-grant.ts)", () => {
   it("reads its own files and locations only", () => {

@@ -34,9 +34,18 @@ describe("stream shaping (§2.3, §4.6)", () => {
   });
 
   it("turns a non-200 upstream into one FAILURE, retries 429/503, throws on 400", () => {
-    expect(shapeStreamFailure(500, '{"traceback": "tb"}')).toEqual({ kind: "done", response: { status: "FAILURE", result: null, traceback: "tb", status_code: 500 } });
-    expect(shapeStreamFailure(500, '{"detail": "x"}')).toEqual({ kind: "done", response: { status: "FAILURE", result: null, traceback: null, status_code: 500 } });
-    expect(shapeStreamFailure(404, "not json")).toEqual({ kind: "done", response: { status: "FAILURE", result: null, traceback: "Internal Server Error", status_code: 500 } });
+    expect(shapeStreamFailure(500, '{"traceback": "tb"}')).toEqual({
+      kind: "done",
+      response: { status: "FAILURE", result: null, traceback: "tb", status_code: 500 },
+    });
+    expect(shapeStreamFailure(500, '{"detail": "x"}')).toEqual({
+      kind: "done",
+      response: { status: "FAILURE", result: null, traceback: null, status_code: 500 },
+    });
+    expect(shapeStreamFailure(404, "not json")).toEqual({
+      kind: "done",
+      response: { status: "FAILURE", result: null, traceback: "Internal Server Error", status_code: 500 },
+    });
     expect(shapeStreamFailure(503, "{}")).toEqual({ kind: "retry", status: 503 });
     expect(() => shapeStreamFailure(400, '{"error": "bad"}')).toThrow(
       new UpstreamBadRequest("Invalid request: {'detail': {'error': 'bad'}}", { error: "bad" }, "{'detail': {'error': 'bad'}}"),

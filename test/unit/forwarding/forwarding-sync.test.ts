@@ -8,7 +8,13 @@ describe("shapeSyncReply (§2.3 gateway over the §4.2 forwarder)", () => {
   it.each([
     // [mode, status, body, asString, expected response]
     ["artifact", 200, '{"result": "{\\"y\\": 1}"}', true, { status: "SUCCESS", result: { result: '{"y": 1}' }, traceback: null, status_code: 200 }],
-    ["runnable", 200, '{"y":1.0,"s":"\u00e9"}', true, { status: "SUCCESS", result: { result: '{"y": 1.0, "s": "\\u00e9"}' }, traceback: null, status_code: 200 }],
+    [
+      "runnable",
+      200,
+      '{"y":1.0,"s":"\u00e9"}',
+      true,
+      { status: "SUCCESS", result: { result: '{"y": 1.0, "s": "\\u00e9"}' }, traceback: null, status_code: 200 },
+    ],
     ["runnable", 200, '{"y":1}', false, { status: "SUCCESS", result: { result: { y: 1 } }, traceback: null, status_code: 200 }],
     ["runnable", 201, "[1, 2]", true, { status: "SUCCESS", result: { result: "[1, 2]" }, traceback: null, status_code: 200 }],
     ["artifact", 500, JSON.stringify({ detail: { traceback: TB } }), true, { status: "FAILURE", result: null, traceback: TB, status_code: 500 }],
@@ -16,10 +22,22 @@ describe("shapeSyncReply (§2.3 gateway over the §4.2 forwarder)", () => {
     ["artifact", 422, '{"detail": "oops"}', true, { status: "FAILURE", result: null, traceback: '{"detail":"oops"}', status_code: 422 }],
     ["artifact", 500, '{"detail": {"x": 1}}', true, { status: "FAILURE", result: null, traceback: "Failed to parse traceback", status_code: 500 }],
     ["artifact", 500, '{"other": 1}', true, { status: "FAILURE", result: null, traceback: "Failed to parse traceback", status_code: 500 }],
-    ["artifact", 500, '{"result": "{\\"detail\\": {\\"traceback\\": \\"inner\\"}}"}', true, { status: "FAILURE", result: null, traceback: "inner", status_code: 500 }],
+    [
+      "artifact",
+      500,
+      '{"result": "{\\"detail\\": {\\"traceback\\": \\"inner\\"}}"}',
+      true,
+      { status: "FAILURE", result: null, traceback: "inner", status_code: 500 },
+    ],
     ["artifact", 502, "[1, 2]", true, { status: "FAILURE", result: null, traceback: "[1,2]", status_code: 502 }],
     ["runnable", 500, '"oops"', true, { status: "FAILURE", result: null, traceback: '{"result":"\\"oops\\""}', status_code: 500 }],
-    ["runnable", 500, '{"detail": {"traceback": "t"}}', false, { status: "FAILURE", result: null, traceback: '{"result":{"detail":{"traceback":"t"}}}', status_code: 500 }],
+    [
+      "runnable",
+      500,
+      '{"detail": {"traceback": "t"}}',
+      false,
+      { status: "FAILURE", result: null, traceback: '{"result":{"detail":{"traceback":"t"}}}', status_code: 500 },
+    ],
     // Non-JSON user answers make the forwarder itself fail with a bare 500.
     ["runnable", 200, "plain text", true, { status: "FAILURE", result: null, traceback: "Internal Server Error", status_code: 500 }],
     ["artifact", 500, "<html>boom</html>", true, { status: "FAILURE", result: null, traceback: "Internal Server Error", status_code: 500 }],

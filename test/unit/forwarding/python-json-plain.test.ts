@@ -18,7 +18,7 @@ const CASES = [
   `{"long":${"9".repeat(310)}}`,
   '{"nan":NaN,"inf":Infinity,"neg":-Infinity}',
   '"\\ud800 lone surrogate \\u00e9"',
-  " \t\n[1, {\"x\": null}, true, false]\r\n",
+  ' \t\n[1, {"x": null}, true, false]\r\n',
   "[DONE]",
   "{'single': 1}",
   '{"a":1,}',

@@ -48,7 +48,7 @@ const REPR_CASES = [
   '{"error": "bad"}',
   '{"a": [1, 2.0, true, false, null, "it\'s"]}',
   '"a\\"b\'c"',
-  '"only \'single\'"',
+  "\"only 'single'\"",
   '"tab\\t nl\\n cr\\r \\u00e9 \\u0001 \\u200b \\u00a0 \\u0085 \\ud83d\\ude00 back\\\\slash"',
   "[1e16, 1e-5, NaN, Infinity, -Infinity, 0.5, -0.0]",
   '{"detail": {"x": "y"}, "n": 12345678901234567890}',

@@ -10,7 +10,10 @@ afterEach(async () => harness.dispose());
 async function streamingEndpoint(options: FakeRuntimeOptions = {}): Promise<EndpointRecord> {
   harness = createHarness({ runtime: createFakeRuntime(options) });
   harness.add(
-    makeEndpoint("e1", "b1", { endpointType: "streaming", scaling: { minWorkers: 0, maxWorkers: 1, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null } }),
+    makeEndpoint("e1", "b1", {
+      endpointType: "streaming",
+      scaling: { minWorkers: 0, maxWorkers: 1, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null },
+    }),
     makeBundle("b1", FLAVORS.streaming),
   );
   harness.scheduler.deploy("e1");
@@ -53,7 +56,9 @@ describe("predictStream (§2.3, §4.6)", () => {
   it("yields one FAILURE 503 when a cold endpoint gets no worker in time", async () => {
     harness = createHarness();
     harness.add(makeEndpoint("e1", "b1", { endpointType: "streaming" }), makeBundle("b1", FLAVORS.streaming));
-    const stream = collect(harness.gateway.predictStream(harness.repos.endpoints.get("e1") ?? makeEndpoint("e1", "b1"), makeRequest({}, { timeoutSeconds: 2 }), {}));
+    const stream = collect(
+      harness.gateway.predictStream(harness.repos.endpoints.get("e1") ?? makeEndpoint("e1", "b1"), makeRequest({}, { timeoutSeconds: 2 }), {}),
+    );
     await Promise.resolve();
     await harness.clock.advance(2000);
     await expect(stream).resolves.toEqual([{ status: "FAILURE", result: null, traceback: "No healthy upstream", status_code: 503 }]);

@@ -66,7 +66,8 @@ async function serve(answer: (request: string, index: number) => string | null, 
   return server;
 }
 
-const ok = (body: string, extra = "") => `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+const ok = (body: string, extra = "") =>
+  `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
 describe("worker client over raw connections", () => {
   it("sends one well-formed request and reuses the connection for the next", async () => {
@@ -91,14 +92,16 @@ describe("worker client over raw connections", () => {
     const stream = await client.openStream("/stream", "{}", null);
     for await (const piece of stream.text) void piece;
     client.destroy();
-    expect(server.received[0]).toBe(`POST /predict HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nx-launch-worker-token: tok-1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+    expect(server.received[0]).toBe(
+      `POST /predict HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nx-launch-worker-token: tok-1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+    );
     expect(server.received[1]).toMatch(/\r\nx-launch-worker-token: tok-1\r\n/i);
   });
 
   it.each([1, 3, 1000])("parses Content-Length, chunked (with trailers) and 1xx answers split in %i piece(s)", async (pieces) => {
     const answers = [
       ok('{"a": 1}'),
-      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"b\"\r\n5;ext=1\r\n: 22}\r\n0\r\nX-Trailer: y\r\n\r\n",
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{"b"\r\n5;ext=1\r\n: 22}\r\n0\r\nX-Trailer: y\r\n\r\n',
       "HTTP/1.1 100 Continue\r\n\r\n" + ok("[]"),
       "HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nno\r\n0\r\n\r\n",
       "HTTP/1.1 204 No Content\r\n\r\n",
@@ -119,7 +122,7 @@ describe("worker client over raw connections", () => {
   });
 
   it("reads a body without a length until the connection ends, then opens a new one", async () => {
-    const server = await serve((_, index) => (index === 0 ? "HTTP/1.0 200 OK\r\n\r\n{\"until\": \"close\"}" : ok("2")));
+    const server = await serve((_, index) => (index === 0 ? 'HTTP/1.0 200 OK\r\n\r\n{"until": "close"}' : ok("2")));
     const client = createWorkerClient(`http://127.0.0.1:${server.port}`, 1, systemClock);
     expect(await client.post("/p", "{}", null)).toEqual({ status: 200, text: '{"until": "close"}' });
     expect(await client.post("/p", "{}", null)).toEqual({ status: 200, text: "2" });
@@ -181,7 +184,12 @@ describe("worker client over raw connections", () => {
 
   it("a connection refuses a second request while one is in flight", async () => {
     const server = await serve(() => ok("1"));
-    const connection = new WorkerConnection("127.0.0.1", server.port, () => undefined, () => undefined);
+    const connection = new WorkerConnection(
+      "127.0.0.1",
+      server.port,
+      () => undefined,
+      () => undefined,
+    );
     const first = connection.request("POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", "");
     await expect(connection.request("POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", "")).rejects.toThrow(/busy/);
     expect((await first).status).toBe(200);

@@ -17,7 +17,10 @@ function readmeRows(): { code: string | null; status: number }[] {
   const table = section.split("\n").filter((line) => line.startsWith("|"));
   expect(table[0], "the table's header").toMatch(/^\| code \| status \| body \| when \|$/);
   return table.slice(2).map((line) => {
-    const [code = "", status = ""] = line.split("|").slice(1).map((cell) => cell.trim());
+    const [code = "", status = ""] = line
+      .split("|")
+      .slice(1)
+      .map((cell) => cell.trim());
     return { code: code === "—" ? null : (/^`([A-Z_]+)`$/.exec(code)?.[1] ?? `unreadable code cell ${code}`), status: Number(status) };
   });
 }
@@ -34,7 +37,10 @@ describe("README error codes", () => {
     const documented = readmeRows().flatMap((row) => (row.code === null ? [] : [row.code]));
     const declared = declaredCodes();
     expect(declared.length).toBeGreaterThan(10);
-    expect(documented.filter((code, index) => documented.indexOf(code) !== index), "documented twice").toEqual([]);
+    expect(
+      documented.filter((code, index) => documented.indexOf(code) !== index),
+      "documented twice",
+    ).toEqual([]);
     expect([...documented].sort()).toEqual([...declared].sort());
   });
 

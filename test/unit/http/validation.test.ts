@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LaunchError } from "../../../src/domain/errors.js";
 import { parseBody, parseQuery } from "../../../src/http/validation/parse.js";
-import {
-  bool,
-  dict,
-  discriminated,
-  enumOf,
-  int,
-  list,
-  literal,
-  num,
-  object,
-  optional,
-  str,
-  strOrNumber,
-} from "../../../src/http/validation/schema.js";
+import { bool, dict, discriminated, enumOf, int, list, literal, num, object, optional, str, strOrNumber } from "../../../src/http/validation/schema.js";
 
 function issuesOf(fn: () => unknown): unknown {
   try {
@@ -75,9 +62,7 @@ describe("pydantic-style validation", () => {
     expect(issuesOf(() => parseBody(object({ name: str() }), { other: 1 }))).toEqual([
       { type: "missing", loc: ["body", "name"], msg: "Field required", input: { other: 1 } },
     ]);
-    expect(issuesOf(() => parseBody(object({ name: str() }), undefined))).toEqual([
-      { type: "missing", loc: ["body"], msg: "Field required", input: null },
-    ]);
+    expect(issuesOf(() => parseBody(object({ name: str() }), undefined))).toEqual([{ type: "missing", loc: ["body"], msg: "Field required", input: null }]);
     expect(issuesOf(() => parseBody(object({ name: str() }), [1]))).toEqual([
       { type: "model_attributes_type", loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from", input: [1] },
     ]);

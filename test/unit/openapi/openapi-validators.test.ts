@@ -31,11 +31,17 @@ const PAIRS: [string, unknown][] = [
 function validatorFields(validator: unknown): { names: string[]; required: string[] } {
   if (typeof validator !== "object" || validator === null || !("fields" in validator)) throw new Error("not an object() validator");
   const fields = validator.fields as Record<string, object>;
-  return { names: Object.keys(fields), required: Object.entries(fields).filter(([, field]) => !("optional" in field)).map(([name]) => name) };
+  return {
+    names: Object.keys(fields),
+    required: Object.entries(fields)
+      .filter(([, field]) => !("optional" in field))
+      .map(([name]) => name),
+  };
 }
 
 describe("the document's request models are the validators' models", () => {
-  const schemas = (buildOpenApiDocument() as unknown as { components: { schemas: Record<string, { properties: object; required?: string[] }> } }).components.schemas;
+  const schemas = (buildOpenApiDocument() as unknown as { components: { schemas: Record<string, { properties: object; required?: string[] }> } }).components
+    .schemas;
   for (const [name, validator] of PAIRS) {
     it(name, () => {
       const model = schemas[name];

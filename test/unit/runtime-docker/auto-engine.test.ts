@@ -37,7 +37,8 @@ async function fakeEngine(handle: (request: IncomingMessage, response: ServerRes
   return { socketPath, seen };
 }
 
-const json = (response: ServerResponse, status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+const json = (response: ServerResponse, status: number, body: unknown) =>
+  response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 /** Answers like an engine that has `local` images and whose registry knows `known` ones. */
 const dockerLike = (local: string[], known: string[]) => (request: IncomingMessage, response: ServerResponse) => {
@@ -45,8 +46,10 @@ const dockerLike = (local: string[], known: string[]) => (request: IncomingMessa
   if (url === "/_ping") return void response.writeHead(200).end("OK");
   if (url.startsWith("/containers/json")) return json(response, 200, []);
   const image = /^\/(images|distribution)\/(.+)\/json$/.exec(url);
-  if (image?.[1] === "images") return local.includes(image[2] ?? "") ? json(response, 200, { Id: "sha256:1" }) : json(response, 404, { message: `No such image: ${image[2]}` });
-  if (image?.[1] === "distribution") return known.includes(image[2] ?? "") ? json(response, 200, { Descriptor: {} }) : json(response, 500, { message: OFFLINE });
+  if (image?.[1] === "images")
+    return local.includes(image[2] ?? "") ? json(response, 200, { Id: "sha256:1" }) : json(response, 404, { message: `No such image: ${image[2]}` });
+  if (image?.[1] === "distribution")
+    return known.includes(image[2] ?? "") ? json(response, 200, { Descriptor: {} }) : json(response, 500, { message: OFFLINE });
   json(response, 404, { message: "page not found" });
 };
 

@@ -55,7 +55,15 @@ describe("artifact worker containers", () => {
       load_predict_fn_module_path: "m.predict.load_predict_fn",
       load_model_fn_module_path: "m.predict.load_model_fn",
     };
-    const zipPlan = artifactPlan({ spec: specOf(bundleOf(zip)), flavor: zip, image: "i", artifactPath: "/a/k.zip", blobRoot: "/b", resultsBucket: "r", user: null });
+    const zipPlan = artifactPlan({
+      spec: specOf(bundleOf(zip)),
+      flavor: zip,
+      image: "i",
+      artifactPath: "/a/k.zip",
+      blobRoot: "/b",
+      resultsBucket: "r",
+      user: null,
+    });
     expect(zipPlan.env).toMatchObject({
       LAUNCH_BUNDLE_FLAVOR: "zip_artifact",
       LAUNCH_APP_CONFIG: "null",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JobRunSpec } from "../../../src/domain/ports.js";
+import type { JobRunSpec } from "../../../src/domain/job-ports.js";
 import { containerLimits } from "../../../src/runtime/docker/container-limits.js";
 import { JOB_LABEL, jobCreateOptions, jobEnv, jobLabels } from "../../../src/runtime/docker/job-container-spec.js";
 import { LABELS } from "../../../src/runtime/docker/labels.js";

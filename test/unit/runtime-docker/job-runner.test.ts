@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Dockerode from "dockerode";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../src/domain/logger.js";
-import type { JobRunSpec } from "../../../src/domain/ports.js";
+import type { JobRunSpec } from "../../../src/domain/job-ports.js";
 import { createDockerJobRunner } from "../../../src/runtime/docker/job-runner.js";
 import { GpuAllocator } from "../../../src/runtime/gpu-inventory.js";
 

@@ -5,7 +5,13 @@ import { createPullProgress, formatBytes, isLayerMessage } from "../../../src/ru
 
 /** One engine line, as `docker pull` streams it (docker 20.10's shape). */
 const line = (status: string, id?: string, current?: number, total?: number) =>
-  parseProgressLine(JSON.stringify({ status, ...(id ? { id } : {}), progressDetail: total === undefined ? {} : { current, total } })) ?? { stream: null, status: null, error: null, id: null, progress: null };
+  parseProgressLine(JSON.stringify({ status, ...(id ? { id } : {}), progressDetail: total === undefined ? {} : { current, total } })) ?? {
+    stream: null,
+    status: null,
+    error: null,
+    id: null,
+    progress: null,
+  };
 
 describe("image pull progress", () => {
   it("reports layers done and bytes as the pull goes, not one line at the end", async () => {

@@ -66,7 +66,14 @@ export function createFakeDriver(): FakeDriver {
     sweeps: [],
     names: new Set(),
     clusterState: twoNodeCluster(),
-    probeAnswer: { nodeIp: "127.0.0.2", python: "/venv/bin/python", pythonVersion: "3.11", executableFound: true, hasCloudpickle: true, lines: ["Environment ready."] },
+    probeAnswer: {
+      nodeIp: "127.0.0.2",
+      python: "/venv/bin/python",
+      pythonVersion: "3.11",
+      executableFound: true,
+      hasCloudpickle: true,
+      lines: ["Environment ready."],
+    },
     connected: Promise.resolve<RayConnection>({ rayVersion: "2.58.0", python: "3.11", nodeIp: "127.0.0.2" }),
 
     async place(request, events) {

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLocalBlobStore, type LocalBlobStore } from "../../../src/blobs/local-blob-store.js";
 import { FakeClock, systemClock } from "../../../src/domain/clock.js";
 import { silentLogger } from "../../../src/domain/logger.js";
-import type { JobRunSpec } from "../../../src/domain/ports.js";
+import type { JobRunSpec } from "../../../src/domain/job-ports.js";
 import { actorNames } from "../../../src/runtime/ray/actor-options.js";
 import { createRayEngineJobs, requirementLines } from "../../../src/runtime/ray/engine-job.js";
 import { createRayJobRunner } from "../../../src/runtime/ray/ray-job-runner.js";
@@ -23,7 +23,14 @@ let blobs: LocalBlobStore;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "ray-engine-job-"));
-  blobs = createLocalBlobStore({ root: join(dir, "blobs"), bucket: "launch-local", signingSecret: "s", ttlSeconds: 300, clock: new FakeClock(Date.UTC(2026, 0, 1)), inputs: { allowedDirs: [], allowUrls: false } });
+  blobs = createLocalBlobStore({
+    root: join(dir, "blobs"),
+    bucket: "launch-local",
+    signingSecret: "s",
+    ttlSeconds: 300,
+    clock: new FakeClock(Date.UTC(2026, 0, 1)),
+    inputs: { allowedDirs: [], allowUrls: false },
+  });
 });
 
 afterEach(async () => {
@@ -68,7 +75,12 @@ describe("engine-image jobs on the Ray runtime", () => {
     expect(actor?.request.requirements.some((line) => line.includes("#"))).toBe(false);
     expect(actor?.plan?.argv).toEqual(["/venv/bin/python", "-m", "launch_local_llm.batch"]);
     const target = "/tmp/scratch-job-ft-engine/models/launch_local_model_dir";
-    expect(actor?.plan?.env).toMatchObject({ PYTHONPATH: "/ray/py_modules/engine", HF_HUB_OFFLINE: "1", LAUNCH_LOCAL_MODEL_DIR: target, LAUNCH_JOB_ID: "ft-engine" });
+    expect(actor?.plan?.env).toMatchObject({
+      PYTHONPATH: "/ray/py_modules/engine",
+      HF_HUB_OFFLINE: "1",
+      LAUNCH_LOCAL_MODEL_DIR: target,
+      LAUNCH_JOB_ID: "ft-engine",
+    });
     const downloads = actor?.plan?.download ?? [];
     expect(downloads.map((item) => item.path)).toEqual([`${target}/config.json`, `${target}/sub/model.safetensors`]);
     for (const item of downloads) expect(item.url.startsWith("http://127.0.0.9:5001/")).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../../src/domain/clock.js";
 import { silentLogger } from "../../../src/domain/logger.js";
-import type { JobRunSpec } from "../../../src/domain/ports.js";
+import type { JobRunSpec } from "../../../src/domain/job-ports.js";
 import { RAY_ACCELERATOR_TYPES, actorNames, actorOptions, infeasibleReason, requirementsOf } from "../../../src/runtime/ray/actor-options.js";
 import { bundleOf, cloudpickleFlavor, runnableFlavor } from "../runtime-docker/fixtures.js";
 import { gatewayUrlFor } from "../../../src/runtime/ray/index.js";
@@ -37,7 +37,12 @@ describe("the Ray job runner", () => {
     const mountDir = "/tmp/scratch-job-ft-abc/job/mount";
     expect(actor?.plan?.argv).toEqual(["python3", "train.py", "--config", `${mountDir}/batch_payload.json`]);
     expect(actor?.plan?.write).toEqual([{ path: `${mountDir}/batch_payload.json`, text: '{"data": 1}' }]);
-    expect(actor?.plan?.env).toMatchObject({ MODE: "fine-tune", LAUNCH_JOB_ID: "ft-abc", LAUNCH_JOB_CONFIG_PATH: `${mountDir}/batch_payload.json`, JOB_COMPLETION_INDEX: "0" });
+    expect(actor?.plan?.env).toMatchObject({
+      MODE: "fine-tune",
+      LAUNCH_JOB_ID: "ft-abc",
+      LAUNCH_JOB_CONFIG_PATH: `${mountDir}/batch_payload.json`,
+      JOB_COMPLETION_INDEX: "0",
+    });
     await driver.exit("job-ft-abc", { code: 3, signal: null, reason: null });
     expect(await handle.exited).toEqual({ code: 3, signal: null, error: null });
     expect(lines[0]).toContain("placed by Ray on node");
@@ -68,8 +73,16 @@ describe("the Ray job runner", () => {
 
 describe("resources as Ray options", () => {
   it("maps cpus, memory, gpus and gpu_type", () => {
-    expect(actorOptions({ cpus: "1500m", memory: "512Mi", gpus: 0, gpuType: "nvidia-ampere-a100" })).toEqual({ num_cpus: 1.5, num_gpus: 0, memory: 512 * 2 ** 20 });
-    expect(actorOptions({ cpus: 4, memory: "bogus", gpus: 2, gpuType: "nvidia-hopper-h100-1g20gb" })).toEqual({ num_cpus: 4, num_gpus: 2, accelerator_type: "H100" });
+    expect(actorOptions({ cpus: "1500m", memory: "512Mi", gpus: 0, gpuType: "nvidia-ampere-a100" })).toEqual({
+      num_cpus: 1.5,
+      num_gpus: 0,
+      memory: 512 * 2 ** 20,
+    });
+    expect(actorOptions({ cpus: 4, memory: "bogus", gpus: 2, gpuType: "nvidia-hopper-h100-1g20gb" })).toEqual({
+      num_cpus: 4,
+      num_gpus: 2,
+      accelerator_type: "H100",
+    });
     expect(Object.keys(RAY_ACCELERATOR_TYPES)).toHaveLength(7);
   });
 
@@ -81,7 +94,9 @@ describe("resources as Ray options", () => {
   it("tells which requests no node can hold", () => {
     const cluster = twoNodeCluster();
     expect(infeasibleReason({ num_cpus: 4, num_gpus: 1, accelerator_type: "T4" }, cluster)).toBeNull();
-    expect(infeasibleReason({ num_cpus: 1, num_gpus: 1, accelerator_type: "A100" }, cluster)).toMatch(/accelerator_type=A100; its nodes: 127.0.0.2 \(CPU 4, GPU 0\), 127.0.0.3 \(CPU 4, GPU 1\)/);
+    expect(infeasibleReason({ num_cpus: 1, num_gpus: 1, accelerator_type: "A100" }, cluster)).toMatch(
+      /accelerator_type=A100; its nodes: 127.0.0.2 \(CPU 4, GPU 0\), 127.0.0.3 \(CPU 4, GPU 1\)/,
+    );
     expect(infeasibleReason({ num_cpus: 5, num_gpus: 0 }, cluster)).toMatch(/num_cpus=5/);
   });
 

@@ -35,7 +35,14 @@ const build = (gpuPolicy: "strict" | "ignore" = "strict"): RayRuntime =>
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "ray-runtime-"));
   driver = createFakeDriver();
-  blobs = createLocalBlobStore({ root: join(dir, "blobs"), bucket: "launch-local", signingSecret: "s", ttlSeconds: 300, clock: systemClock, inputs: { allowedDirs: [dir], allowUrls: false } });
+  blobs = createLocalBlobStore({
+    root: join(dir, "blobs"),
+    bucket: "launch-local",
+    signingSecret: "s",
+    ttlSeconds: 300,
+    clock: systemClock,
+    inputs: { allowedDirs: [dir], allowUrls: false },
+  });
   runtime = build();
 });
 
@@ -81,7 +88,9 @@ describe("the Ray runtime over its driver", () => {
       PYTHONPATH: "/ray/py_modules/pkg",
     });
     // The bundle travels as a signed GET of its own blob: no shared filesystem.
-    expect(plan?.download?.[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:5001\/_launch_local\/signed-blobs\/launch-local\/model-bundles\/u\/echo\.pkl\?expires=\d+&signature=[0-9a-f]{64}$/);
+    expect(plan?.download?.[0]?.url).toMatch(
+      /^http:\/\/127\.0\.0\.1:5001\/_launch_local\/signed-blobs\/launch-local\/model-bundles\/u\/echo\.pkl\?expires=\d+&signature=[0-9a-f]{64}$/,
+    );
     expect(lines.some((line) => line.includes("placed by Ray on node"))).toBe(true);
   });
 
@@ -89,7 +98,9 @@ describe("the Ray runtime over its driver", () => {
     const flavor = { ...cloudpickleFlavor(), requirements: [" requests==2.0 ", "six", "six"] };
     await blobs.put(flavor.location, Buffer.from("pickle"));
     const spec = specOf(bundleOf(flavor), { artifactPath: await blobs.localPath(flavor.location) });
-    await (await runtime.start(spec, () => undefined)).ready;
+    await (
+      await runtime.start(spec, () => undefined)
+    ).ready;
     expect(driver.actors.get(spec.workerId)?.request.requirements).toEqual(["requests==2.0", "six"]);
   });
 
@@ -97,7 +108,9 @@ describe("the Ray runtime over its driver", () => {
     const local = join(dir, "bundle.pkl");
     await writeFile(local, "local bytes");
     const spec = specOf(bundleOf({ ...cloudpickleFlavor(), location: `file://${local}` }), { artifactPath: local });
-    await (await runtime.start(spec, () => undefined)).ready;
+    await (
+      await runtime.start(spec, () => undefined)
+    ).ready;
     const url = driver.actors.get(spec.workerId)?.plan?.download?.[0]?.url ?? "";
     expect(url).toContain("/signed-blobs/launch-local/launch-local/ray-artifacts/");
     const key = decodeURIComponent(new URL(url).pathname.split("/signed-blobs/launch-local/")[1] ?? "");

@@ -18,11 +18,7 @@ describe("parseNvidiaSmiList", () => {
       "  MIG 1g.5gb      Device  1: (UUID: MIG-bbbb1111-2222-3333-4444-555566667777)",
       "GPU 1: NVIDIA A100-SXM4-40GB (UUID: GPU-f91edf3b-b297-37c1-a2a7-7601c3238fa2)",
     ].join("\r\n");
-    expect(parseNvidiaSmiList(output)).toEqual([
-      "MIG-aaaa1111-2222-3333-4444-555566667777",
-      "MIG-bbbb1111-2222-3333-4444-555566667777",
-      "1",
-    ]);
+    expect(parseNvidiaSmiList(output)).toEqual(["MIG-aaaa1111-2222-3333-4444-555566667777", "MIG-bbbb1111-2222-3333-4444-555566667777", "1"]);
   });
 
   it("finds nothing in empty or unrelated output", () => {

@@ -39,7 +39,10 @@ describe("--pip-fallback: the nearest available version", () => {
     expect(log).toEqual([]);
     runs.length = 0;
     expect((await runPipWithFallback(["requests", "six==1.0.99"], true, pip, (line) => log.push(line))).code).toBe(0);
-    expect(runs).toEqual([["requests", "six==1.0.99"], ["requests", "six==1.17.0"]]);
+    expect(runs).toEqual([
+      ["requests", "six==1.0.99"],
+      ["requests", "six==1.17.0"],
+    ]);
     expect(log).toEqual(["Substituted six==1.17.0 for six==1.0.99, which the index does not have (--pip-fallback; the real platform would fail this build)."]);
   });
 

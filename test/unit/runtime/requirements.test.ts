@@ -31,9 +31,7 @@ describe("pipFailureReason", () => {
       "ERROR: Could not find a version that satisfies the requirement nope-xyz==9 (from versions: none)",
       "ERROR: No matching distribution found for nope-xyz==9",
     ];
-    expect(pipFailureReason(1, tail)).toBe(
-      "Failed to install requirements: pip exited with code 1: No matching distribution found for nope-xyz==9",
-    );
+    expect(pipFailureReason(1, tail)).toBe("Failed to install requirements: pip exited with code 1: No matching distribution found for nope-xyz==9");
   });
 
   it("falls back to the last ERROR line, then to the exit code alone", () => {

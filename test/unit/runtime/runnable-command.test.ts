@@ -3,12 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunnableFlavor, StreamingFlavor } from "../../../src/domain/bundle.js";
-import {
-  findExecutable,
-  rewritePortArgs,
-  runnableArgv,
-  runnableCommandProblem,
-} from "../../../src/runtime/process/runnable-command.js";
+import { findExecutable, rewritePortArgs, runnableArgv, runnableCommandProblem } from "../../../src/runtime/process/runnable-command.js";
 
 const runnable = (command: string[]): RunnableFlavor => ({
   flavor: "runnable_image",

@@ -58,7 +58,10 @@ describe("whether Docker can serve a bundle", () => {
   const runnable = makeBundle("b2", FLAVORS.runnable); // echo:latest
 
   it("serves a present base image, a mapped one that is present, and a pullable one", async () => {
-    expect(await dockerVerdict(artifact, {}, fakeEngine(["pytorch/pytorch:2.1"], {}))).toEqual({ canServe: true, why: "Base image pytorch/pytorch:2.1 is present locally" });
+    expect(await dockerVerdict(artifact, {}, fakeEngine(["pytorch/pytorch:2.1"], {}))).toEqual({
+      canServe: true,
+      why: "Base image pytorch/pytorch:2.1 is present locally",
+    });
     expect(await dockerVerdict(artifact, { pytorch: "my/python:3.11" }, fakeEngine(["my/python:3.11"], {}))).toEqual({
       canServe: true,
       why: "Base image my/python:3.11 (mapped from pytorch/pytorch:2.1) is present locally",
@@ -124,7 +127,8 @@ describe("the runtime router (--runtime auto with an engine)", () => {
     const log: string[] = [];
     const prepared = await router.prepare(bundle, 1, (line) => log.push(line));
     await router.start(spec(bundle, "w1"), () => undefined);
-    const note = "Runs as local processes, not in Docker (--runtime auto): Base image pytorch/pytorch:2.1 is not present locally and cannot be pulled (offline)";
+    const note =
+      "Runs as local processes, not in Docker (--runtime auto): Base image pytorch/pytorch:2.1 is not present locally and cannot be pulled (offline)";
     expect(prepared).toEqual({ note });
     expect(log).toEqual([`Runtime: ${note}`]);
     expect(terminal).toHaveLength(1);

@@ -10,7 +10,12 @@ const DEVELOPER_ONLY = new Set(["LAUNCH_WORKER_DEBUG"]);
 
 /** Every LAUNCH_* name the Python side reads (settings.py, main.py's parent watch, blobs.py, exec_with_parent.py). */
 function keysReadByTheWorker(): Set<string> {
-  const files = [join(WORKER_DIR, "exec_with_parent.py"), ...readdirSync(join(WORKER_DIR, "launch_worker")).filter((name) => name.endsWith(".py")).map((name) => join(WORKER_DIR, "launch_worker", name))];
+  const files = [
+    join(WORKER_DIR, "exec_with_parent.py"),
+    ...readdirSync(join(WORKER_DIR, "launch_worker"))
+      .filter((name) => name.endsWith(".py"))
+      .map((name) => join(WORKER_DIR, "launch_worker", name)),
+  ];
   const keys = new Set<string>();
   for (const file of files) for (const match of readFileSync(file, "utf8").matchAll(/"(LAUNCH_[A-Z_]+)"/g)) if (match[1] !== undefined) keys.add(match[1]);
   for (const key of DEVELOPER_ONLY) keys.delete(key);
@@ -33,7 +38,17 @@ describe("the worker environment (runtime/worker-env.ts)", () => {
   });
 
   it("writes every key for a zip bundle on the host, and all but the parent pid in a container", () => {
-    const settings = { flavor: zip, host: "127.0.0.1", port: 5005, bundlePath: "/b/model.zip", workDir: "/w", blobs: { root: "/blobs" }, resultsBucket: "bucket", concurrency: 3, token: "tok" };
+    const settings = {
+      flavor: zip,
+      host: "127.0.0.1",
+      port: 5005,
+      bundlePath: "/b/model.zip",
+      workDir: "/w",
+      blobs: { root: "/blobs" },
+      resultsBucket: "bucket",
+      concurrency: 3,
+      token: "tok",
+    };
     const host = artifactWorkerEnv({ ...settings, parentPid: 42 });
     expect(host).toEqual({
       LAUNCH_WORKER_HOST: "127.0.0.1",
@@ -56,7 +71,18 @@ describe("the worker environment (runtime/worker-env.ts)", () => {
   });
 
   it("points a worker on another machine (a Ray node) at the worker blob routes instead of a folder", () => {
-    const env = artifactWorkerEnv({ flavor: zip, host: "127.0.0.3", port: 1, bundlePath: "/b", workDir: "/w", blobs: { url: "http://gw/_launch_local/worker-blobs", token: "t" }, resultsBucket: "b", concurrency: 1, parentPid: 7, token: "tok" });
+    const env = artifactWorkerEnv({
+      flavor: zip,
+      host: "127.0.0.3",
+      port: 1,
+      bundlePath: "/b",
+      workDir: "/w",
+      blobs: { url: "http://gw/_launch_local/worker-blobs", token: "t" },
+      resultsBucket: "b",
+      concurrency: 1,
+      parentPid: 7,
+      token: "tok",
+    });
     expect(env).toMatchObject({ LAUNCH_BLOB_URL: "http://gw/_launch_local/worker-blobs", LAUNCH_BLOB_TOKEN: "t", LAUNCH_WORKER_PARENT_PID: "7" });
     expect(env).not.toHaveProperty("LAUNCH_BLOB_ROOT");
   });

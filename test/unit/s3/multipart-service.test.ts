@@ -35,13 +35,23 @@ beforeEach(async () => {
   const store = createLocalBlobStore({ root, bucket: "b", signingSecret: "s", ttlSeconds: 60, clock: systemClock, inputs });
   const access = new BlobAccess({ store, owners: memoryOwners(), inputs, clock: systemClock });
   objects = new ObjectService({ access, files: createObjectFiles(root) });
-  multipart = new MultipartService({ access, objects, files: createMultipartFiles(root), clock: systemClock, newUploadId: () => String(++uploads).padStart(32, "0") });
+  multipart = new MultipartService({
+    access,
+    objects,
+    files: createMultipartFiles(root),
+    clock: systemClock,
+    newUploadId: () => String(++uploads).padStart(32, "0"),
+  });
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const codeOf = async (promise: Promise<unknown>): Promise<string> => promise.then(() => "none", (error: unknown) => (error instanceof ObjectError ? error.code : String(error)));
+const codeOf = async (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => "none",
+    (error: unknown) => (error instanceof ObjectError ? error.code : String(error)),
+  );
 
 describe("multipart uploads", () => {
   it("assembles the listed parts in order into an object of the creator's, and forgets the upload", async () => {

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { listPage } from "../../../src/domain/blobs/object-listing.js";
 
 const objects = (...keys: string[]) => keys.map((key) => ({ key, size: 1, modifiedAt: 0 }));
-const query = (fields: Partial<{ prefix: string; delimiter: string; maxKeys: number; after: string }>) => ({ prefix: "", delimiter: "", maxKeys: 1000, after: "", ...fields });
+const query = (fields: Partial<{ prefix: string; delimiter: string; maxKeys: number; after: string }>) => ({
+  prefix: "",
+  delimiter: "",
+  maxKeys: 1000,
+  after: "",
+  ...fields,
+});
 const keysOf = (page: ReturnType<typeof listPage>) => page.contents.map((object) => object.key);
 
 describe("a listing page, as S3 cuts it", () => {

@@ -64,7 +64,11 @@ describe("the S3 caller", () => {
   });
 
   it("checks a presigned URL's expiry", () => {
-    const query = new URLSearchParams({ "X-Amz-Credential": "alice/20261202/us-east-1/s3/aws4_request", "X-Amz-Date": "20261202T100000Z", "X-Amz-Expires": "60" });
+    const query = new URLSearchParams({
+      "X-Amz-Credential": "alice/20261202/us-east-1/s3/aws4_request",
+      "X-Amz-Date": "20261202T100000Z",
+      "X-Amz-Expires": "60",
+    });
     const signedAt = Date.UTC(2026, 11, 2, 10, 0, 0);
     expect(s3Caller(undefined, query, signedAt + 59_000, keys).owner).toBe("alice");
     expect(codeOf(() => s3Caller(undefined, query, signedAt + 61_000, keys))).toBe("AccessDenied");

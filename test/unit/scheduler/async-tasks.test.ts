@@ -63,7 +63,12 @@ describe("lifecycle events from the scheduler and the gateway", () => {
     const task = harness.submit("e1", { x: 1 });
     await waitFor(() => seen.includes("task STARTED → SUCCESS"));
     expect(harness.repos.tasks.get(task.id)?.status).toBe("SUCCESS");
-    expect(seen).toEqual(["endpoint UPDATE_PENDING → UPDATE_IN_PROGRESS", "endpoint UPDATE_IN_PROGRESS → READY", "task PENDING → STARTED", "task STARTED → SUCCESS"]);
+    expect(seen).toEqual([
+      "endpoint UPDATE_PENDING → UPDATE_IN_PROGRESS",
+      "endpoint UPDATE_IN_PROGRESS → READY",
+      "task PENDING → STARTED",
+      "task STARTED → SUCCESS",
+    ]);
   });
 });
 

@@ -41,7 +41,11 @@ describe("planScale", () => {
     expect(planScale(old, 2, true)).toEqual({ start: 2, stop: [], drain: [] });
     expect(planScale([...old, view("new", "ready"), view("new2", "starting")], 2, true)).toEqual({ start: 0, stop: [], drain: ["old-idle"] });
     expect(planScale([...old, view("new", "ready"), view("new2", "ready")], 2, true)).toEqual({ start: 0, stop: [], drain: ["old-idle", "old-busy"] });
-    expect(planScale([...old, view("old-starting", "starting", 0, false)], 0, true)).toEqual({ start: 0, stop: ["old-starting"], drain: ["old-idle", "old-busy"] });
+    expect(planScale([...old, view("old-starting", "starting", 0, false)], 0, true)).toEqual({
+      start: 0,
+      stop: ["old-starting"],
+      drain: ["old-idle", "old-busy"],
+    });
   });
 });
 

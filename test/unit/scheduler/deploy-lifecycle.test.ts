@@ -139,7 +139,10 @@ describe("deploy: status lifecycle (§3.1)", () => {
 describe("deploy: roll-out of an update (§3.1)", () => {
   it("keeps old workers serving until the new build succeeded, then replaces them", async () => {
     harness = createHarness();
-    harness.add(makeEndpoint("e1", "b1", { scaling: { minWorkers: 1, maxWorkers: 1, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null } }), makeBundle("b1"));
+    harness.add(
+      makeEndpoint("e1", "b1", { scaling: { minWorkers: 1, maxWorkers: 1, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null } }),
+      makeBundle("b1"),
+    );
     harness.scheduler.deploy("e1");
     await harness.scheduler.idle();
     await waitFor(() => harness.scheduler.workerCounts("e1")?.available === 1, 3000, "first worker");
@@ -164,7 +167,10 @@ describe("deploy: roll-out of an update (§3.1)", () => {
         },
       }),
     });
-    harness.add(makeEndpoint("e1", "b1", { scaling: { minWorkers: 1, maxWorkers: 1, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null } }), makeBundle("b1"));
+    harness.add(
+      makeEndpoint("e1", "b1", { scaling: { minWorkers: 1, maxWorkers: 1, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null } }),
+      makeBundle("b1"),
+    );
     harness.scheduler.deploy("e1");
     await harness.scheduler.idle();
     await waitFor(() => harness.scheduler.workerCounts("e1")?.available === 1, 3000, "first worker");
@@ -178,7 +184,10 @@ describe("deploy: roll-out of an update (§3.1)", () => {
 
   it("restart() replaces every worker, rolling", async () => {
     harness = createHarness();
-    harness.add(makeEndpoint("e1", "b1", { scaling: { minWorkers: 2, maxWorkers: 2, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null } }), makeBundle("b1"));
+    harness.add(
+      makeEndpoint("e1", "b1", { scaling: { minWorkers: 2, maxWorkers: 2, perWorker: 1, concurrentRequestsPerWorker: 1, forwarderMaxConcurrency: null } }),
+      makeBundle("b1"),
+    );
     harness.scheduler.deploy("e1");
     await harness.scheduler.idle();
     await waitFor(() => harness.scheduler.workerCounts("e1")?.available === 2, 3000, "two workers");

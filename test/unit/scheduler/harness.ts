@@ -61,7 +61,18 @@ const streaming: StreamingFlavor = {
 export const FLAVORS = { artifact, runnable, streaming };
 
 export function makeBundle(id: string, flavor: BundleFlavor = FLAVORS.artifact): BundleRecord {
-  return { id, name: `bundle-${id}`, owner: "me", createdBy: "me", createdAt: 0, metadata: {}, schemaLocation: null, modelArtifactIds: [], flavor, legacy: null };
+  return {
+    id,
+    name: `bundle-${id}`,
+    owner: "me",
+    createdBy: "me",
+    createdAt: 0,
+    metadata: {},
+    schemaLocation: null,
+    modelArtifactIds: [],
+    flavor,
+    legacy: null,
+  };
 }
 
 export function makeEndpoint(id: string, bundleId: string, overrides: Partial<EndpointRecord> = {}): EndpointRecord {

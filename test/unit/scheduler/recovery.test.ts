@@ -12,11 +12,27 @@ describe("start(): recovery on an existing data dir", () => {
   it("finishes deletes, redeploys, and requeues unfinished tasks in creation order", async () => {
     harness = createHarness({ db: openDatabase(":memory:") });
     const { repos } = harness;
-    harness.add(makeEndpoint("ready", "b1", { status: "READY", hasInfraState: true, destination: "launch-endpoint-id-ready", scaling: oneWorker }), makeBundle("b1"));
+    harness.add(
+      makeEndpoint("ready", "b1", { status: "READY", hasInfraState: true, destination: "launch-endpoint-id-ready", scaling: oneWorker }),
+      makeBundle("b1"),
+    );
     harness.add(makeEndpoint("pending", "b1", { endpointType: "sync" }), makeBundle("b1"));
     harness.add(makeEndpoint("deleting", "b1", { status: "DELETE_IN_PROGRESS" }), makeBundle("b1"));
     const insert = (id: string, endpointId: string, createdAt: number) =>
-      repos.tasks.insert({ id, endpointId, owner: "me", status: "PENDING", request: makeRequest({ id }), result: null, traceback: null, statusCode: null, createdAt, startedAt: null, completedAt: null, attempts: 0 });
+      repos.tasks.insert({
+        id,
+        endpointId,
+        owner: "me",
+        status: "PENDING",
+        request: makeRequest({ id }),
+        result: null,
+        traceback: null,
+        statusCode: null,
+        createdAt,
+        startedAt: null,
+        completedAt: null,
+        attempts: 0,
+      });
     insert("was-started", "ready", 1);
     insert("pending-2", "ready", 2);
     insert("orphan", "ghost", 3);

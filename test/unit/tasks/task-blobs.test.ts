@@ -35,7 +35,16 @@ describe("TaskService and the blob store", () => {
       makeEndpoint({ id: "end_sync", endpointType: "sync", owner: "alice", publicInference: true }),
     ]);
     const tasks = createTaskRepository(db);
-    service = new TaskService({ endpoints, tasks, lifecycle: testLifecycles({ db, tasks, clock }).taskLifecycle, scheduler, gateway: scheduler, ids: createIdGenerator(() => clock.now()), clock, blobs: access });
+    service = new TaskService({
+      endpoints,
+      tasks,
+      lifecycle: testLifecycles({ db, tasks, clock }).taskLifecycle,
+      scheduler,
+      gateway: scheduler,
+      ids: createIdGenerator(() => clock.now()),
+      clock,
+      blobs: access,
+    });
   });
   afterEach(() => {
     db.close();

@@ -53,9 +53,9 @@ describe("task repository (SQLite)", () => {
     repo.insert(task("t1"));
     repo.insert(task("t2"));
     repo.markStarted("t1", 2000);
-    repo.complete("t1", "SUCCESS", { result: "{\"y\": 1}" }, null, 200, 3000);
+    repo.complete("t1", "SUCCESS", { result: '{"y": 1}' }, null, 200, 3000);
     repo.complete("t2", "FAILURE", "boom", "Traceback ...", null, 3100);
-    expect(repo.get("t1")).toMatchObject({ status: "SUCCESS", result: { result: "{\"y\": 1}" }, statusCode: 200, completedAt: 3000 });
+    expect(repo.get("t1")).toMatchObject({ status: "SUCCESS", result: { result: '{"y": 1}' }, statusCode: 200, completedAt: 3000 });
     expect(repo.get("t2")).toMatchObject({ status: "FAILURE", result: "boom", traceback: "Traceback ...", completedAt: 3100 });
   });
 

@@ -72,7 +72,16 @@ describe("TaskService", () => {
       makeEndpoint({ id: "end_building", endpointType: "async", status: "UPDATE_PENDING" }),
     ]);
     // Task urls and pickled results: test/unit/tasks/task-blobs.test.ts.
-    service = new TaskService({ endpoints, tasks, lifecycle: testLifecycles({ db, tasks, clock }).taskLifecycle, scheduler, gateway: scheduler, ids, clock, blobs: { assertReadable: () => undefined, claim: () => undefined } });
+    service = new TaskService({
+      endpoints,
+      tasks,
+      lifecycle: testLifecycles({ db, tasks, clock }).taskLifecycle,
+      scheduler,
+      gateway: scheduler,
+      ids,
+      clock,
+      blobs: { assertReadable: () => undefined, claim: () => undefined },
+    });
   });
   afterEach(() => db.close());
 
@@ -125,8 +134,8 @@ describe("TaskService", () => {
       expect(service.getAsync(task_id).status).toBe("PENDING");
       tasks.markStarted(task_id, clock.now());
       expect(service.getAsync(task_id)).toEqual({ task_id, status: "STARTED", result: null, traceback: null, status_code: null });
-      tasks.complete(task_id, "SUCCESS", { result: "{\"y\": 1}" }, null, 200, clock.now());
-      expect(service.getAsync(task_id)).toEqual({ task_id, status: "SUCCESS", result: { result: "{\"y\": 1}" }, traceback: null, status_code: 200 });
+      tasks.complete(task_id, "SUCCESS", { result: '{"y": 1}' }, null, 200, clock.now());
+      expect(service.getAsync(task_id)).toEqual({ task_id, status: "SUCCESS", result: { result: '{"y": 1}' }, traceback: null, status_code: 200 });
     });
 
     it("shows a failure's result and traceback", async () => {
@@ -176,11 +185,7 @@ describe("TaskService", () => {
     });
 
     it("is owner-only even on a public_inference endpoint", () => {
-      expectError(
-        () => service.predictStream(stranger, "end_pub_stream", predictRequest(), {}),
-        "NOT_FOUND",
-        "The specified endpoint could not be found.",
-      );
+      expectError(() => service.predictStream(stranger, "end_pub_stream", predictRequest(), {}), "NOT_FOUND", "The specified endpoint could not be found.");
       expect(scheduler.streamCalls).toEqual([]);
     });
 

@@ -100,7 +100,12 @@ describe("parseCron: expansion", () => {
     expect(parseCron("0 0 L * *")).toMatchObject({ daysOfMonth: [], isLastDayOfMonth: true });
     expect(parseCron("0 0 1,L * *")).toMatchObject({ daysOfMonth: [1], isLastDayOfMonth: true });
     const nth = parseCron("0 0 * * mon#1,fri#2");
-    expect(nth.nthWeekdays).toEqual(new Map([[1, new Set([1])], [5, new Set([2])]]));
+    expect(nth.nthWeekdays).toEqual(
+      new Map([
+        [1, new Set([1])],
+        [5, new Set([2])],
+      ]),
+    );
     expect(parseCron("0 0 * * L5").nthWeekdays).toEqual(new Map([[5, new Set(["last"])]]));
   });
 

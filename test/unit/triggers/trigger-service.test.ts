@@ -63,13 +63,17 @@ describe("TriggerService.create (§2.6)", () => {
 describe("TriggerService update and delete (§2.6)", () => {
   it("validates a new schedule, keeps suspend, and reschedules", async () => {
     const trigger = await h.triggerService.create(USER, input());
-    expect(await outcome(() => h.triggerService.update(USER, trigger.id, { cron_schedule: "@often", suspend: null }))).toContain("Unsupported macro supplied: '@often'");
+    expect(await outcome(() => h.triggerService.update(USER, trigger.id, { cron_schedule: "@often", suspend: null }))).toContain(
+      "Unsupported macro supplied: '@often'",
+    );
     expect(h.triggerService.update(USER, trigger.id, { cron_schedule: null, suspend: true })).toBe(true);
     expect(h.triggers.get(trigger.id)).toMatchObject({ cronSchedule: "0 0 * * *", isSuspended: true });
     expect(h.triggerService.update(USER, trigger.id, { cron_schedule: "@hourly", suspend: null })).toBe(true);
     expect(h.triggers.get(trigger.id)).toMatchObject({ cronSchedule: "@hourly", isSuspended: true });
     expect(h.scheduled.map((t) => t.cronSchedule)).toEqual(["0 0 * * *", "0 0 * * *", "@hourly"]);
-    expect(await outcome(() => h.triggerService.update(OTHER, trigger.id, { cron_schedule: null, suspend: null }))).toBe(`NOT_FOUND: Trigger ${trigger.id} was not found.`);
+    expect(await outcome(() => h.triggerService.update(OTHER, trigger.id, { cron_schedule: null, suspend: null }))).toBe(
+      `NOT_FOUND: Trigger ${trigger.id} was not found.`,
+    );
   });
 
   it("deletes and unschedules", async () => {

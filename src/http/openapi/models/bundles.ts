@@ -116,7 +116,11 @@ export const bundleModels: Record<string, JsonSchema> = {
   ),
   ListModelBundlesV1Response: model("ListModelBundlesV1Response", { model_bundles: req(list(ref("ModelBundleV1Response"))) }),
 
-  PytorchFramework: model("PytorchFramework", { framework_type: req(literal("pytorch")), pytorch_image_tag: req(str()) }, "Runs on `pytorch/pytorch:<pytorch_image_tag>`."),
+  PytorchFramework: model(
+    "PytorchFramework",
+    { framework_type: req(literal("pytorch")), pytorch_image_tag: req(str()) },
+    "Runs on `pytorch/pytorch:<pytorch_image_tag>`.",
+  ),
   TensorflowFramework: model(
     "TensorflowFramework",
     { framework_type: req(literal("tensorflow")), tensorflow_version: req(str()) },
@@ -140,7 +144,11 @@ export const bundleModels: Record<string, JsonSchema> = {
   RunnableImageFlavor: model("RunnableImageFlavor", imageFields("runnable_image", "required"), "Your own HTTP server in an image."),
   StreamingEnhancedRunnableImageFlavor: model(
     "StreamingEnhancedRunnableImageFlavor",
-    { ...imageFields("streaming_enhanced_runnable_image", "defaulted"), streaming_command: req(list(str())), streaming_predict_route: withDefault(str(), "/stream") },
+    {
+      ...imageFields("streaming_enhanced_runnable_image", "defaulted"),
+      streaming_command: req(list(str())),
+      streaming_predict_route: withDefault(str(), "/stream"),
+    },
     "An image server with a streaming route.",
   ),
   TritonEnhancedRunnableImageFlavor: model(

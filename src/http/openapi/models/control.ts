@@ -43,7 +43,11 @@ export const controlModels: Record<string, JsonSchema> = {
     body: opt(anything(), { description: "JSON the worker answers (default: a traceback body)." }),
     text: opt(str(), { description: "Raw text the worker answers instead." }),
   }),
-  LaunchLocalLatencyRule: model("LaunchLocalLatencyRule", { kind: req(literal("latency")), ...faultCommon, latency_ms: req(int({ minimum: 1, maximum: 600000 })) }),
+  LaunchLocalLatencyRule: model("LaunchLocalLatencyRule", {
+    kind: req(literal("latency")),
+    ...faultCommon,
+    latency_ms: req(int({ minimum: 1, maximum: 600000 })),
+  }),
   LaunchLocalCrashRule: model("LaunchLocalCrashRule", { kind: req(literal("crash")), ...faultCommon }),
   LaunchLocalFaultRuleRequest: {
     title: "LaunchLocalFaultRuleRequest",

@@ -20,8 +20,7 @@ import {
   withDefault,
 } from "../dsl.js";
 
-const FORWARDER_MAX_CONCURRENCY =
-  "Max in-flight requests admitted by the HTTP forwarder, independent of `per_worker`; null: `per_worker`.";
+const FORWARDER_MAX_CONCURRENCY = "Max in-flight requests admitted by the HTTP forwarder, independent of `per_worker`; null: `per_worker`.";
 
 /** The fields create and update share, in the create model's order (update leaves out name, type, nodes). */
 const resources: Fields = {

@@ -4,10 +4,14 @@ import { type JsonSchema, bool, dict, int, list, model, num, opt, ref, req, str 
 export const fineTuneModels: Record<string, JsonSchema> = {
   CreateFineTuneRequest: model("CreateFineTuneRequest", {
     model: req(str()),
-    training_file: req(str(), { description: "A Files-API id (launch-local: the uploaded file's name) or an s3:// location in the blob store; CSV or JSONL with prompt,response or input,output." }),
+    training_file: req(str(), {
+      description:
+        "A Files-API id (launch-local: the uploaded file's name) or an s3:// location in the blob store; CSV or JSONL with prompt,response or input,output.",
+    }),
     validation_file: opt(str()),
     hyperparameters: req(dict({ anyOf: [str(), int(), num(), dict()] }), {
-      description: "lr, epochs, warmup_ratio, weight_decay, peft_config; launch-local's trainer also reads max_steps, batch_size, seed, logging_steps and fine_tuning_method (lora or full).",
+      description:
+        "lr, epochs, warmup_ratio, weight_decay, peft_config; launch-local's trainer also reads max_steps, batch_size, seed, logging_steps and fine_tuning_method (lora or full).",
     }),
     suffix: opt(str()),
     wandb_config: opt(dict()),

@@ -26,7 +26,12 @@ const completionRequest: Fields = {
 
 export const llmCompletionModels: Record<string, JsonSchema> = {
   // The v2 routes' body until their OpenAI models are declared (llm-operations.ts UNMODELLED_OPERATIONS).
-  LaunchLocalAnyBody: { type: "object", additionalProperties: true, title: "LaunchLocalAnyBody", description: "A JSON object, forwarded as the real server forwards it." },
+  LaunchLocalAnyBody: {
+    type: "object",
+    additionalProperties: true,
+    title: "LaunchLocalAnyBody",
+    description: "A JSON object, forwarded as the real server forwards it.",
+  },
   CompletionSyncV1Request: model("CompletionSyncV1Request", completionRequest, "Request object for a synchronous prompt completion task."),
   CompletionStreamV1Request: model("CompletionStreamV1Request", completionRequest, "Request object for a stream prompt completion task."),
   TokenOutput: model("TokenOutput", { token: req(str()), log_prob: req(num()) }, "Detailed token information."),
@@ -35,7 +40,11 @@ export const llmCompletionModels: Record<string, JsonSchema> = {
     { text: req(str()), num_prompt_tokens: opt(int()), num_completion_tokens: req(int()), tokens: opt(list(ref("TokenOutput"))) },
     "Represents the output of a completion request to a model.",
   ),
-  CompletionSyncV1Response: model("CompletionSyncV1Response", { request_id: opt(str()), output: opt(ref("CompletionOutput")) }, "Response object for a synchronous prompt completion."),
+  CompletionSyncV1Response: model(
+    "CompletionSyncV1Response",
+    { request_id: opt(str()), output: opt(ref("CompletionOutput")) },
+    "Response object for a synchronous prompt completion.",
+  ),
   CompletionStreamOutput: model("CompletionStreamOutput", {
     text: req(str()),
     finished: req(bool()),

@@ -45,7 +45,8 @@ export function verifyChecksums(data: Uint8Array, fields: (name: string) => stri
   const md5 = fields("content-md5");
   if (md5 !== undefined) {
     if (Buffer.from(md5, "base64").byteLength !== 16) throw new ObjectError("InvalidDigest", "The Content-MD5 you specified was invalid.");
-    if (createHash("md5").update(data).digest("base64") !== md5) throw new ObjectError("BadDigest", "The Content-MD5 you specified did not match what we received.");
+    if (createHash("md5").update(data).digest("base64") !== md5)
+      throw new ObjectError("BadDigest", "The Content-MD5 you specified did not match what we received.");
   }
   const payloadHash = fields("x-amz-content-sha256");
   if (payloadHash !== undefined && /^[0-9a-f]{64}$/.test(payloadHash) && createHash("sha256").update(data).digest("hex") !== payloadHash) {

@@ -17,8 +17,7 @@ export interface S3Keys {
   adminKeys: ReadonlySet<string> | null;
 }
 
-const invalidAccessKey = (): ObjectError =>
-  new ObjectError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.");
+const invalidAccessKey = (): ObjectError => new ObjectError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.");
 const expired = (): ObjectError => new ObjectError("AccessDenied", "Request has expired");
 
 /** `20261202T100415Z` → epoch milliseconds, or NaN. */
@@ -46,7 +45,8 @@ function accessKeyOf(authorization: string | undefined, query: URLSearchParams, 
   if (credential !== null) {
     const signedAt = amzDate(query.get("X-Amz-Date") ?? "");
     const lifetime = Number(query.get("X-Amz-Expires") ?? "NaN");
-    if (!Number.isFinite(signedAt) || !Number.isFinite(lifetime)) throw new ObjectError("AuthorizationQueryParametersError", "X-Amz-Date and X-Amz-Expires must be given.");
+    if (!Number.isFinite(signedAt) || !Number.isFinite(lifetime))
+      throw new ObjectError("AuthorizationQueryParametersError", "X-Amz-Date and X-Amz-Expires must be given.");
     if (nowMs > signedAt + lifetime * 1000) throw expired();
     return credential.split("/")[0] ?? "";
   }

@@ -104,13 +104,18 @@ export async function deleteObjects(objects: ObjectService, request: S3Request, 
   const body = Buffer.from(await readUpload(request.c, maxBodyBytes)).toString("utf8");
   const deleteElements = xmlElements(body, "Delete");
   const [deletion] = deleteElements;
-  if (deletion === undefined) throw new ObjectError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+  if (deletion === undefined)
+    throw new ObjectError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
   const keys = xmlElements(deletion, "Object").map((object) => xmlText(object, "Key"));
   if (keys.length === 0 || keys.length > MAX_DELETE_KEYS || keys.some((key) => key === null || key === "")) {
     throw new ObjectError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
   }
   const isQuiet = unescapeXml(xmlText(deletion, "Quiet") ?? "false").toLowerCase() === "true";
-  const outcomes = await objects.removeMany(request.actor, request.bucket, keys.filter((key): key is string => key !== null));
+  const outcomes = await objects.removeMany(
+    request.actor,
+    request.bucket,
+    keys.filter((key): key is string => key !== null),
+  );
   return xmlAnswer(
     request.c,
     el(
@@ -119,7 +124,13 @@ export async function deleteObjects(objects: ObjectService, request: S3Request, 
         if (outcome.error === null) return isQuiet ? [] : [el("Deleted", [el("Key", outcome.key)])];
         const error = s3ErrorAnswer(outcome.error, { bucket: request.bucket, key: outcome.key }, request.requestId);
         const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-        return [el("Error", [el("Key", outcome.key), el("Code", error.code), el("Message", error.code === "InternalError" ? "We encountered an internal error." : message)])];
+        return [
+          el("Error", [
+            el("Key", outcome.key),
+            el("Code", error.code),
+            el("Message", error.code === "InternalError" ? "We encountered an internal error." : message),
+          ]),
+        ];
       }),
     ),
   );

@@ -68,11 +68,13 @@ export async function listParts(multipart: MultipartService, request: S3ObjectRe
 export async function completeUpload(multipart: MultipartService, request: S3ObjectRequest, maxBodyBytes: number): Promise<Response> {
   const body = Buffer.from(await readUpload(request.c, maxBodyBytes)).toString("utf8");
   const [document] = xmlElements(body, "CompleteMultipartUpload");
-  if (document === undefined) throw new ObjectError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+  if (document === undefined)
+    throw new ObjectError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
   const parts = xmlElements(document, "Part").map((part) => {
     const number = Number(xmlText(part, "PartNumber") ?? "NaN");
     const etag = xmlText(part, "ETag");
-    if (!Number.isInteger(number) || etag === null) throw new ObjectError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+    if (!Number.isInteger(number) || etag === null)
+      throw new ObjectError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
     return { partNumber: number, etag };
   });
   const md5 = await multipart.complete(request.actor, request.bucket, request.key, uploadIdOf(request), parts);

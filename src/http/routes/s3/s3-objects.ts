@@ -25,7 +25,10 @@ export function byteRange(header: string | undefined, size: number): { start: nu
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === "" && match[2] === "")) return null;
   const [, first = "", last = ""] = match;
-  const range = first === "" ? { start: Math.max(0, size - Number(last)), end: size - 1 } : { start: Number(first), end: last === "" ? size - 1 : Math.min(Number(last), size - 1) };
+  const range =
+    first === ""
+      ? { start: Math.max(0, size - Number(last)), end: size - 1 }
+      : { start: Number(first), end: last === "" ? size - 1 : Math.min(Number(last), size - 1) };
   if (range.start >= size || range.start > range.end) {
     throw new ObjectError("InvalidRange", "The requested range is not satisfiable");
   }
@@ -75,7 +78,8 @@ export async function getObject(objects: ObjectService, request: S3ObjectRequest
 function copySource(header: string): { bucket: string; key: string } {
   const path = decodeURIComponent(header.split("?")[0] ?? "").replace(/^\/+/, "");
   const slash = path.indexOf("/");
-  if (slash <= 0 || slash === path.length - 1) throw new ObjectError("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+  if (slash <= 0 || slash === path.length - 1)
+    throw new ObjectError("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
   return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
 }
 

@@ -40,8 +40,13 @@ export function s3Routes(deps: S3Deps): Hono<HttpEnv> {
 
   app.onError((error, c) => {
     const target = safeTarget(c.req.url);
-    const answer = s3ErrorAnswer(error, { ...(target.bucket === null ? {} : { bucket: target.bucket }), ...(target.key === null ? {} : { key: target.key }) }, deps.uuid());
-    if (answer.code === "InternalError") deps.logger.error(`S3 ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const answer = s3ErrorAnswer(
+      error,
+      { ...(target.bucket === null ? {} : { bucket: target.bucket }), ...(target.key === null ? {} : { key: target.key }) },
+      deps.uuid(),
+    );
+    if (answer.code === "InternalError")
+      deps.logger.error(`S3 ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (c.req.method === "HEAD") return c.body(null, answer.status as 400, { "x-amz-request-id": deps.uuid() });
     return c.body(answer.body, answer.status as 400, { "Content-Type": XML_TYPE });
   });
