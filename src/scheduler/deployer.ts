@@ -3,7 +3,8 @@
  * built, UPDATE_IN_PROGRESS just before the roll-out, then READY with the destination; any error →
  * UPDATE_FAILED with a status_reason. Jobs run one at a time per endpoint; a newer deploy (or an
  * undeploy) makes an older job stop at its next step. The previous deployment keeps serving until the
- * new build succeeded; a failed build leaves it serving.
+ * new build succeeded; a failed build leaves it serving, and a failed first build makes the endpoint's
+ * work end FAILURE with the build error (there is nothing to wait for).
  */
 import { ownerActor } from "../domain/blobs/blob-access.js";
 import { isArtifactFlavor } from "../domain/bundle.js";
@@ -33,7 +34,11 @@ function runsSameWorkers(a: Generation, b: Omit<Generation, "seq">): boolean {
   );
 }
 
-export function createDeployer(ctx: SchedulerContext, evaluate: (state: EndpointState) => void, track: (work: Promise<void>) => void): Deployer {
+/**
+ * `changed`: the endpoint's workers or start rules changed (the scaler evaluates it, the dispatcher
+ * pumps its queue, answering it when nothing can serve).
+ */
+export function createDeployer(ctx: SchedulerContext, changed: (state: EndpointState) => void, track: (work: Promise<void>) => void): Deployer {
   const { endpoints, endpointLifecycle, bundles, blobs, runtime, logs, logger, events, clock } = ctx.deps;
   let generationSeq = 0;
 
@@ -112,19 +117,27 @@ export function createDeployer(ctx: SchedulerContext, evaluate: (state: Endpoint
       // status_reason is cleared with READY (§3.1) unless the runtime has a note: why auto chose local processes.
       const note = prepared ? prepared.note : null;
       endpointLifecycle.move(state.id, { status: "READY", statusReason: note, destination: destinationFor(endpoint), hasInfraState: true });
-      evaluate(state);
+      changed(state);
     } catch (error) {
       if (isStale()) return;
       const reason = isLaunchError(error) ? statusReason(error.message) : INTERNAL_FAILURE;
       if (!isLaunchError(error)) logger.error("endpoint deployment failed", { endpointId: state.id, error: String(error) });
       build(`Build failed: ${reason}`);
       endpointLifecycle.move(state.id, { status: "UPDATE_FAILED", statusReason: reason });
+      // No deployment to fall back on: nothing will ever serve this one, so its queued and later work
+      // is answered with the build error as after a crash loop (dispatcher.ts); the next deploy clears it.
+      if (state.current === null) {
+        state.startFailure = { statusReason: reason, detail: isLaunchError(error) ? error.message : reason };
+        changed(state);
+      }
     }
   }
 
   return {
     deploy(state, isRecovery) {
       state.hasDeployment = true;
+      // A failed first build's refusal ends with the next deploy: its work waits for this build.
+      if (state.current === null) state.startFailure = null;
       const token = ++state.deployToken;
       state.chain = state.chain
         .then(() => run(state, token, isRecovery))
@@ -136,7 +149,7 @@ export function createDeployer(ctx: SchedulerContext, evaluate: (state: Endpoint
       if (current === null) return;
       resetStartFailures(state);
       state.current = { ...current, seq: ++generationSeq };
-      evaluate(state);
+      changed(state);
     },
   };
 }

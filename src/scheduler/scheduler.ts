@@ -80,16 +80,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       deps.taskLifecycle.finish(item.task, "PENDING", { status: "FAILURE", result: failure.statusReason, traceback: failure.detail, statusCode: null });
     },
   });
-  const pool = createWorkerPool(ctx, {
-    release: (state, worker) => dispatcher.release(state, worker),
-    changed: (state) => {
-      evaluate(state);
-      dispatcher.pump(state);
-    },
-  });
+  const changed = (state: EndpointState): void => {
+    evaluate(state);
+    dispatcher.pump(state);
+  };
+  const pool = createWorkerPool(ctx, { release: (state, worker) => dispatcher.release(state, worker), changed });
   const evaluate = createScaler(ctx, pool);
   const executeAsync = createAsyncExecutor(ctx, dispatcher, track);
-  const deployer = createDeployer(ctx, evaluate, track);
+  const deployer = createDeployer(ctx, changed, track);
 
   /** The gateway's view of an endpoint's slots (WorkerQueue), one per endpoint state. */
   const queueOf = (state: EndpointState): WorkerQueue =>

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../src/domain/clock.js";
+import { LaunchError } from "../../src/domain/errors.js";
 import { createFakeRuntime } from "../helpers/fake-runtime.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import { type Client, appClient, createArtifactBundle, createEndpoint, createStreamingBundle, eventually, field, readyWorkers } from "./control-fixture.js";
@@ -151,5 +152,53 @@ describe("an endpoint whose workers cannot start", () => {
     expect(await finished(w.me, task)).toMatchObject({ status: "SUCCESS", result: { result: '{"n": 1}' } });
     const sync = await w.me.call("POST", `/v1/sync-tasks?model_endpoint_id=${syncId}`, { args: { n: 2 } });
     expect(sync.json).toEqual({ status: "SUCCESS", result: { result: '{"n": 2}' }, traceback: null, status_code: 200 });
+  });
+});
+
+describe("an endpoint whose first build fails", () => {
+  const BUILD_ERROR = "pip install failed: No matching distribution found for not-a-package==9.9";
+
+  it("ends its queued and later async tasks and its sync requests FAILURE with the build error; a fixed endpoint runs them", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 1));
+    const broken = new Set<string>();
+    let releaseBuild: () => void = () => undefined;
+    const buildGate = new Promise<void>((resolve) => (releaseBuild = resolve));
+    const fakeRuntime = createFakeRuntime({
+      prepare: async (bundle) => {
+        if (!broken.has(bundle.id)) return;
+        await buildGate;
+        throw new LaunchError("BAD_REQUEST", BUILD_ERROR);
+      },
+    });
+    app = await createTestApp({ clock, fakeRuntime });
+    const me = appClient(app);
+    const bundleId = await createArtifactBundle(me, "bad-requirements");
+    broken.add(bundleId);
+    const id = await createEndpoint(me, "bad-build", bundleId, { min_workers: 0, max_workers: 1 });
+
+    // Queued while the build runs: it waits, as on the real platform, then ends with the build error.
+    const queued = await submit(me, id, { n: 1 });
+    expect(field(await me.ok("GET", `/v1/async-tasks/${queued}`), "status")).toBe("PENDING");
+    releaseBuild();
+    await eventually(async () => ((await statusOf(me, id)) === "UPDATE_FAILED" ? true : null), `${id} UPDATE_FAILED`);
+    expect(field(await endpointOf(me, id), "status_reason")).toBe(BUILD_ERROR);
+    const refused = (taskId: string) => ({ task_id: taskId, status: "FAILURE", result: BUILD_ERROR, traceback: BUILD_ERROR, status_code: null });
+    expect(await finished(me, queued)).toEqual(refused(queued));
+    const later = await submit(me, id, { n: 2 });
+    expect(await finished(me, later)).toEqual(refused(later));
+    const syncId = await createEndpoint(me, "bad-build-sync", bundleId, { endpoint_type: "sync", min_workers: 0, max_workers: 1 });
+    await eventually(async () => ((await statusOf(me, syncId)) === "UPDATE_FAILED" ? true : null), `${syncId} UPDATE_FAILED`);
+    const sync = await me.call("POST", `/v1/sync-tasks?model_endpoint_id=${syncId}`, { args: { n: 3 }, timeout_seconds: 600 });
+    expect(sync.json).toEqual({ status: "FAILURE", result: null, traceback: BUILD_ERROR, status_code: 503 });
+
+    // An endpoint without a first deployment cannot be updated (the real server's 500 "infra state not
+    // found"): the fix is a new endpoint, whose tasks run.
+    const update = await me.call("PUT", `/v1/model-endpoints/${id}`, { max_workers: 2 });
+    expect(update.status).toBe(500);
+    await me.ok("DELETE", `/v1/model-endpoints/${id}`);
+    const fixedBundle = await createArtifactBundle(me, "fixed-requirements");
+    const fixedId = await createEndpoint(me, "bad-build", fixedBundle, { min_workers: 0, max_workers: 1 });
+    const fixed = await submit(me, fixedId, { n: 4 });
+    expect(await finished(me, fixed)).toMatchObject({ status: "SUCCESS", result: { result: '{"n": 4}' } });
   });
 });
